@@ -1,0 +1,116 @@
+# sevdbg — one non-recursive Makefile (kvmtool style). `make V=1` for the
+# full commands; ./configure writes config.mak first.
+
+ifeq ($(wildcard config.mak),)
+$(error config.mak is missing: run ./configure first (or scripts/install-deps))
+endif
+include config.mak
+
+DESTDIR ?=
+BINDIR = $(PREFIX)/bin
+INCDIR = $(PREFIX)/include
+MANDIR = $(PREFIX)/share/man
+DATADIR = $(PREFIX)/share/sevdbg
+
+ifeq ($(V),1)
+Q =
+quiet = @true
+else
+Q = @
+quiet = @printf '  %-8s %s\n'
+endif
+
+WARN = -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
+       -Wmissing-prototypes -Wformat=2 -Wvla
+ifneq ($(WERROR),0)
+WARN += -Werror
+endif
+CPPFLAGS = -Iinclude -I. -D_GNU_SOURCE -DSEVDBG_DATADIR='"$(DATADIR)"'
+CFLAGS = -std=gnu11 $(OPT) $(WARN) $(SAN) $(LIB_CFLAGS) $(EXTRA_CFLAGS) \
+	 -MMD -MP
+LDFLAGS = $(SAN) $(EXTRA_LDFLAGS)
+
+.DEFAULT_GOAL := all
+PROGRAM = sevdbg
+LIB = libsevdbg.a
+ALL_TARGETS = $(PROGRAM)
+CLEAN_FILES =
+CHECK_PROGS =
+
+# --- core: utilities, session, registry --------------------------------------
+OBJS += gdbstub/util.o
+
+# --- memory model: bitmap, router, walker, platforms ------------------------
+
+# --- RSP server --------------------------------------------------------------
+
+# --- commands (monitor and shell), CLI ---------------------------------------
+
+# --- dump writer and core target ------------------------------------------
+
+# --- shell -------------------------------------------------------------------
+
+# --- targets -----------------------------------------------------------------
+
+MAIN_OBJS = gdbstub/main.o
+
+-include gdbstub/*.mk plugins/*.mk tests/*/*.mk bench/*.mk
+
+# --- build rules -------------------------------------------------------------
+all: $(ALL_TARGETS)
+
+%.o: %.c config.mak
+	$(quiet) CC $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(OBJS)
+	$(quiet) AR $@
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(PROGRAM): $(MAIN_OBJS) $(LIB)
+	$(quiet) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(MAIN_OBJS) $(LIB) $(LIBS)
+
+# --- tests -------------------------------------------------------------------
+UNIT_SRCS = $(wildcard tests/unit/test-*.c)
+UNIT_PROGS = $(UNIT_SRCS:.c=)
+TEST_SUPPORT_OBJS ?=
+
+tests/unit/test-%: tests/unit/test-%.o $(TEST_SUPPORT_OBJS) $(LIB)
+	$(quiet) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(TEST_SUPPORT_OBJS) $(LIB) $(LIBS)
+
+CHECK_PROGS := $(UNIT_PROGS) $(CHECK_PROGS)
+CHECK_DEPS ?=
+
+check: all $(UNIT_PROGS) $(CHECK_DEPS)
+	$(Q)CMOCKA_MESSAGE_OUTPUT=TAP tests/run $(CHECK_PROGS) $(CHECK_SCRIPTS)
+
+check-kernel:
+	kernel/check
+
+# --- install -----------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCDIR)/sevdbg \
+		$(DESTDIR)$(INCDIR)/sevdbg/uapi/linux \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
+	install -m 0755 $(PROGRAM) $(DESTDIR)$(BINDIR)/
+	install -m 0644 include/sevdbg/*.h $(DESTDIR)$(INCDIR)/sevdbg/
+	install -m 0644 include/uapi/linux/*.h $(DESTDIR)$(INCDIR)/sevdbg/uapi/linux/
+	install -m 0644 docs/sevdbg.1 $(DESTDIR)$(MANDIR)/man1/
+	$(if $(GUEST_ELF),install -m 0644 $(GUEST_ELF) $(DESTDIR)$(DATADIR)/)
+
+clean:
+	$(quiet) CLEAN
+	$(Q)rm -f $(PROGRAM) $(LIB) $(MAIN_OBJS) $(OBJS) $(UNIT_PROGS) \
+		$(CLEAN_FILES)
+	$(Q)find . -name '*.o' -o -name '*.d' | grep -v '^./kernel' | xargs rm -f
+	$(Q)rm -rf tests/logs
+
+distclean: clean
+	rm -f config.mak config.h
+
+.PHONY: all check check-kernel install clean distclean
+.SECONDARY:
+
+-include $(shell find gdbstub plugins tests bench -name '*.d' 2>/dev/null)

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The page-encryption bitmap: 1 bit per 4 KiB guest-physical page,
+ * 1 = encrypted (the series' convention); every page starts encrypted.
+ */
+#ifndef SEVDBG_BITMAP_H
+#define SEVDBG_BITMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* KVM_HC_MAP_GPA_RANGE (12) attribute encoding. */
+#define HC_MAP_GPA_RANGE		12
+#define HC_MAP_GPA_RANGE_PAGE_SZ_4K	0
+#define HC_MAP_GPA_RANGE_PAGE_SZ_2M	1
+#define HC_MAP_GPA_RANGE_PAGE_SZ_1G	2
+#define HC_MAP_GPA_RANGE_PAGE_SZ_MASK	0xfULL
+#define HC_MAP_GPA_RANGE_ENCRYPTED	(1ULL << 4)
+
+struct bitmap {
+	uint64_t npages;
+	uint64_t *words;	/* npages bits, rounded up to 64 */
+};
+
+int bitmap_init(struct bitmap *b, uint64_t npages);
+void bitmap_release(struct bitmap *b);
+bool bitmap_test(const struct bitmap *b, uint64_t gfn);
+/* Set [gfn, gfn+n) to val (true = encrypted); clipped at npages. */
+void bitmap_assign(struct bitmap *b, uint64_t gfn, uint64_t n, bool val);
+
+/*
+ * Apply one page-encryption record (gpa, npages, attrs) with the
+ * KVM_HC_MAP_GPA_RANGE encoding. Invalid records change nothing and return
+ * -EINVAL with a reason in *why (a static string).
+ */
+int bitmap_apply_record(struct bitmap *b, uint64_t gpa, uint64_t npages,
+			uint64_t attrs, const char **why);
+
+/* GET/SET with the series' semantics (see include/uapi/linux/sevdbg_kvm.h). */
+int bitmap_get(const struct bitmap *b, uint64_t start_gfn, uint64_t npages,
+	       uint8_t *out);
+int bitmap_set(struct bitmap *b, uint64_t start_gfn, uint64_t npages,
+	       const uint8_t *in);
+
+/* First gfn >= from whose bit differs from bitmap_test(from); npages if none. */
+uint64_t bitmap_next_change(const struct bitmap *b, uint64_t from);
+/* Number of encrypted pages in [gfn, gfn+n). */
+uint64_t bitmap_count(const struct bitmap *b, uint64_t gfn, uint64_t n);
+
+#endif

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The SEV side of one guest (DESIGN.md §1): what the hypervisor sees, the
+ * firmware's debug commands, and the page-encryption bitmap.
+ */
+#ifndef SEVDBG_PLATFORM_H
+#define SEVDBG_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* SEV firmware status codes that the bridge reports by name. */
+#define SEV_RET_SUCCESS		0
+#define SEV_RET_INVALID_PLATFORM_STATE 1
+#define SEV_RET_INVALID_GUEST_STATE 2
+#define SEV_RET_INVALID_LEN	4
+#define SEV_RET_POLICY_FAILURE	7
+#define SEV_RET_INVALID_PARAM	22
+
+#define SEV_POLICY_NODBG	(1u << 0)
+
+/* DBG_DECRYPT/ENCRYPT granularity (PSP rule). */
+#define SEV_DBG_ALIGN		16
+
+struct platform_info {
+	const char *kind;	/* "sev", "sev-es", "sim", "file", "plain" */
+	unsigned int cbit;	/* C-bit position in PTEs; 0 = none */
+	uint32_t policy;	/* guest policy (SEV_POLICY_*) */
+	bool encrypted;		/* false: every page is plain (bitmap all 0) */
+	bool regs_encrypted;	/* SEV-ES: register state is in the VMSA */
+};
+
+struct platform;
+
+/*
+ * Every entry may be NULL: the platform_*() wrappers turn that into -ENOSYS.
+ * All return 0 or a negative errno. For dbg_decrypt/dbg_encrypt the PSP
+ * rules hold: gpa and len 16-byte aligned, [gpa, gpa+len) inside one 4 KiB
+ * page; *fw_error receives the firmware status (-EIO with
+ * SEV_RET_POLICY_FAILURE when the policy has NODBG).
+ * read_host/write_host may span pages but not holes in the RAM map.
+ * get_bitmap fills npages bits from start_gfn (bit i of byte i/8, 1 =
+ * encrypted); set_bitmap with bits == NULL resets all pages to encrypted.
+ * sync drains page-encryption records that arrived while the guest ran.
+ */
+struct platform_ops {
+	const char *name;
+	int (*read_host)(struct platform *p, uint64_t gpa, void *buf, size_t len);
+	int (*write_host)(struct platform *p, uint64_t gpa, const void *buf,
+			  size_t len);
+	int (*dbg_decrypt)(struct platform *p, uint64_t gpa, void *buf,
+			   size_t len, int *fw_error);
+	int (*dbg_encrypt)(struct platform *p, uint64_t gpa, const void *buf,
+			   size_t len, int *fw_error);
+	int (*get_bitmap)(struct platform *p, uint64_t start_gfn,
+			  uint64_t npages, uint8_t *bits);
+	int (*set_bitmap)(struct platform *p, uint64_t start_gfn,
+			  uint64_t npages, const uint8_t *bits);
+	int (*info)(struct platform *p, struct platform_info *info);
+	int (*sync)(struct platform *p);
+	void (*destroy)(struct platform *p);
+};
+
+/* Per-path counters the router and `monitor sev stats` read. */
+struct platform_stats {
+	uint64_t decrypt_calls, decrypt_bytes;
+	uint64_t encrypt_calls, encrypt_bytes;
+	uint64_t host_read_calls, host_read_bytes;
+	uint64_t host_write_calls, host_write_bytes;
+	uint64_t bitmap_calls;
+	uint64_t errors;
+};
+
+struct platform {
+	const struct platform_ops *ops;
+	void *priv;
+	struct platform_stats stats;	/* kept by the wrappers */
+	/* Fault injection for tests: fail the n-th call of a kind (0 = off). */
+	uint64_t fail_decrypt_at, fail_read_host_at;
+};
+
+int platform_read_host(struct platform *p, uint64_t gpa, void *buf, size_t len);
+int platform_write_host(struct platform *p, uint64_t gpa, const void *buf,
+			size_t len);
+int platform_dbg_decrypt(struct platform *p, uint64_t gpa, void *buf,
+			 size_t len, int *fw_error);
+int platform_dbg_encrypt(struct platform *p, uint64_t gpa, const void *buf,
+			 size_t len, int *fw_error);
+int platform_get_bitmap(struct platform *p, uint64_t start_gfn,
+			uint64_t npages, uint8_t *bits);
+int platform_set_bitmap(struct platform *p, uint64_t start_gfn,
+			uint64_t npages, const uint8_t *bits);
+int platform_info(struct platform *p, struct platform_info *info);
+int platform_sync(struct platform *p);
+void platform_destroy(struct platform *p);
+/* "POLICY_FAILURE (guest policy forbids debugging)" etc. */
+const char *platform_fw_strerror(int fw_error);
+
+/* Constructors (plugins/). */
+struct ram_map;
+struct sim_config {
+	unsigned int cbit;		/* default 52 */
+	uint32_t policy;		/* SEV_POLICY_* */
+	const uint8_t *key;		/* 16 bytes, NULL = random */
+	unsigned int latency_us;	/* per firmware command */
+	int hc_fd;			/* page-encryption record channel, -1 none */
+	bool launched;			/* false: every DBG command fails */
+};
+int sim_platform_new(const struct ram_map *ram, const struct sim_config *cfg,
+		     struct platform **out);
+/* Feed raw bytes of the hypercall channel (also used by unit tests). */
+int sim_platform_feed(struct platform *p, const void *buf, size_t len);
+
+struct kvm_attach {
+	int qemu_pid;
+	const struct ram_map *ram;	/* our mapping of guest RAM */
+};
+/* On failure, err (if not NULL) gets a sentence naming the missing piece. */
+int kvm_platform_new(const struct kvm_attach *a, struct platform **out,
+		     char *err, size_t errlen);
+
+#endif

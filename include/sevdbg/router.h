@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The memory router (DESIGN.md §2): the one place that decides, per page,
+ * whether guest memory is read through DBG_DECRYPT or directly.
+ */
+#ifndef SEVDBG_ROUTER_H
+#define SEVDBG_ROUTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct platform;
+struct ram_map;
+
+struct router_stats {
+	uint64_t decrypt_calls, decrypt_bytes;
+	uint64_t encrypt_calls, encrypt_bytes;
+	uint64_t host_read_calls, host_read_bytes;
+	uint64_t host_write_calls, host_write_bytes;
+	uint64_t cache_hits, cache_misses;
+	uint64_t bitmap_refreshes;
+	uint64_t errors;
+};
+
+/* Why the last access stopped short, for messages ("page 0x... encrypted
+ * and the guest policy forbids debugging (firmware POLICY_FAILURE)"). */
+struct router_error {
+	int err;		/* negative errno */
+	uint64_t gpa;		/* first byte not transferred */
+	int fw_error;		/* firmware status, when the PSP refused */
+	char msg[160];
+};
+
+struct router;
+
+int router_new(struct platform *p, const struct ram_map *ram,
+	       struct router **out);
+void router_free(struct router *r);
+
+/*
+ * Read/write guest-physical memory. Return the number of bytes transferred
+ * from the start (short on a hole or a failed page), or a negative errno if
+ * not even the first byte could be transferred. Never returns ciphertext.
+ */
+ssize_t router_read(struct router *r, uint64_t gpa, void *buf, size_t len);
+ssize_t router_write(struct router *r, uint64_t gpa, const void *buf,
+		     size_t len);
+
+/* Whether the page holding gpa is encrypted (refreshes the bitmap first). */
+int router_page_encrypted(struct router *r, uint64_t gpa, bool *enc);
+const struct router_error *router_last_error(const struct router *r);
+
+/*
+ * The guest ran (resume, step) or memory changed behind our back: drop the
+ * decrypted-page cache and the bitmap copy; the next access syncs the
+ * platform (drains page-encryption records) and refetches the bitmap.
+ */
+void router_invalidate(struct router *r);
+/* Enable/disable caching (off while any vCPU runs). */
+void router_set_cache(struct router *r, bool on);
+
+void router_get_stats(const struct router *r, struct router_stats *s);
+void router_reset_stats(struct router *r);
+
+/* Current bitmap copy (refreshed if stale); valid until the next call. */
+const struct bitmap *router_bitmap(struct router *r);
+
+#endif
