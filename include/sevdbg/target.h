@@ -143,6 +143,9 @@ struct target_type {
 		    struct target **out, char *err, size_t errlen);
 };
 
+/* NULL-terminated list of the built-in types (plugins/targets.c). */
+extern const struct target_type *const builtin_targets[];
+
 int target_open(const char *spec, const struct target_opts *o,
 		struct target **out, char *err, size_t errlen);
 int target_register(const struct target_type *type);

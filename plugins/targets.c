@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The built-in target types, looked up by the prefix of a TARGET string.
+ * Each plugin exports one `const struct target_type`; list it here.
+ */
+#include <stddef.h>
+
+#include "sevdbg/target.h"
+
+const struct target_type *const builtin_targets[] = {
+	NULL,
+};
