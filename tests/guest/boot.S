@@ -106,7 +106,11 @@ start64_low:
 	jmp *%rax
 
 	.text
+	.cfi_sections .debug_frame
+/* CFI marks the outermost frames so gdb's bt ends cleanly. */
 start64:
+	.cfi_startproc
+	.cfi_undefined rip
 	lgdt boot_gdtr64(%rip)
 	movl $0x10, %eax
 	movl %eax, %ds
@@ -122,10 +126,13 @@ start64:
 3:	cli
 	hlt
 	jmp 3b
+	.cfi_endproc
 
 /* The AP arrives from the trampoline on boot_pml4 and its own stack. */
 	.globl ap_entry64
 ap_entry64:
+	.cfi_startproc
+	.cfi_undefined rip
 	lgdt boot_gdtr64(%rip)
 	movl $0x10, %eax
 	movl %eax, %ds
@@ -138,6 +145,7 @@ ap_entry64:
 4:	cli
 	hlt
 	jmp 4b
+	.cfi_endproc
 
 /* Copied to TRAMP_BASE (below 1 MiB) and started by SIPI: 16 -> 32 -> 64. */
 	.globl tramp_start, tramp_end, tramp_cr3, tramp_stack, tramp_entry

@@ -73,7 +73,7 @@ NOINLINE void work_tick(int cpu)
 
 	if (cpu == 0) {
 		ticks++;
-		dma_buf.shared_counter++;
+		shared_counter++; /* dma_buf.shared_counter */
 	} else {
 		dma_buf.ap_counter++;
 	}
