@@ -39,10 +39,17 @@ CHECK_PROGS =
 
 # --- core: utilities, session, registry --------------------------------------
 OBJS += gdbstub/util.o
+OBJS += gdbstub/ram.o
+OBJS += gdbstub/target.o
+OBJS += gdbstub/regs.o
 
 # --- memory model: bitmap, router, walker, platforms ------------------------
+OBJS += gdbstub/bitmap.o
+OBJS += plugins/platform.o
+OBJS += plugins/sim.o
 
 # --- RSP server --------------------------------------------------------------
+OBJS += gdbstub/rsp.o
 
 # --- commands (monitor and shell), CLI ---------------------------------------
 

@@ -102,6 +102,8 @@ struct target {
 	bool live;			/* false for dumps */
 	bool read_only;			/* writes refused (dumps, --read-only) */
 	bool running;			/* kept by the wrappers */
+	bool launched;			/* started by sevdbg: qAttached 0 */
+	bool range_step;		/* resume() handles RESUME_RANGE */
 };
 
 int target_nr_vcpus(struct target *t);
