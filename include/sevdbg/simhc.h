@@ -9,7 +9,7 @@
 #define SIM_HC_PORT 0xe9
 
 /* Bytes 'S','E','V','H' in that order, read as a little-endian u32. */
-#define SIM_HC_MAGIC 0x48564553u
+#define SIM_HC_MAGIC	   0x48564553u
 #define SIM_HC_RECORD_SIZE 32
 
 /* Upstream hypercall number; the only one the channel carries today. */
@@ -20,23 +20,23 @@
 
 /* attrs, with the upstream KVM_HC_MAP_GPA_RANGE encoding. */
 #define SIM_HC_ATTR_PAGE_SIZE_MASK 0xfu /* bits 3:0 */
-#define SIM_HC_ATTR_PAGE_4K 0u
-#define SIM_HC_ATTR_PAGE_2M 1u
-#define SIM_HC_ATTR_PAGE_1G 2u
-#define SIM_HC_ATTR_ENCRYPTED (1u << 4) /* 1 encrypted, 0 decrypted */
-#define SIM_HC_ATTR_VALID_MASK 0x1fu    /* every other bit must be 0 */
+#define SIM_HC_ATTR_PAGE_4K	   0u
+#define SIM_HC_ATTR_PAGE_2M	   1u
+#define SIM_HC_ATTR_PAGE_1G	   2u
+#define SIM_HC_ATTR_ENCRYPTED	   (1u << 4) /* 1 encrypted, 0 decrypted */
+#define SIM_HC_ATTR_VALID_MASK	   0x1fu     /* every other bit must be 0 */
 
 /* On the wire: little endian, packed, 32 bytes, no padding. */
 struct sim_hc_record {
-	uint32_t magic;  /* SIM_HC_MAGIC */
-	uint32_t nr;     /* SIM_HC_NR_MAP_GPA_RANGE */
-	uint64_t gpa;    /* first guest-physical address, page aligned */
+	uint32_t magic;	 /* SIM_HC_MAGIC */
+	uint32_t nr;	 /* SIM_HC_NR_MAP_GPA_RANGE */
+	uint64_t gpa;	 /* first guest-physical address, page aligned */
 	uint64_t npages; /* in units of the page size in attrs */
 	uint64_t attrs;
 };
 
-typedef char sim_hc_record_size_check[sizeof(struct sim_hc_record) ==
-					      SIM_HC_RECORD_SIZE ? 1 : -1];
+typedef char sim_hc_record_size_check
+	[sizeof(struct sim_hc_record) == SIM_HC_RECORD_SIZE ? 1 : -1];
 
 static inline uint64_t sim_hc_le(const uint8_t *p, unsigned int n)
 {

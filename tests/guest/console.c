@@ -2,7 +2,7 @@
  * lines never interleave across CPUs, and panic(). */
 #include "guest.h"
 
-#define COM1 0x3f8
+#define COM1	 0x3f8
 #define LSR_THRE 0x20
 
 static struct spinlock console_lock;
@@ -89,7 +89,8 @@ static void vprint(const char *fmt, va_list ap)
 			break;
 		case 'u':
 		case 'x':
-			u = lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
+			u = lng ? va_arg(ap, unsigned long)
+				: va_arg(ap, unsigned int);
 			put_num(u, *fmt == 'u' ? 10 : 16, width, pad);
 			break;
 		case 'p':

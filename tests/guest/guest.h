@@ -7,17 +7,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KERNEL_VMA 0xffffffff80000000ul      /* image: KERNEL_VMA + phys */
+#define KERNEL_VMA	0xffffffff80000000ul /* image: KERNEL_VMA + phys */
 #define DIRECT_MAP_BASE 0xffff888000000000ul /* all RAM: base + phys */
-#define ALIAS_1G_BASE 0xffffc90000000000ul   /* first 1 GiB, one 1G page */
-#define APIC_VIRT 0xffffffffff000000ul       /* xAPIC MMIO, uncached */
-#define APIC_PHYS 0xfee00000ul
+#define ALIAS_1G_BASE	0xffffc90000000000ul /* first 1 GiB, one 1G page */
+#define APIC_VIRT	0xffffffffff000000ul /* xAPIC MMIO, uncached */
+#define APIC_PHYS	0xfee00000ul
 
-#define PAGE_SIZE 4096ul
-#define NR_CPUS 2
-#define TIMER_VECTOR 0x40
+#define PAGE_SIZE	4096ul
+#define NR_CPUS		2
+#define TIMER_VECTOR	0x40
 #define SPURIOUS_VECTOR 0xff
-#define TRAMP_BASE 0x8000
+#define TRAMP_BASE	0x8000
 
 /* Keep call frames real so gdb can break, bt, finish and next through them. */
 #define NOINLINE __attribute__((noinline, noipa, used))
@@ -92,7 +92,8 @@ static inline void spin_unlock(struct spinlock *l)
 /* console.c */
 void serial_init(void);
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void panic(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
 
 /* paging.c */
 struct ram_range {

@@ -7,8 +7,8 @@
 int sev_active __attribute__((section(".data")));
 int sev_cbit __attribute__((section(".data"))) = 52;
 
-uint64_t hc_count;    /* hypercalls issued */
-int64_t hc_last_ret;  /* vmmcall's rax; 0 for the sim channel */
+uint64_t hc_count;   /* hypercalls issued */
+int64_t hc_last_ret; /* vmmcall's rax; 0 for the sim channel */
 
 static struct spinlock hc_lock;
 

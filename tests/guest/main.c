@@ -4,8 +4,8 @@
  * The symbols and patterns here are the contract in README.md. */
 #include "guest.h"
 
-#define DMA_BUF_PAGES 4
-#define FLIP_PAGES 2
+#define DMA_BUF_PAGES  4
+#define FLIP_PAGES     2
 #define TICKS_PER_LINE 20 /* 50 ms timer: one progress line a second */
 #define TICKS_PER_FLIP 40
 
@@ -15,8 +15,8 @@ static const char shared_pattern[] = "SEVDBG-SHARED-PATTERN";
 struct shared_area {
 	char pattern[64];
 	volatile uint64_t shared_counter; /* BSP: +1 per tick */
-	volatile uint64_t ap_counter;     /* AP: +1 per tick */
-	volatile uint64_t flip_count;     /* copy of flip_count */
+	volatile uint64_t ap_counter;	  /* AP: +1 per tick */
+	volatile uint64_t flip_count;	  /* copy of flip_count */
 	uint8_t rest[DMA_BUF_PAGES * PAGE_SIZE - 64 - 3 * 8];
 };
 
@@ -41,13 +41,13 @@ volatile int flip_state;       /* 1 = flip_region shared, 0 = private */
 volatile uint64_t flip_count;  /* completed flips */
 volatile int flip_in_progress; /* PTEs and hypervisor may disagree */
 
-volatile uint64_t ticks;              /* BSP iterations */
+volatile uint64_t ticks;	      /* BSP iterations */
 volatile uint64_t cpu_ticks[NR_CPUS]; /* per-CPU iterations */
-volatile uint64_t watch_me;           /* written by every CPU, every tick */
+volatile uint64_t watch_me;	      /* written by every CPU, every tick */
 volatile uint64_t step_result[NR_CPUS];
-volatile uint64_t mailbox;      /* write it from a debugger ... */
+volatile uint64_t mailbox;	/* write it from a debugger ... */
 volatile uint64_t mailbox_seen; /* ... and the guest copies it here */
-volatile int guest_ready;       /* "ready" has been printed */
+volatile int guest_ready;	/* "ready" has been printed */
 
 extern volatile int cpus_online;
 
@@ -125,8 +125,8 @@ static void bsp_housekeeping(void)
 	if (ticks % TICKS_PER_FLIP == 0)
 		flip_toggle();
 	if (ticks % TICKS_PER_LINE == 0)
-		kprintf("tick %lu flip=%d cpu1=%lu shared=%lu\n", ticks, flip_state,
-			cpu_ticks[1], dma_buf.shared_counter);
+		kprintf("tick %lu flip=%d cpu1=%lu shared=%lu\n", ticks,
+			flip_state, cpu_ticks[1], dma_buf.shared_counter);
 }
 
 /* Sleep until the next timer tick; interrupts are on only inside hlt. */

@@ -4,18 +4,18 @@
 #include "guest.h"
 #include "sevdbg/simhc.h"
 
-#define PTE_P 0x001ul
-#define PTE_RW 0x002ul
-#define PTE_PWT 0x008ul
-#define PTE_PCD 0x010ul
-#define PTE_PS 0x080ul
-#define PTE_ADDR 0x000ffffffffff000ul
-#define PT_POOL_PAGES 96
+#define PTE_P	       0x001ul
+#define PTE_RW	       0x002ul
+#define PTE_PWT	       0x008ul
+#define PTE_PCD	       0x010ul
+#define PTE_PS	       0x080ul
+#define PTE_ADDR       0x000ffffffffff000ul
+#define PT_POOL_PAGES  96
 #define MAX_RAM_RANGES 32
-#define SZ_2M 0x200000ul
+#define SZ_2M	       0x200000ul
 
 #define PVH_START_MAGIC 0x336ec578u
-#define E820_RAM 1
+#define E820_RAM	1
 
 struct hvm_start_info {
 	uint32_t magic, version, flags, nr_modules;
@@ -32,9 +32,9 @@ extern char _text[], _end[], __shared_start[], __shared_end[];
 
 /* Exported for tests and for the AP entry code. */
 uint64_t kernel_cr3;
-uint64_t ram_top;              /* end of the highest RAM range */
-uint64_t ram_bytes;            /* sum of the RAM ranges */
-int alias_1g_active;           /* ALIAS_1G_BASE maps [0, 1 GiB) */
+uint64_t ram_top;    /* end of the highest RAM range */
+uint64_t ram_bytes;  /* sum of the RAM ranges */
+int alias_1g_active; /* ALIAS_1G_BASE maps [0, 1 GiB) */
 uint64_t direct_map_base = DIRECT_MAP_BASE;
 struct ram_range ram_ranges[MAX_RAM_RANGES];
 int nr_ram_ranges;
@@ -98,14 +98,15 @@ static void read_memmap(uint64_t start_info_pa)
 		panic("no PVH start_info (ebx=%lx); boot with -kernel\n",
 		      start_info_pa);
 	if (si->version < 1 || !si->memmap_entries)
-		panic("PVH start_info has no memmap (version %u)\n", si->version);
+		panic("PVH start_info has no memmap (version %u)\n",
+		      si->version);
 	e = (const void *)si->memmap_paddr;
 	for (i = 0; i < si->memmap_entries; i++) {
 		uint64_t s = (e[i].addr + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 		uint64_t end = (e[i].addr + e[i].size) & ~(PAGE_SIZE - 1);
 
-		kprintf("sevdbg-guest: memmap %016lx-%016lx type %u\n", e[i].addr,
-			e[i].addr + e[i].size, e[i].type);
+		kprintf("sevdbg-guest: memmap %016lx-%016lx type %u\n",
+			e[i].addr, e[i].addr + e[i].size, e[i].type);
 		if (e[i].type != E820_RAM || end <= s)
 			continue;
 		if (nr_ram_ranges == MAX_RAM_RANGES)

@@ -3,21 +3,21 @@
  * trampoline. */
 #include "guest.h"
 
-#define APIC_ID 0x020
-#define APIC_EOI 0x0b0
-#define APIC_SVR 0x0f0
-#define APIC_ICR_LO 0x300
-#define APIC_ICR_HI 0x310
-#define APIC_LVT_TIMER 0x320
-#define APIC_LVT_LINT0 0x350
+#define APIC_ID		0x020
+#define APIC_EOI	0x0b0
+#define APIC_SVR	0x0f0
+#define APIC_ICR_LO	0x300
+#define APIC_ICR_HI	0x310
+#define APIC_LVT_TIMER	0x320
+#define APIC_LVT_LINT0	0x350
 #define APIC_TIMER_INIT 0x380
-#define APIC_TIMER_CUR 0x390
-#define APIC_TIMER_DIV 0x3e0
-#define ICR_BUSY (1u << 12)
-#define LVT_PERIODIC (1u << 17)
-#define LVT_MASKED (1u << 16)
+#define APIC_TIMER_CUR	0x390
+#define APIC_TIMER_DIV	0x3e0
+#define ICR_BUSY	(1u << 12)
+#define LVT_PERIODIC	(1u << 17)
+#define LVT_MASKED	(1u << 16)
 #define TIMER_PERIOD_MS 50
-#define AP_APIC_ID 1
+#define AP_APIC_ID	1
 
 struct int_frame {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
@@ -83,7 +83,7 @@ void idt_init(void)
 	struct {
 		uint16_t limit;
 		uint64_t base;
-	} __attribute__((packed)) idtr = { sizeof(idt) - 1, (uint64_t)idt };
+	} __attribute__((packed)) idtr = {sizeof(idt) - 1, (uint64_t)idt};
 	uint32_t i;
 
 	for (i = 0; i < isr_count; i++) {
@@ -175,7 +175,8 @@ void smp_boot_ap(void)
 	for (waited = 0; cpus_online < 2 && waited < 2000; waited += 10)
 		pit_wait_ms(10);
 	if (cpus_online < 2)
-		kprintf("sevdbg-guest: cpu1 did not come up (run with -smp 2)\n");
+		kprintf("sevdbg-guest: cpu1 did not come up (run with -smp "
+			"2)\n");
 }
 
 /* First C code of the AP, already on the final page tables. */
