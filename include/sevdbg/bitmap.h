@@ -48,4 +48,11 @@ uint64_t bitmap_next_change(const struct bitmap *b, uint64_t from);
 /* Number of encrypted pages in [gfn, gfn+n). */
 uint64_t bitmap_count(const struct bitmap *b, uint64_t gfn, uint64_t n);
 
+/* Page counts and the number of runs of equal bits, a word at a time. */
+struct bitmap_summary {
+	uint64_t encrypted, shared;
+	uint64_t runs;		/* maximal runs of equal bits; 0 if empty */
+};
+void bitmap_summarise(const struct bitmap *b, struct bitmap_summary *s);
+
 #endif

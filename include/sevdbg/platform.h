@@ -16,6 +16,7 @@
 #define SEV_RET_INVALID_GUEST_STATE 2
 #define SEV_RET_INVALID_LEN	4
 #define SEV_RET_POLICY_FAILURE	7
+#define SEV_RET_INVALID_ADDRESS	9
 #define SEV_RET_INVALID_PARAM	22
 
 #define SEV_POLICY_NODBG	(1u << 0)
@@ -111,6 +112,15 @@ int sim_platform_new(const struct ram_map *ram, const struct sim_config *cfg,
 		     struct platform **out);
 /* Feed raw bytes of the hypercall channel (also used by unit tests). */
 int sim_platform_feed(struct platform *p, const void *buf, size_t len);
+/* The sim's own view: firmware commands it ran and records it parsed. */
+struct sim_stats {
+	uint64_t decrypt_cmds, encrypt_cmds;	/* incl. refused ones */
+	uint64_t fw_errors;			/* commands the PSP refused */
+	uint64_t records, bad_records;		/* page-encryption records */
+	uint64_t garbage_bytes;			/* skipped while resyncing */
+};
+/* -EINVAL if p is not a sim platform. */
+int sim_platform_stats(struct platform *p, struct sim_stats *st);
 
 struct kvm_attach {
 	int qemu_pid;

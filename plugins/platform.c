@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The platform_*() wrappers: a NULL op becomes -ENOSYS, every call is counted
+ * in p->stats, and tests can make the n-th call of a kind fail.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "sevdbg/platform.h"
+
+#define CALL_OP(p, op, ...) \
+	((p)->ops->op ? (p)->ops->op((p), __VA_ARGS__) : -ENOSYS)
+
+static int count(struct platform *p, uint64_t *bytes, size_t len, int ret)
+{
+	if (ret < 0)
+		p->stats.errors++;
+	else if (bytes)
+		*bytes += len;
+	return ret;
+}
+
+int platform_read_host(struct platform *p, uint64_t gpa, void *buf, size_t len)
+{
+	p->stats.host_read_calls++;
+	if (p->fail_read_host_at &&
+	    p->stats.host_read_calls == p->fail_read_host_at)
+		return count(p, NULL, 0, -EIO);
+	return count(p, &p->stats.host_read_bytes, len,
+		     CALL_OP(p, read_host, gpa, buf, len));
+}
+
+int platform_write_host(struct platform *p, uint64_t gpa, const void *buf,
+			size_t len)
+{
+	p->stats.host_write_calls++;
+	return count(p, &p->stats.host_write_bytes, len,
+		     CALL_OP(p, write_host, gpa, buf, len));
+}
+
+int platform_dbg_decrypt(struct platform *p, uint64_t gpa, void *buf,
+			 size_t len, int *fw_error)
+{
+	int fw = 0, ret;
+
+	p->stats.decrypt_calls++;
+	if (p->fail_decrypt_at && p->stats.decrypt_calls == p->fail_decrypt_at) {
+		/* What the PSP says for a page it cannot access. */
+		fw = SEV_RET_INVALID_ADDRESS;
+		ret = -EIO;
+	} else {
+		ret = CALL_OP(p, dbg_decrypt, gpa, buf, len, &fw);
+	}
+	if (fw_error)
+		*fw_error = fw;
+	return count(p, &p->stats.decrypt_bytes, len, ret);
+}
+
+int platform_dbg_encrypt(struct platform *p, uint64_t gpa, const void *buf,
+			 size_t len, int *fw_error)
+{
+	int fw = 0, ret;
+
+	p->stats.encrypt_calls++;
+	ret = CALL_OP(p, dbg_encrypt, gpa, buf, len, &fw);
+	if (fw_error)
+		*fw_error = fw;
+	return count(p, &p->stats.encrypt_bytes, len, ret);
+}
+
+int platform_get_bitmap(struct platform *p, uint64_t start_gfn,
+			uint64_t npages, uint8_t *bits)
+{
+	p->stats.bitmap_calls++;
+	return count(p, NULL, 0,
+		     CALL_OP(p, get_bitmap, start_gfn, npages, bits));
+}
+
+int platform_set_bitmap(struct platform *p, uint64_t start_gfn,
+			uint64_t npages, const uint8_t *bits)
+{
+	p->stats.bitmap_calls++;
+	return count(p, NULL, 0,
+		     CALL_OP(p, set_bitmap, start_gfn, npages, bits));
+}
+
+int platform_info(struct platform *p, struct platform_info *info)
+{
+	return CALL_OP(p, info, info);
+}
+
+int platform_sync(struct platform *p)
+{
+	return p->ops->sync ? p->ops->sync(p) : -ENOSYS;
+}
+
+void platform_destroy(struct platform *p)
+{
+	if (p && p->ops->destroy)
+		p->ops->destroy(p);
+}
+
+const char *platform_fw_strerror(int fw_error)
+{
+	static const char *const names[] = {
+		[SEV_RET_SUCCESS] = "SUCCESS",
+		[SEV_RET_INVALID_PLATFORM_STATE] =
+			"INVALID_PLATFORM_STATE (SEV firmware not initialised)",
+		[SEV_RET_INVALID_GUEST_STATE] =
+			"INVALID_GUEST_STATE (guest not launched or shut down)",
+		[3] = "INVALID_CONFIG",
+		[SEV_RET_INVALID_LEN] =
+			"INVALID_LENGTH (length not a multiple of 16 or crosses a page)",
+		[5] = "ALREADY_OWNED",
+		[6] = "INVALID_CERTIFICATE",
+		[SEV_RET_POLICY_FAILURE] =
+			"POLICY_FAILURE (guest policy forbids debugging)",
+		[8] = "INACTIVE (guest not activated)",
+		[SEV_RET_INVALID_ADDRESS] =
+			"INVALID_ADDRESS (address not 16-byte aligned or not guest memory)",
+		[10] = "BAD_SIGNATURE",
+		[11] = "BAD_MEASUREMENT",
+		[12] = "ASID_OWNED",
+		[13] = "INVALID_ASID",
+		[14] = "WBINVD_REQUIRED",
+		[15] = "DFFLUSH_REQUIRED",
+		[16] = "INVALID_GUEST (no such guest handle)",
+		[17] = "INVALID_COMMAND",
+		[18] = "ACTIVE",
+		[19] = "HWSEV_RET_PLATFORM (hardware error)",
+		[20] = "HWSEV_RET_UNSAFE",
+		[21] = "UNSUPPORTED",
+		[SEV_RET_INVALID_PARAM] = "INVALID_PARAM",
+		[23] = "RESOURCE_LIMIT",
+		[24] = "SECURE_DATA_INVALID",
+	};
+
+	if (fw_error >= 0 && (size_t)fw_error < sizeof(names) / sizeof(names[0]) &&
+	    names[fw_error])
+		return names[fw_error];
+	return "unknown firmware status";
+}
