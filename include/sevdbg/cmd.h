@@ -7,9 +7,11 @@
 #define SEVDBG_CMD_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct session;
 struct strbuf;
+struct cmd_env;
 
 enum cmd_flags {
 	CMD_LIVE = 1 << 0,	/* needs a live target */
@@ -23,6 +25,8 @@ struct cmd_ctx {
 	struct strbuf *out;	/* normal output */
 	bool json;		/* --json given */
 	bool monitor;		/* called from gdb's monitor */
+	struct cmd_env *env;	/* shell state (symbols, syntax); may be NULL */
+	uint64_t quoted;	/* bit i: argv[i] was written in quotes */
 };
 
 struct cmd {
@@ -43,5 +47,27 @@ const struct cmd *cmd_find(const char *name);
  */
 int cmd_run(struct session *s, const char *line, struct strbuf *out,
 	    bool monitor);
+
+/*
+ * Shell-side state the commands keep between lines: the symbol table of
+ * --symbols and the disassembly syntax. The shell owns one per session.
+ */
+enum cmd_syntax { CMD_SYNTAX_ATT, CMD_SYNTAX_INTEL };
+struct symtab;
+struct cmd_env {
+	struct symtab *syms;	/* NULL without --symbols */
+	enum cmd_syntax syntax;
+};
+
+/* cmd_run with a caller-built context (ctx->out, ->s, ->env set). */
+int cmd_exec(struct cmd_ctx *ctx, const char *line);
+
+/*
+ * "0x1000", "4096", "sym", "sym+0x10", "p:0x1000" / "p0x1000" (physical).
+ * *phys tells whether the address was marked physical. 0 or -EINVAL with a
+ * message in ctx->out.
+ */
+int cmd_parse_addr(struct cmd_ctx *ctx, const char *s, uint64_t *addr,
+		   bool *phys);
 
 #endif
