@@ -52,6 +52,11 @@ OBJS += plugins/sim.o
 OBJS += gdbstub/rsp.o
 
 # --- commands (monitor and shell), CLI ---------------------------------------
+OBJS += gdbstub/cmd.o
+OBJS += gdbstub/cmd-mem.o
+OBJS += gdbstub/cmd-shell.o
+OBJS += gdbstub/cmd-run.o
+OBJS += gdbstub/cmd-sym.o
 
 # --- dump writer and core target ------------------------------------------
 
