@@ -268,23 +268,23 @@ static int sim_info(struct platform *p, struct platform_info *info)
 	return 0;
 }
 
+/* The number is checked by the caller; the bitmap explains bad fields. */
 static void sim_apply(struct sim *s)
 {
 	struct sim_hc_record rec;
-	const char *why = "bad magic, hypercall number or attrs";
+	const char *why = "invalid";
 
-	if (sim_hc_record_decode(s->rx, &rec) == 0 &&
-	    bitmap_apply_record(&s->bm, rec.gpa, rec.npages, rec.attrs,
+	(void)sim_hc_record_decode(s->rx, &rec);
+	if (bitmap_apply_record(&s->bm, rec.gpa, rec.npages, rec.attrs,
 				&why) == 0) {
 		s->st.records++;
 		return;
 	}
 	s->st.bad_records++;
-	pr_warn("sim: ignoring page-encryption record (nr %u gpa 0x%llx "
-		"npages %llu attrs 0x%llx): %s",
-		rec.nr, (unsigned long long)rec.gpa,
-		(unsigned long long)rec.npages, (unsigned long long)rec.attrs,
-		why);
+	pr_warn("sim: ignoring page-encryption record (gpa 0x%llx npages %llu "
+		"attrs 0x%llx): %s; the guest's hypercall is wrong",
+		(unsigned long long)rec.gpa, (unsigned long long)rec.npages,
+		(unsigned long long)rec.attrs, why);
 }
 
 /* After a record with an unknown number: restart at the next magic in it. */
