@@ -59,6 +59,11 @@ OBJS += gdbstub/cmd-run.o
 OBJS += gdbstub/cmd-sym.o
 
 # --- dump writer and core target ------------------------------------------
+OBJS += gdbstub/dump.o
+OBJS += gdbstub/dump-notes.o
+OBJS += gdbstub/dump-elf.o
+OBJS += gdbstub/dump-kdump.o
+OBJS += gdbstub/dump-raw.o
 
 # --- shell -------------------------------------------------------------------
 
