@@ -66,6 +66,8 @@ OBJS += gdbstub/dump-kdump.o
 OBJS += gdbstub/dump-raw.o
 
 # --- shell -------------------------------------------------------------------
+OBJS += gdbstub/shell.o
+OBJS += gdbstub/cli-shell.o
 
 # --- targets -----------------------------------------------------------------
 OBJS += plugins/targets.o

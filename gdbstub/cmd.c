@@ -388,6 +388,8 @@ static int cmd_dispatch(struct cmd_ctx *ctx, int argc, char **argv)
 			       name);
 	if (argv[0][n] && strcmp(name, "x") && strcmp(name, "status"))
 		return cmd_err(ctx, -EINVAL, "`%s` takes no /FORMAT", name);
+	if (ctx->env && ctx->env->json && (c->flags & CMD_JSON))
+		ctx->json = true;
 	if (ctx->json && !(c->flags & CMD_JSON))
 		return cmd_err(ctx, -EINVAL, "`%s` has no --json output", name);
 	if ((c->flags & CMD_LIVE) && !ctx->s->t->live)

@@ -57,6 +57,7 @@ struct symtab;
 struct cmd_env {
 	struct symtab *syms;	/* NULL without --symbols */
 	enum cmd_syntax syntax;
+	bool json;		/* shell --json: JSON wherever a command has it */
 };
 
 /* cmd_run with a caller-built context (ctx->out, ->s, ->env set). */
