@@ -57,6 +57,7 @@ OBJS += gdbstub/cmd-mem.o
 OBJS += gdbstub/cmd-shell.o
 OBJS += gdbstub/cmd-run.o
 OBJS += gdbstub/cmd-sym.o
+OBJS += gdbstub/cmd-dump.o
 
 # --- dump writer and core target ------------------------------------------
 OBJS += gdbstub/dump.o

@@ -32,6 +32,8 @@ CMD_FN(cont);
 CMD_FN(stop);
 CMD_FN(step);
 CMD_FN(set);
+/* cmd-dump.c */
+CMD_FN(dump);
 /* cmd.c */
 CMD_FN(help);
 
