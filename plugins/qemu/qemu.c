@@ -1,0 +1,771 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The live-QEMU target (DESIGN.md §3): registers, run control and
+ * breakpoints through QEMU's gdbstub; RAM mapped from its shared backend.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "plugins/qemu/qemu.h"
+#include "sevdbg/target.h"
+#include "sevdbg/platform.h"
+
+#define SEV_HW_SLOTS 4
+
+struct qemu_bp {
+	enum bp_type type;	/* as sent to QEMU */
+	uint64_t addr;
+	unsigned int kind;
+};
+
+struct qemu {
+	struct target t;
+	struct qmp qmp;
+	struct rspc rsp;
+	struct qemu_launch *launch;	/* NULL when attached */
+	char gdb_path[QEMU_PATH_MAX];
+	char own_dir[64];		/* our gdbserver socket dir (attach) */
+	int pid;
+	void *map;
+	size_t map_size;
+	int hc_fd;
+	bool sev, dead, detached;
+	int nr_vcpus;
+	int tids[TARGET_MAX_VCPUS];	/* QEMU thread id of each vCPU */
+	int g_tid;			/* thread selected with Hg, 0 = unknown */
+	bool running;
+	int step_tid;			/* range stepping: vCPU and range */
+	uint64_t range_start, range_end;
+	bool pending;			/* ev holds a stop not yet reported */
+	struct stop_event ev;
+	struct qemu_bp *bps;
+	size_t nr_bps;
+	char accel[8];
+};
+
+static struct qemu *to_qemu(struct target *t)
+{
+	return t->priv;
+}
+
+/* QEMU 7.2's 'g' lacks cs/ss/ds/es_base: map by register, in order. */
+static bool qemu_has_reg(unsigned int nr)
+{
+	return nr < REG_CS_BASE || nr > REG_ES_BASE;
+}
+
+static int qemu_regnum(unsigned int nr)
+{
+	if (!qemu_has_reg(nr))
+		return -1;
+	return nr < REG_CS_BASE ? (int)nr : (int)nr - 4;
+}
+
+static int qemu_select(struct qemu *q, int vcpu)
+{
+	char cmd[32];
+	int rc;
+
+	if (vcpu < 0 || vcpu >= q->nr_vcpus)
+		return -EINVAL;
+	if (q->g_tid == q->tids[vcpu])
+		return 0;
+	snprintf(cmd, sizeof(cmd), "Hg%x", q->tids[vcpu]);
+	rc = rspc_cmd(&q->rsp, cmd);
+	if (rc)
+		return rc;
+	q->g_tid = q->tids[vcpu];
+	return 0;
+}
+
+static int qemu_reconnect(struct qemu *q);
+
+/* Every synchronous gdbstub use goes through here. */
+static int qemu_ready(struct qemu *q)
+{
+	if (q->dead)
+		return -ESRCH;
+	if (q->running)
+		return -EBUSY;
+	if (q->detached)
+		return qemu_reconnect(q);
+	return 0;
+}
+
+static int qemu_read_regs(struct target *t, int vcpu, struct regs *regs)
+{
+	struct qemu *q = to_qemu(t);
+	const char *hex;
+	size_t off = 0;
+	int rc;
+
+	rc = qemu_ready(q) ?: qemu_select(q, vcpu) ?: rspc_cmd(&q->rsp, "g");
+	if (rc)
+		return rc;
+	hex = q->rsp.pkt.buf;
+	memset(regs, 0, sizeof(*regs));
+	for (unsigned int nr = 0; nr < REGS_NR; nr++) {
+		size_t sz = regs_size(nr);
+
+		if (!qemu_has_reg(nr))
+			continue;
+		if (2 * (off + sz) > q->rsp.pkt.len)
+			break;
+		if (hex_decode(hex + 2 * off, 2 * sz,
+			       regs->raw + regs_offset(nr)))
+			return -EPROTO;
+		regs->valid[nr] = 1;
+		off += sz;
+	}
+	return regs->valid[REG_RIP] ? 0 : -EPROTO;
+}
+
+static int qemu_write_reg(struct target *t, int vcpu, unsigned int nr,
+			  const uint8_t *val)
+{
+	struct qemu *q = to_qemu(t);
+	struct strbuf sb;
+	int rc;
+
+	if (nr >= REGS_NR || qemu_regnum(nr) < 0)
+		return -EINVAL;
+	rc = qemu_ready(q) ?: qemu_select(q, vcpu);
+	if (rc)
+		return rc;
+	sb_init(&sb);
+	sb_printf(&sb, "P%x=", qemu_regnum(nr));
+	sb_hex(&sb, val, regs_size(nr));
+	rc = sb.oom ? -ENOMEM : rspc_cmd(&q->rsp, sb.buf);
+	sb_release(&sb);
+	return rc;
+}
+
+static int qemu_write_regs(struct target *t, int vcpu, const struct regs *r)
+{
+	struct qemu *q = to_qemu(t);
+	struct strbuf sb;
+	int rc;
+
+	rc = qemu_ready(q) ?: qemu_select(q, vcpu);
+	if (rc)
+		return rc;
+	sb_init(&sb);
+	sb_putc(&sb, 'G');
+	for (unsigned int nr = 0; nr < REGS_NR; nr++)
+		if (qemu_has_reg(nr))
+			sb_hex(&sb, r->raw + regs_offset(nr), regs_size(nr));
+	rc = sb.oom ? -ENOMEM : rspc_cmd(&q->rsp, sb.buf);
+	sb_release(&sb);
+	return rc;
+}
+
+static int qemu_nr_vcpus(struct target *t)
+{
+	return to_qemu(t)->nr_vcpus;
+}
+
+static int qemu_vcpu_describe(struct target *t, int vcpu, char *buf,
+			      size_t len)
+{
+	struct qemu *q = to_qemu(t);
+
+	if (vcpu < 0 || vcpu >= q->nr_vcpus)
+		return -EINVAL;
+	snprintf(buf, len, "vCPU %d (QEMU CPU#%d)", vcpu, q->tids[vcpu] - 1);
+	return 0;
+}
+
+static int qemu_resume(struct target *t, const struct resume_req *req)
+{
+	struct qemu *q = to_qemu(t);
+	struct strbuf sb;
+	int rc, steps = 0;
+
+	rc = qemu_ready(q);
+	if (rc)
+		return rc;
+	sb_init(&sb);
+	sb_puts(&sb, "vCont");
+	q->step_tid = 0;
+	for (int i = 0; i < q->nr_vcpus; i++) {
+		switch (req->action[i]) {
+		case RESUME_STOP:
+			break;
+		case RESUME_CONT:
+			sb_printf(&sb, ";c:%x", q->tids[i]);
+			break;
+		case RESUME_RANGE:
+			q->step_tid = q->tids[i];
+			q->range_start = req->range_start;
+			q->range_end = req->range_end;
+			/* QEMU has no 'r': we step while in the range */
+			__attribute__((fallthrough));
+		case RESUME_STEP:
+			sb_printf(&sb, ";s:%x", q->tids[i]);
+			steps++;
+			break;
+		}
+	}
+	if (steps > 1)
+		q->step_tid = 0;	/* range stepping is for one vCPU */
+	rc = sb.oom ? -ENOMEM : sb.len == 5 ? -EINVAL : rspc_send(&q->rsp,
+								  sb.buf);
+	sb_release(&sb);
+	if (rc)
+		return rc;
+	q->running = true;
+	q->pending = false;
+	q->g_tid = 0;
+	return 0;
+}
+
+static int qemu_interrupt(struct target *t)
+{
+	struct qemu *q = to_qemu(t);
+	int rc;
+
+	if (q->dead)
+		return -ESRCH;
+	if (q->detached) {	/* reconnecting stops the VM */
+		rc = qemu_reconnect(q);
+		if (rc)
+			return rc;
+		memset(&q->ev, 0, sizeof(q->ev));
+		q->ev.kind = STOP_SIGNAL;
+		q->ev.signo = 2;
+		q->pending = true;
+		return 0;
+	}
+	return q->running ? rspc_interrupt(&q->rsp) : 0;
+}
+
+static int qemu_event_fd(struct target *t)
+{
+	return to_qemu(t)->rsp.fd;
+}
+
+static int qemu_vcpu_of(struct qemu *q, int tid)
+{
+	for (int i = 0; i < q->nr_vcpus; i++)
+		if (q->tids[i] == tid)
+			return i;
+	return 0;
+}
+
+static const struct qemu_bp *qemu_bp_at(struct qemu *q, uint64_t pc)
+{
+	for (size_t i = 0; i < q->nr_bps; i++)
+		if (q->bps[i].addr == pc && q->bps[i].type <= BP_HW)
+			return &q->bps[i];
+	return NULL;
+}
+
+static uint64_t qemu_pc(struct qemu *q, int vcpu)
+{
+	struct regs r;
+
+	if (qemu_read_regs(&q->t, vcpu, &r))
+		return ~0ULL;
+	return regs_get(&r, REG_RIP);
+}
+
+/* "T05thread:01;watch:ffff...;" → ev. */
+static void qemu_parse_stop(struct qemu *q, const char *p,
+			    struct stop_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = STOP_SIGNAL;
+	ev->signo = hex_digit(p[1]) << 4 | hex_digit(p[2]);
+	for (p += 3; *p;) {
+		const char *colon = strchr(p, ':'), *semi;
+		size_t klen;
+
+		if (!colon)
+			break;
+		semi = strchr(colon, ';');
+		klen = colon - p;
+		if (klen == 6 && !strncmp(p, "thread", 6)) {
+			ev->vcpu = qemu_vcpu_of(q, (int)strtol(colon + 1,
+								NULL, 16));
+		} else if (klen >= 5 && !strncmp(colon - 5, "watch", 5)) {
+			ev->kind = STOP_WATCH;
+			ev->watch_addr = strtoull(colon + 1, NULL, 16);
+			ev->watch_type = *p == 'r' ? BP_WATCH_READ :
+					 *p == 'a' ? BP_WATCH_ACCESS :
+						     BP_WATCH_WRITE;
+		}
+		if (!semi)
+			break;
+		p = semi + 1;
+	}
+}
+
+/* A SIGTRAP at one of our breakpoints is reported as such. */
+static void qemu_classify_trap(struct qemu *q, struct stop_event *ev)
+{
+	const struct qemu_bp *bp;
+
+	if (ev->kind != STOP_SIGNAL || ev->signo != 5 || !q->nr_bps)
+		return;
+	bp = qemu_bp_at(q, qemu_pc(q, ev->vcpu));
+	if (bp)
+		ev->kind = bp->type == BP_SW ? STOP_SWBREAK : STOP_HWBREAK;
+}
+
+static void qemu_gone(struct qemu *q, struct stop_event *ev)
+{
+	char why[100] = "QEMU closed its gdbstub connection (it exited or "
+			"was killed)";
+
+	if (q->launch) {	/* give QEMU a moment to finish exiting */
+		for (int i = 0; i < 50; i++) {
+			if (qemu_launch_reap(q->launch, false, why,
+					     sizeof(why)) != -EAGAIN)
+				break;
+			usleep(20000);
+		}
+	}
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = STOP_EXITED;
+	ev->vcpu = -1;
+	snprintf(ev->why, sizeof(ev->why), "%s", why);
+	q->dead = true;
+	q->running = false;
+}
+
+static int qemu_step(struct qemu *q, int tid)
+{
+	char cmd[32];
+
+	snprintf(cmd, sizeof(cmd), "vCont;s:%x", tid);
+	return rspc_send(&q->rsp, cmd);
+}
+
+/* Range stepping: step again while the pc stays in the range. */
+static bool qemu_step_again(struct qemu *q, const struct stop_event *ev)
+{
+	uint64_t pc;
+
+	if (!q->step_tid || ev->kind != STOP_SIGNAL || ev->signo != 5 ||
+	    q->tids[ev->vcpu] != q->step_tid)
+		return false;
+	pc = qemu_pc(q, ev->vcpu);
+	if (pc < q->range_start || pc >= q->range_end || qemu_bp_at(q, pc))
+		return false;
+	q->g_tid = 0;
+	return !qemu_step(q, q->step_tid);
+}
+
+static int qemu_wait_stop(struct target *t, struct stop_event *ev)
+{
+	struct qemu *q = to_qemu(t);
+	const char *p;
+	int rc;
+
+	if (q->pending) {
+		*ev = q->ev;
+		q->pending = false;
+		return 0;
+	}
+	if (q->dead || !q->running)
+		return q->dead ? -ESRCH : -EAGAIN;
+	for (;;) {
+		rc = rspc_poll(&q->rsp);
+		if (rc == -EPIPE) {
+			qemu_gone(q, ev);
+			return 0;
+		}
+		if (rc <= 0)
+			return rc ?: -EAGAIN;
+		p = q->rsp.pkt.buf;
+		if (*p == 'W' || *p == 'X') {
+			qemu_gone(q, ev);
+			ev->kind = *p == 'W' ? STOP_EXITED : STOP_KILLED;
+			ev->exit_code = ev->signo = (int)strtol(p + 1, NULL, 16);
+			return 0;
+		}
+		if (*p != 'T' && *p != 'S')
+			continue;	/* 'O' console output and such */
+		q->running = false;
+		qemu_parse_stop(q, p, ev);
+		if (qemu_step_again(q, ev)) {
+			q->running = true;
+			continue;
+		}
+		q->step_tid = 0;
+		q->g_tid = 0;
+		qemu_classify_trap(q, ev);
+		return 0;
+	}
+}
+
+static int qemu_z(struct qemu *q, char op, enum bp_type type, uint64_t addr,
+		  unsigned int kind)
+{
+	char cmd[64];
+	int rc;
+
+	snprintf(cmd, sizeof(cmd), "%c%d,%llx,%x", op, type,
+		 (unsigned long long)addr, kind);
+	rc = rspc_cmd(&q->rsp, cmd);
+	if (!rc && !q->rsp.pkt.len)
+		rc = -ENOSYS;	/* QEMU does not support this kind */
+	return rc;
+}
+
+static int qemu_hw_slots_used(struct qemu *q)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < q->nr_bps; i++)
+		n += q->bps[i].type != BP_SW;
+	return n;
+}
+
+static int qemu_insert_bp(struct target *t, enum bp_type type, uint64_t addr,
+			  unsigned int kind)
+{
+	struct qemu *q = to_qemu(t);
+	struct qemu_bp *n;
+	int rc = qemu_ready(q);
+
+	if (rc)
+		return rc;
+	/* QEMU would write a plaintext int3 into encrypted memory. */
+	if (q->sev && type == BP_SW)
+		type = BP_HW;
+	if (q->sev && type != BP_SW &&
+	    qemu_hw_slots_used(q) >= SEV_HW_SLOTS) {
+		pr_err("all %d hardware breakpoint/watchpoint slots are in "
+		       "use (an SEV guest cannot take software breakpoints): "
+		       "delete one first", SEV_HW_SLOTS);
+		return -ENOSPC;
+	}
+	n = realloc(q->bps, (q->nr_bps + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	q->bps = n;
+	rc = qemu_z(q, 'Z', type, addr, kind);
+	if (rc)
+		return rc;
+	q->bps[q->nr_bps++] = (struct qemu_bp){ type, addr, kind };
+	return 0;
+}
+
+static int qemu_remove_bp(struct target *t, enum bp_type type, uint64_t addr,
+			  unsigned int kind)
+{
+	struct qemu *q = to_qemu(t);
+	int rc = qemu_ready(q);
+
+	if (rc)
+		return rc;
+	if (q->sev && type == BP_SW)
+		type = BP_HW;
+	rc = qemu_z(q, 'z', type, addr, kind);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < q->nr_bps; i++) {
+		if (q->bps[i].type == type && q->bps[i].addr == addr) {
+			q->bps[i] = q->bps[--q->nr_bps];
+			break;
+		}
+	}
+	return 0;
+}
+
+/*
+ * QEMU stops the VM whenever a debugger connects to its gdbstub, and resumes
+ * it on 'D'. Keep event_fd() stable across a detach: the socket's number is
+ * parked on a pipe that never becomes readable, then reused.
+ */
+static int qemu_park_fd(struct qemu *q)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	dup3(p[0], q->rsp.fd, O_CLOEXEC);
+	close(p[0]);
+	close(p[1]);
+	return 0;
+}
+
+static int qemu_reconnect(struct qemu *q)
+{
+	struct rspc c;
+	char err[256];
+	int rc, fd = q->rsp.fd;
+
+	rc = rspc_open(&c, q->gdb_path, q->rsp.timeout_ms, err, sizeof(err));
+	if (rc) {
+		pr_err("%s", err);
+		return rc;
+	}
+	dup3(c.fd, fd, O_CLOEXEC);
+	close(c.fd);
+	c.fd = fd;
+	rspc_close(&q->rsp);
+	q->rsp = c;
+	q->detached = false;
+	q->running = false;
+	q->g_tid = 0;
+	return 0;
+}
+
+static int qemu_detach(struct target *t)
+{
+	struct qemu *q = to_qemu(t);
+	int rc = qemu_ready(q);
+
+	if (rc)
+		return rc;
+	/* QEMU's D drops every breakpoint and resumes the VM. */
+	rc = rspc_cmd(&q->rsp, "D");
+	q->nr_bps = 0;
+	q->detached = true;
+	q->pending = false;
+	sb_reset(&q->rsp.raw);
+	return qemu_park_fd(q) ?: rc;
+}
+
+static int qemu_kill(struct target *t)
+{
+	struct qemu *q = to_qemu(t);
+	char err[256], why[128];
+
+	if (q->dead)
+		return 0;
+	if (qmp_call(&q->qmp, "quit", NULL, NULL, err, sizeof(err)))
+		pr_warn("%s", err);
+	if (q->launch)
+		qemu_launch_reap(q->launch, true, why, sizeof(why));
+	q->dead = true;
+	q->running = false;
+	return 0;
+}
+
+static int qemu_describe(struct target *t, char *buf, size_t len)
+{
+	struct qemu *q = to_qemu(t);
+
+	snprintf(buf, len,
+		 "target: qemu (pid %d, %s, accel %s, %d vCPUs)%s\n"
+		 "platform: %s%s\n",
+		 q->pid, q->launch ? "launched by sevdbg" : "attached",
+		 q->accel, q->nr_vcpus, q->dead ? " -- QEMU is gone" : "",
+		 q->sev ? "kvm (QEMU reports an SEV guest)" :
+			  "sim (no SEV guest: simulated encryption)",
+		 !q->sev && q->hc_fd < 0 ?
+			 ", without a page-encryption record channel" : "");
+	return 0;
+}
+
+static void qemu_destroy(struct target *t)
+{
+	struct qemu *q = to_qemu(t);
+
+	if (!q->dead && !q->detached && !q->launch && q->rsp.fd >= 0) {
+		if (q->running)	/* leave someone else's guest running */
+			rspc_interrupt(&q->rsp), rspc_recv(&q->rsp, 1000);
+		rspc_cmd(&q->rsp, "D");
+	}
+	rspc_close(&q->rsp);
+	if (t->plat)
+		platform_destroy(t->plat);
+	if (q->hc_fd >= 0)
+		close(q->hc_fd);
+	ram_free(&t->ram);
+	if (q->map)
+		munmap(q->map, q->map_size);
+	qmp_close(&q->qmp);
+	if (q->launch) {
+		qemu_launch_stop(q->launch);
+		free(q->launch);
+	}
+	if (q->own_dir[0]) {
+		unlink(q->gdb_path);
+		rmdir(q->own_dir);
+	}
+	free(q->bps);
+	free(q);
+}
+
+static const struct target_ops qemu_ops = {
+	.name = "qemu",
+	.nr_vcpus = qemu_nr_vcpus,
+	.vcpu_describe = qemu_vcpu_describe,
+	.read_regs = qemu_read_regs,
+	.write_reg = qemu_write_reg,
+	.write_regs = qemu_write_regs,
+	.resume = qemu_resume,
+	.interrupt = qemu_interrupt,
+	.event_fd = qemu_event_fd,
+	.wait_stop = qemu_wait_stop,
+	.insert_bp = qemu_insert_bp,
+	.remove_bp = qemu_remove_bp,
+	.detach = qemu_detach,
+	.kill = qemu_kill,
+	.describe = qemu_describe,
+	.destroy = qemu_destroy,
+};
+
+/* No gdb= given: ask QEMU to open a gdbstub on a socket of ours. */
+static int qemu_start_gdbserver(struct qemu *q, char *err, size_t errlen)
+{
+	const char *tmp = getenv("TMPDIR") ?: "/tmp";
+	char line[160], *out = NULL;
+	int rc;
+
+	snprintf(q->own_dir, sizeof(q->own_dir), "%s/sevdbg-XXXXXX", tmp);
+	if (!mkdtemp(q->own_dir)) {
+		q->own_dir[0] = '\0';
+		snprintf(err, errlen, "cannot create a directory in %s", tmp);
+		return -EIO;
+	}
+	snprintf(q->gdb_path, sizeof(q->gdb_path), "%s/qemu-gdb.sock",
+		 q->own_dir);
+	snprintf(line, sizeof(line), "gdbserver unix:%s,server=on,wait=off",
+		 q->gdb_path);
+	rc = qmp_hmp(&q->qmp, line, &out, err, errlen);
+	if (!rc && access(q->gdb_path, F_OK)) {
+		snprintf(err, errlen, "QEMU could not start a gdbstub: %s "
+			 "(pass gdb=SOCKET if it already has one)",
+			 out ? out : "");
+		rc = -EIO;
+	}
+	free(out);
+	return rc;
+}
+
+static int qemu_threads(struct qemu *q, char *err, size_t errlen)
+{
+	const char *cmd = "qfThreadInfo";
+	int rc;
+
+	q->nr_vcpus = 0;
+	for (;;) {
+		const char *p;
+
+		rc = rspc_cmd(&q->rsp, cmd);
+		if (rc)
+			break;
+		p = q->rsp.pkt.buf;
+		if (*p != 'm')
+			break;
+		for (p++; *p && q->nr_vcpus < TARGET_MAX_VCPUS;) {
+			char *end;
+
+			q->tids[q->nr_vcpus++] = (int)strtol(p, &end, 16);
+			p = *end == ',' ? end + 1 : end;
+			if (end == p)
+				break;
+		}
+		cmd = "qsThreadInfo";
+	}
+	if (!rc && !q->nr_vcpus)
+		rc = -EPROTO;
+	if (rc)
+		snprintf(err, errlen, "QEMU's gdbstub did not list its vCPUs");
+	return rc;
+}
+
+static bool qemu_is_sev(struct qemu *q)
+{
+	json_t *ret = NULL;
+	char err[256];
+	bool sev;
+
+	if (qmp_call(&q->qmp, "query-sev", NULL, &ret, err, sizeof(err)))
+		return false;	/* "SEV feature is not available" */
+	sev = json_is_true(json_object_get(ret, "enabled"));
+	json_decref(ret);
+	return sev;
+}
+
+static int qemu_platform(struct qemu *q, const char *hc,
+			 const struct target_opts *o, char *err, size_t errlen)
+{
+	struct sim_config cfg = { .cbit = 52 };
+	struct kvm_attach ka = { .qemu_pid = q->pid, .ram = &q->t.ram };
+	int rc;
+
+	q->sev = !o->force_sim && qemu_is_sev(q);
+	if (q->sev) {
+		rc = kvm_platform_new(&ka, &q->t.plat, err, errlen);
+		pr_info("platform: kvm (QEMU runs an SEV guest)");
+		return rc;
+	}
+	if (o->sim)
+		cfg = *o->sim;
+	cfg.launched = true;	/* a running QEMU guest is launched */
+	q->hc_fd = hc ? open(hc, O_RDONLY | O_CLOEXEC) : -1;
+	if (hc && q->hc_fd < 0)
+		pr_warn("cannot open %s: %s", hc, strerror(errno));
+	if (q->hc_fd < 0)
+		pr_warn("no page-encryption record channel (give hc=FILE, the "
+			"file of QEMU's isa-debugcon chardev): every page "
+			"stays encrypted in the sim");
+	cfg.hc_fd = q->hc_fd;
+	rc = sim_platform_new(&q->t.ram, &cfg, &q->t.plat);
+	if (rc)
+		snprintf(err, errlen, "cannot start the SEV simulator: %s",
+			 strerror(-rc));
+	else
+		pr_info("platform: sim (QEMU runs no SEV guest; encryption "
+			"is simulated)");
+	return rc;
+}
+
+int qemu_target_attach(const struct qemu_attach *a,
+		       const struct target_opts *o, struct target **out,
+		       char *err, size_t errlen)
+{
+	struct qemu *q = calloc(1, sizeof(*q));
+	int rc, n;
+
+	if (!q)
+		return -ENOMEM;
+	q->t.ops = &qemu_ops;
+	q->t.priv = q;
+	q->t.live = true;
+	q->t.read_only = o->read_only;
+	q->rsp.fd = -1;
+	q->hc_fd = -1;
+	q->launch = a->launch;
+	snprintf(q->accel, sizeof(q->accel), "%s",
+		 a->launch ? a->launch->accel : "?");
+	rc = qmp_open(&q->qmp, a->qmp, QEMU_TIMEOUT_MS, err, errlen);
+	if (rc)
+		goto err;
+	rc = qemu_find_pid(&q->qmp, &q->pid, &n, err, errlen) ?:
+	     qemu_map_ram(&q->qmp, q->pid, &q->t.ram, &q->map, &q->map_size,
+			  err, errlen);
+	if (rc)
+		goto err;
+	if (a->gdb)
+		snprintf(q->gdb_path, sizeof(q->gdb_path), "%s", a->gdb);
+	else if ((rc = qemu_start_gdbserver(q, err, errlen)))
+		goto err;
+	rc = rspc_open(&q->rsp, q->gdb_path, QEMU_TIMEOUT_MS, err, errlen) ?:
+	     qemu_threads(q, err, errlen) ?:
+	     qemu_platform(q, a->hc, o, err, errlen);
+	if (rc)
+		goto err;
+	*out = &q->t;
+	return 0;
+err:
+	q->launch = NULL;	/* the caller still owns it */
+	qemu_destroy(&q->t);
+	return rc;
+}
+
+struct qemu_launch *qemu_target_launch(struct target *t)
+{
+	return t->ops == &qemu_ops ? to_qemu(t)->launch : NULL;
+}

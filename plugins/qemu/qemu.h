@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Internals of the live-QEMU target: the QMP client, the RSP client to
+ * QEMU's own gdbstub, and starting a QEMU with what sevdbg needs.
+ */
+#ifndef SEVDBG_PLUGINS_QEMU_H
+#define SEVDBG_PLUGINS_QEMU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+
+#include "sevdbg/util.h"
+
+struct target;
+struct target_opts;
+struct target_type;
+struct ram_map;
+
+#define QEMU_TIMEOUT_MS 10000
+#define QEMU_PATH_MAX 108	/* sun_path */
+
+/* --- qmp.c: QMP over a unix socket ---------------------------------------- */
+struct qmp {
+	int fd;
+	unsigned int next_id;
+	int timeout_ms;
+	struct strbuf in;	/* bytes received, not yet a full line */
+	bool shutdown_seen;	/* a SHUTDOWN event arrived */
+	char last_event[32];
+};
+
+int qmp_open(struct qmp *q, const char *path, int timeout_ms, char *err,
+	     size_t errlen);
+void qmp_close(struct qmp *q);
+/* Run cmd (args stolen, may be NULL); *ret gets "return" (caller decrefs). */
+int qmp_call(struct qmp *q, const char *cmd, json_t *args, json_t **ret,
+	     char *err, size_t errlen);
+/* human-monitor-command; *out is malloc'ed text. */
+int qmp_hmp(struct qmp *q, const char *line, char **out, char *err,
+	    size_t errlen);
+
+/* --- rspclient.c: RSP client to QEMU's gdbstub ---------------------------- */
+struct rspc {
+	int fd;
+	bool noack;
+	int timeout_ms;
+	struct strbuf raw;	/* received bytes not yet parsed */
+	struct strbuf pkt;	/* the last complete packet (decoded) */
+};
+
+int rspc_open(struct rspc *c, const char *path, int timeout_ms, char *err,
+	      size_t errlen);
+void rspc_close(struct rspc *c);
+int rspc_send(struct rspc *c, const char *payload);
+int rspc_interrupt(struct rspc *c);
+/* Parse what was received: 1 = packet in c->pkt, 0 = none yet, -EPIPE. */
+int rspc_poll(struct rspc *c);
+/* Wait up to timeout_ms (-1: c->timeout_ms) for a packet: 0, -ETIMEDOUT. */
+int rspc_recv(struct rspc *c, int timeout_ms);
+/* Send cmd and wait for its reply (in c->pkt); "Exx" becomes -EIO. */
+int rspc_cmd(struct rspc *c, const char *cmd);
+
+/* --- launch.c: starting QEMU ---------------------------------------------- */
+struct qemu_launch {
+	char dir[64];		/* private temp dir, mode 0700 */
+	char qmp[QEMU_PATH_MAX], gdb[QEMU_PATH_MAX];
+	char hc[QEMU_PATH_MAX];	/* debugcon file the sim tails */
+	char errlog[QEMU_PATH_MAX];
+	char serial[QEMU_PATH_MAX];	/* guest serial log, "" = none */
+	char accel[8];
+	pid_t pid;
+};
+
+/*
+ * Start qemu (QEMU_SYSTEM_X86_64 or $SEVDBG_QEMU) with argv (user arguments,
+ * NULL-terminated) plus the sockets, shared RAM and debugcon sevdbg needs.
+ */
+#define QEMU_LAUNCH_SERIAL_LOG 1	/* -serial file:DIR/serial.log */
+int qemu_launch_start(struct qemu_launch *l, char *const *argv,
+		      const char *accel, unsigned int flags, char *err,
+		      size_t errlen);
+/* Wait (up to timeout_ms) until the serial log contains marker: 0/-ETIME. */
+int qemu_launch_wait_serial(struct qemu_launch *l, const char *marker,
+			    int timeout_ms);
+/* The bundled test guest: build tree first, then the install dir. */
+int qemu_demo_guest(char *path, size_t len);
+/* Kill QEMU if still running, reap it, remove the temp dir. */
+void qemu_launch_stop(struct qemu_launch *l);
+/* "exited with status 1", "killed by signal 9"; 0 once reaped, -EAGAIN. */
+int qemu_launch_reap(struct qemu_launch *l, bool wait, char *why,
+		     size_t len);
+/* The accelerator to use: kvm only on hardware-backed KVM. */
+const char *qemu_pick_accel(const char *want);
+/* Split a launch: argument string into argv (malloc'ed, free both). */
+int qemu_split_args(const char *s, char ***argv, int *argc);
+
+/* --- qemu-ram.c: QEMU's process and RAM ---------------------------------- */
+/* QEMU's PID (the Tgid of a vCPU thread) and its number of vCPUs. */
+int qemu_find_pid(struct qmp *q, int *pid, int *nr_vcpus, char *err,
+		  size_t errlen);
+/* Map the shareable RAM backend and fill m with its guest-physical ranges. */
+int qemu_map_ram(struct qmp *q, int pid, struct ram_map *m, void **map,
+		 size_t *map_size, char *err, size_t errlen);
+
+/* --- qemu.c: the target ---------------------------------------------------- */
+struct qemu_attach {
+	const char *qmp;	/* QMP socket */
+	const char *gdb;	/* QEMU gdbstub socket, NULL: start one */
+	const char *hc;		/* sim channel file, NULL: none */
+	struct qemu_launch *launch; /* owned by the target when not NULL */
+};
+
+int qemu_target_attach(const struct qemu_attach *a,
+		       const struct target_opts *o, struct target **out,
+		       char *err, size_t errlen);
+/* The launch behind a launched target, NULL when attached. */
+struct qemu_launch *qemu_target_launch(struct target *t);
+
+extern const struct target_type qemu_target_type;
+extern const struct target_type launch_target_type;
+extern const struct target_type demo_target_type;
+
+#endif
