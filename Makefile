@@ -72,6 +72,12 @@ OBJS += gdbstub/cli-shell.o
 
 # --- targets -----------------------------------------------------------------
 OBJS += plugins/targets.o
+OBJS += plugins/qemu/qmp.o
+OBJS += plugins/qemu/rspclient.o
+OBJS += plugins/qemu/qemu-ram.o
+OBJS += plugins/qemu/qemu.o
+OBJS += plugins/qemu/launch.o
+OBJS += plugins/qemu/types.o
 
 MAIN_OBJS = gdbstub/main.o
 
