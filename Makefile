@@ -47,6 +47,7 @@ OBJS += gdbstub/regs.o
 OBJS += gdbstub/bitmap.o
 OBJS += plugins/platform.o
 OBJS += plugins/sim.o
+OBJS += gdbstub/router.o
 
 # --- RSP server --------------------------------------------------------------
 OBJS += gdbstub/rsp.o

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct bitmap;
 struct platform;
 struct ram_map;
 
@@ -66,5 +67,15 @@ void router_reset_stats(struct router *r);
 
 /* Current bitmap copy (refreshed if stale); valid until the next call. */
 const struct bitmap *router_bitmap(struct router *r);
+
+/*
+ * Size of the decrypted-page cache in 4 KiB pages (default 64 MiB worth;
+ * 0 disables it). Drops what is cached.
+ */
+int router_set_cache_pages(struct router *r, size_t npages);
+
+/* Tests only: route page gfn the wrong way (~0ULL = off), to prove that
+ * the differential tests catch a misrouted page. */
+void router_debug_flip_page(struct router *r, uint64_t gfn);
 
 #endif
