@@ -51,6 +51,11 @@ OBJS += gdbstub/router.o
 
 # --- RSP server --------------------------------------------------------------
 OBJS += gdbstub/rsp.o
+OBJS += gdbstub/server.o
+OBJS += gdbstub/server-run.o
+OBJS += gdbstub/server-query.o
+OBJS += gdbstub/transport.o
+OBJS += gdbstub/cli-serve.o
 
 # --- commands (monitor and shell), CLI ---------------------------------------
 OBJS += gdbstub/cmd.o
