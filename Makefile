@@ -71,6 +71,9 @@ OBJS += gdbstub/dump-notes.o
 OBJS += gdbstub/dump-elf.o
 OBJS += gdbstub/dump-kdump.o
 OBJS += gdbstub/dump-raw.o
+OBJS += plugins/core.o
+OBJS += plugins/core-elf.o
+OBJS += plugins/core-kdump.o
 
 # --- shell -------------------------------------------------------------------
 OBJS += gdbstub/shell.o

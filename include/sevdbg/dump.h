@@ -54,6 +54,10 @@ int dump_parse_format(const char *name, enum dump_format *f);
 struct strbuf;
 void dump_result_json(const struct dump_result *res, struct strbuf *out);
 
+/* The `core:FILE` target type (plugins/core.c). */
+struct target_type;
+extern const struct target_type core_target_type;
+
 /* Whether a core target's file carried a SEVDBG note (false for QEMU's). */
 bool core_has_sevdbg_note(const struct target *t);
 
