@@ -119,7 +119,7 @@ static int demo_open(const char *arg, const struct target_opts *o,
 		return -ENOENT;
 	}
 	if (asprintf(&cmd, "-kernel '%s' -smp 2 -m 128M -nodefaults "
-		     "-display none %s", guest, arg ? arg : "") < 0)
+		     "-display none -machine q35 -cpu max %s", guest, arg ? arg : "") < 0)
 		cmd = NULL;
 	rc = cmd ? qemu_split_args(cmd, &argv, &argc) : -ENOMEM;
 	free(cmd);
