@@ -87,6 +87,7 @@ OBJS += plugins/qemu/qemu-ram.o
 OBJS += plugins/qemu/qemu.o
 OBJS += plugins/qemu/launch.o
 OBJS += plugins/qemu/types.o
+OBJS += gdbstub/cli-demo.o
 
 MAIN_OBJS = gdbstub/main.o
 

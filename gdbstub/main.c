@@ -20,9 +20,9 @@ struct subcommand {
 /* One line per subcommand; owners replace cli_not_built with theirs. */
 static const struct subcommand subcommands[] = {
 	{ "serve", cli_serve, "[--listen unix:PATH | tcp:HOST:PORT | stdio] [--allow-remote] [--sim] [--read-only] TARGET" },
-	{ "dump", cli_not_built, "[--format elf|kdump|raw] [--paging] [--range START-END] -o FILE TARGET" },
+	{ "dump", cli_dump, "[--format elf|kdump|raw] [--paging] [--range START-END] [--virtual] [--json] [--keep-stopped] -o FILE TARGET" },
 	{ "shell", cli_shell, "[-x SCRIPT] [--symbols ELF] TARGET" },
-	{ "demo", cli_not_built, "[--listen ...]" },
+	{ "demo", cli_demo, "[--listen ...] [--accel tcg|kvm] [--sim-policy nodbg]" },
 };
 
 static void main_usage(FILE *f)
