@@ -74,6 +74,7 @@ OBJS += gdbstub/dump-raw.o
 OBJS += plugins/core.o
 OBJS += plugins/core-elf.o
 OBJS += plugins/core-kdump.o
+OBJS += gdbstub/cli-dump.o
 
 # --- shell -------------------------------------------------------------------
 OBJS += gdbstub/shell.o
