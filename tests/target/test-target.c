@@ -1,0 +1,513 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A deterministic target for tests only ("test:"): 2 vCPUs, 4 MiB of RAM in
+ * two regions around a hole, behind the sim platform with a few shared pages.
+ *
+ * Behaviour the golden and gdb tests rely on:
+ *  - RAM holds, at each 8-byte aligned gpa, the u64 0x5345564400000000|gpa;
+ *    regions "lo" [0, 2M) and "hi" [4M, 6M); [2M, 4M) is a hole.
+ *  - Paging is off (cr0 = 0x11), so virtual == physical.
+ *  - Shared (unencrypted) pages: [0x10000, 0x20000) and 0x400000; the rest
+ *    is encrypted and reachable only through the sim's DBG_DECRYPT.
+ *  - vCPU n: rip = 0x100000 + 0x100 n, GPR i = 0x1000000000 (n+1) + i
+ *    (rsp, rbp = 0x1ff000 - 0x1000 n), cs..es_base unavailable.
+ *  - step: rip += 1 (range step: to the range end); continue: stop at the
+ *    nearest breakpoint above rip, else at the lowest watchpoint (a write
+ *    watch increments the watched byte), else run until interrupted.
+ *  - "test:exit=N": the guest exits with code 3 at the N-th resume.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "sevdbg/platform.h"
+#include "sevdbg/simhc.h"
+#include "sevdbg/target.h"
+#include "sevdbg/util.h"
+
+#define TT_VCPUS	2
+#define TT_REGION	(2ULL << 20)
+#define TT_HI_GPA	(4ULL << 20)
+#define TT_MAX_BPS	64
+#define TT_HW_SLOTS	4	/* debug registers: hbreak + watchpoints */
+#define TT_PATTERN	0x5345564400000000ULL
+
+struct tt_bp {
+	enum bp_type type;
+	uint64_t addr;
+	unsigned int kind;
+};
+
+struct tt {
+	struct target t;
+	struct regs regs[TT_VCPUS];
+	struct tt_bp bps[TT_MAX_BPS];
+	int nr_bps;
+	uint8_t *mem;			/* both regions, hole not mapped */
+	int evfd;
+	bool running, pending, exited;
+	struct stop_event ev;
+	unsigned int resumes, exit_after;
+};
+
+static struct tt *tt_of(struct target *t)
+{
+	return t->priv;
+}
+
+static void tt_signal(struct tt *tt)
+{
+	uint64_t one = 1;
+
+	if (write(tt->evfd, &one, sizeof(one)) < 0)
+		pr_debug("test target: eventfd write failed");
+}
+
+static void tt_post(struct tt *tt, enum stop_kind kind, int vcpu, int signo)
+{
+	memset(&tt->ev, 0, sizeof(tt->ev));
+	tt->ev.kind = kind;
+	tt->ev.vcpu = vcpu;
+	tt->ev.signo = signo;
+	tt->pending = true;
+	tt_signal(tt);
+}
+
+static int tt_nr_vcpus(struct target *t)
+{
+	return TT_VCPUS;
+}
+
+static int tt_vcpu_describe(struct target *t, int vcpu, char *buf,
+			    size_t len)
+{
+	if (vcpu < 0 || vcpu >= TT_VCPUS)
+		return -ESRCH;
+	snprintf(buf, len, "test vCPU %d, paging off", vcpu);
+	return 0;
+}
+
+static int tt_read_regs(struct target *t, int vcpu, struct regs *regs)
+{
+	struct tt *tt = tt_of(t);
+
+	if (vcpu < 0 || vcpu >= TT_VCPUS)
+		return -ESRCH;
+	if (tt->running)
+		return -EBUSY;
+	*regs = tt->regs[vcpu];
+	return 0;
+}
+
+static int tt_write_reg(struct target *t, int vcpu, unsigned int nr,
+			const uint8_t *val)
+{
+	struct tt *tt = tt_of(t);
+
+	if (vcpu < 0 || vcpu >= TT_VCPUS)
+		return -ESRCH;
+	if (tt->running)
+		return -EBUSY;
+	memcpy(tt->regs[vcpu].raw + regs_offset(nr), val, regs_size(nr));
+	tt->regs[vcpu].valid[nr] = 1;
+	return 0;
+}
+
+static int tt_write_regs(struct target *t, int vcpu, const struct regs *r)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < REGS_NR && !ret; i++)
+		if (r->valid[i])
+			ret = tt_write_reg(t, vcpu, i, r->raw + regs_offset(i));
+	return ret;
+}
+
+static uint64_t tt_rip(struct tt *tt, int vcpu)
+{
+	return regs_get(&tt->regs[vcpu], REG_RIP);
+}
+
+/* The nearest execution breakpoint above rip, for every running vCPU. */
+static bool tt_next_bp(struct tt *tt, const struct resume_req *req,
+		       int *vcpu, const struct tt_bp **hit)
+{
+	uint64_t best = UINT64_MAX, rip, d;
+	int i, v;
+
+	*hit = NULL;
+	for (v = 0; v < TT_VCPUS; v++) {
+		if (req->action[v] != RESUME_CONT)
+			continue;
+		rip = tt_rip(tt, v);
+		for (i = 0; i < tt->nr_bps; i++) {
+			if (tt->bps[i].type > BP_HW || tt->bps[i].addr <= rip)
+				continue;
+			d = tt->bps[i].addr - rip;
+			if (d < best) {
+				best = d;
+				*hit = &tt->bps[i];
+				*vcpu = v;
+			}
+		}
+	}
+	return *hit != NULL;
+}
+
+static const struct tt_bp *tt_first_watch(struct tt *tt)
+{
+	const struct tt_bp *w = NULL;
+	int i;
+
+	for (i = 0; i < tt->nr_bps; i++)
+		if (tt->bps[i].type >= BP_WATCH_WRITE &&
+		    (!w || tt->bps[i].addr < w->addr))
+			w = &tt->bps[i];
+	return w;
+}
+
+/* The "guest" touches the watched byte, as the instruction would. */
+static void tt_hit_watch(struct tt *tt, int vcpu, const struct tt_bp *w)
+{
+	const struct ram_region *r = ram_find(&tt->t.ram, w->addr);
+
+	if (w->type != BP_WATCH_READ && r)
+		r->hva[w->addr - r->gpa]++;
+	regs_set(&tt->regs[vcpu], REG_RIP, tt_rip(tt, vcpu) + 1);
+	tt_post(tt, STOP_WATCH, vcpu, 5);
+	tt->ev.watch_addr = w->addr;
+	tt->ev.watch_type = w->type;
+}
+
+static bool tt_step(struct tt *tt, const struct resume_req *req)
+{
+	int v, first = -1;
+	uint64_t rip;
+
+	for (v = 0; v < TT_VCPUS; v++) {
+		rip = tt_rip(tt, v);
+		if (req->action[v] == RESUME_STEP)
+			rip++;
+		else if (req->action[v] == RESUME_RANGE)
+			rip = rip >= req->range_start && rip < req->range_end ?
+				      req->range_end : rip + 1;
+		else
+			continue;
+		regs_set(&tt->regs[v], REG_RIP, rip);
+		if (first < 0)
+			first = v;
+	}
+	if (first >= 0)
+		tt_post(tt, STOP_SIGNAL, first, 5);
+	return first >= 0;
+}
+
+static int tt_resume(struct target *t, const struct resume_req *req)
+{
+	struct tt *tt = tt_of(t);
+	const struct tt_bp *bp;
+	int v, cont = -1;
+
+	if (tt->exited)
+		return -ESRCH;
+	if (tt->running)
+		return -EBUSY;
+	tt->running = true;
+	if (tt->exit_after && ++tt->resumes >= tt->exit_after) {
+		tt_post(tt, STOP_EXITED, -1, 0);
+		tt->ev.exit_code = 3;
+		snprintf(tt->ev.why, sizeof(tt->ev.why),
+			 "test guest exited with code 3 (exit=%u)",
+			 tt->exit_after);
+		return 0;
+	}
+	if (tt_step(tt, req))
+		return 0;
+	for (v = TT_VCPUS - 1; v >= 0; v--)
+		if (req->action[v] == RESUME_CONT)
+			cont = v;
+	if (cont < 0)
+		return 0;
+	if (tt_next_bp(tt, req, &v, &bp)) {
+		regs_set(&tt->regs[v], REG_RIP, bp->addr);
+		tt_post(tt, bp->type == BP_SW ? STOP_SWBREAK : STOP_HWBREAK, v,
+			5);
+	} else if ((bp = tt_first_watch(tt))) {
+		tt_hit_watch(tt, cont, bp);
+	}
+	return 0; /* nothing to hit: runs until interrupted */
+}
+
+static int tt_interrupt(struct target *t)
+{
+	struct tt *tt = tt_of(t);
+
+	if (tt->running && !tt->pending)
+		tt_post(tt, STOP_SIGNAL, 0, 2);
+	return 0;
+}
+
+static int tt_event_fd(struct target *t)
+{
+	return tt_of(t)->evfd;
+}
+
+static int tt_wait_stop(struct target *t, struct stop_event *ev)
+{
+	struct tt *tt = tt_of(t);
+	uint64_t n;
+
+	if (!tt->pending)
+		return -EAGAIN;
+	if (read(tt->evfd, &n, sizeof(n)) < 0)
+		pr_debug("test target: eventfd already drained");
+	*ev = tt->ev;
+	tt->pending = false;
+	tt->running = false;
+	if (ev->kind == STOP_EXITED || ev->kind == STOP_KILLED)
+		tt->exited = true;
+	return 0;
+}
+
+static int tt_find_bp(struct tt *tt, enum bp_type type, uint64_t addr)
+{
+	int i;
+
+	for (i = 0; i < tt->nr_bps; i++)
+		if (tt->bps[i].type == type && tt->bps[i].addr == addr)
+			return i;
+	return -1;
+}
+
+static int tt_insert_bp(struct target *t, enum bp_type type, uint64_t addr,
+			unsigned int kind)
+{
+	struct tt *tt = tt_of(t);
+	int i, hw = 0;
+
+	if (tt_find_bp(tt, type, addr) >= 0)
+		return 0;
+	for (i = 0; i < tt->nr_bps; i++)
+		hw += tt->bps[i].type != BP_SW;
+	if (tt->nr_bps == TT_MAX_BPS || (type != BP_SW && hw == TT_HW_SLOTS))
+		return -ENOSPC;
+	tt->bps[tt->nr_bps++] = (struct tt_bp){ type, addr, kind };
+	return 0;
+}
+
+static int tt_remove_bp(struct target *t, enum bp_type type, uint64_t addr,
+			unsigned int kind)
+{
+	struct tt *tt = tt_of(t);
+	int i = tt_find_bp(tt, type, addr);
+
+	if (i < 0)
+		return -ENOENT;
+	tt->bps[i] = tt->bps[--tt->nr_bps];
+	return 0;
+}
+
+/* Detached, the guest runs on (until the next gdb interrupts it). */
+static int tt_detach(struct target *t)
+{
+	struct tt *tt = tt_of(t);
+
+	tt->nr_bps = 0;
+	tt->running = true;
+	return 0;
+}
+
+static int tt_kill(struct target *t)
+{
+	struct tt *tt = tt_of(t);
+
+	tt->exited = true;
+	tt->running = false;
+	tt->pending = false;
+	return 0;
+}
+
+static int tt_describe(struct target *t, char *buf, size_t len)
+{
+	snprintf(buf, len, "test target: %d vCPUs, 4 MiB RAM in 2 regions, "
+		 "sim platform", TT_VCPUS);
+	return 0;
+}
+
+static void tt_destroy(struct target *t)
+{
+	struct tt *tt = tt_of(t);
+
+	platform_destroy(t->plat);
+	ram_free(&t->ram);
+	munmap(tt->mem, 2 * TT_REGION);
+	close(tt->evfd);
+	free(tt);
+}
+
+static const struct target_ops tt_ops = {
+	.name = "test",
+	.nr_vcpus = tt_nr_vcpus,
+	.vcpu_describe = tt_vcpu_describe,
+	.read_regs = tt_read_regs,
+	.write_reg = tt_write_reg,
+	.write_regs = tt_write_regs,
+	.resume = tt_resume,
+	.interrupt = tt_interrupt,
+	.event_fd = tt_event_fd,
+	.wait_stop = tt_wait_stop,
+	.insert_bp = tt_insert_bp,
+	.remove_bp = tt_remove_bp,
+	.detach = tt_detach,
+	.kill = tt_kill,
+	.describe = tt_describe,
+	.destroy = tt_destroy,
+};
+
+static void tt_init_regs(struct regs *r, int n)
+{
+	unsigned int i;
+	int b;
+
+	memset(r, 0, sizeof(*r));
+	for (i = 0; i < REGS_NR; i++)
+		r->valid[i] = 1;
+	for (i = REG_RAX; i <= REG_R15; i++)
+		regs_set(r, i, 0x1000000000ULL * (uint64_t)(n + 1) + i);
+	regs_set(r, REG_RSP, 0x1ff000 - 0x1000ULL * (uint64_t)n);
+	regs_set(r, REG_RBP, 0x1ff000 - 0x1000ULL * (uint64_t)n);
+	regs_set(r, REG_RIP, 0x100000 + 0x100ULL * (uint64_t)n);
+	regs_set(r, REG_EFLAGS, 0x202);
+	regs_set(r, REG_CS, 0x10);
+	regs_set(r, REG_SS, 0x18);
+	regs_set(r, REG_DS, 0x18);
+	regs_set(r, REG_ES, 0x18);
+	for (i = REG_CS_BASE; i <= REG_ES_BASE; i++)
+		r->valid[i] = 0; /* like QEMU, which does not report them */
+	regs_set(r, REG_GS_BASE, 0x7000 + 0x100ULL * (uint64_t)n);
+	regs_set(r, REG_CR0, 0x11);
+	regs_set(r, REG_CR3, 0x9000);
+	regs_set(r, REG_CR4, 0x20);
+	regs_set(r, REG_EFER, 0x100);
+	regs_set(r, REG_FCTRL, 0x37f);
+	regs_set(r, REG_FTAG, 0xffff);
+	for (i = 0; i < 16; i++)
+		for (b = 0; b < 16; b++)
+			r->raw[regs_offset(REG_XMM0 + i) + (size_t)b] =
+				(uint8_t)(i * 16 + (unsigned int)b);
+	regs_set(r, REG_MXCSR, 0x1f80);
+}
+
+static int tt_map_ram(struct tt *tt)
+{
+	uint64_t off, v;
+	int ret;
+
+	tt->mem = mmap(NULL, 2 * TT_REGION, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (tt->mem == MAP_FAILED) {
+		tt->mem = NULL;
+		return -ENOMEM;
+	}
+	for (off = 0; off < 2 * TT_REGION; off += 8) {
+		v = TT_PATTERN | (off < TT_REGION ? off : off + TT_REGION);
+		memcpy(tt->mem + off, &v, 8);
+	}
+	ret = ram_add(&tt->t.ram, 0, TT_REGION, tt->mem, "lo");
+	if (!ret)
+		ret = ram_add(&tt->t.ram, TT_HI_GPA, TT_REGION,
+			      tt->mem + TT_REGION, "hi");
+	return ret;
+}
+
+/* The guest "makes pages shared" through the sim's hypercall channel. */
+static int tt_share(struct platform *p, uint64_t gpa, uint64_t npages)
+{
+	uint8_t rec[SIM_HC_RECORD_SIZE] = { 0 };
+	uint32_t magic = SIM_HC_MAGIC, nr = SIM_HC_NR_MAP_GPA_RANGE;
+
+	memcpy(rec, &magic, 4);
+	memcpy(rec + 4, &nr, 4);
+	memcpy(rec + 8, &gpa, 8);
+	memcpy(rec + 16, &npages, 8);
+	/* attrs 0: 4 KiB pages, decrypted */
+	return sim_platform_feed(p, rec, sizeof(rec));
+}
+
+static int tt_parse(struct tt *tt, const char *arg, char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (!*arg)
+		return 0;
+	if (!strncmp(arg, "exit=", 5) && !parse_u64(arg + 5, 0, &v) && v &&
+	    v < 1000) {
+		tt->exit_after = (unsigned int)v;
+		return 0;
+	}
+	snprintf(err, errlen, "bad test target option '%s': use test: or "
+		 "test:exit=N", arg);
+	return -EINVAL;
+}
+
+static int tt_open(const char *arg, const struct target_opts *o,
+		   struct target **out, char *err, size_t errlen)
+{
+	struct tt *tt = calloc(1, sizeof(*tt));
+	int ret, n;
+
+	if (!tt)
+		return -ENOMEM;
+	tt->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	ret = tt->evfd < 0 ? -errno : tt_parse(tt, arg, err, errlen);
+	if (!ret)
+		ret = tt_map_ram(tt);
+	if (!ret)
+		ret = sim_platform_new(&tt->t.ram, o ? o->sim : NULL,
+				       &tt->t.plat);
+	if (!ret)
+		ret = tt_share(tt->t.plat, 0x10000, 16);
+	if (!ret)
+		ret = tt_share(tt->t.plat, TT_HI_GPA, 1);
+	if (ret)
+		goto fail;
+	for (n = 0; n < TT_VCPUS; n++)
+		tt_init_regs(&tt->regs[n], n);
+	tt->t.ops = &tt_ops;
+	tt->t.priv = tt;
+	tt->t.live = true;
+	tt->t.range_step = true;
+	tt->t.read_only = o && o->read_only;
+	*out = &tt->t;
+	return 0;
+fail:
+	if (!err[0])
+		snprintf(err, errlen, "test target: %s", strerror(-ret));
+	if (tt->t.plat)
+		platform_destroy(tt->t.plat);
+	ram_free(&tt->t.ram);
+	if (tt->mem)
+		munmap(tt->mem, 2 * TT_REGION);
+	if (tt->evfd >= 0)
+		close(tt->evfd);
+	free(tt);
+	return ret;
+}
+
+static const struct target_type tt_type = {
+	.prefix = "test",
+	.usage = "test:[exit=N]   deterministic test target (tests only)",
+	.open = tt_open,
+};
+
+/* Linked only into test programs: registering at load time keeps their
+ * main() the real sevdbg main(). */
+__attribute__((constructor)) static void tt_register(void)
+{
+	target_register(&tt_type);
+}
