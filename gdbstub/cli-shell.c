@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "sevdbg/cli.h"
+#include "sevdbg/platform.h"
 #include "sevdbg/session.h"
 #include "sevdbg/shell.h"
 #include "sevdbg/sym.h"
@@ -21,6 +22,7 @@ struct shell_args {
 	const char *script, *symbols, *spec;
 	bool keep_going, json, echo;
 	struct target_opts topts;
+	struct sim_config sim;
 };
 
 static void shell_usage(FILE *f)
@@ -45,6 +47,9 @@ static void shell_usage(FILE *f)
 	      "      --sim           use the SEV simulator even where SEV exists\n"
 	      "      --read-only     refuse every write to the guest\n"
 	      "      --accel tcg|kvm QEMU accelerator for launched guests\n"
+	      "      --sim-cbit N    simulated C-bit position (default 52)\n"
+	      "      --sim-policy nodbg|dbg  simulated guest policy\n"
+	      "      --sim-latency US  microseconds per simulated firmware command\n"
 	      "  -v, --verbose       more messages on stderr\n"
 	      "  -h, --help          this text\n"
 	      "\nTargets:\n", f);
@@ -54,10 +59,36 @@ static void shell_usage(FILE *f)
 	fputs("\nType `help` in the shell for the commands.\n", f);
 }
 
+static int shell_sim_option(struct shell_args *a, const char *name,
+			    const char *arg)
+{
+	uint64_t v;
+
+	a->topts.sim = &a->sim;
+	if (!strcmp(name, "sim-policy") &&
+	    (!strcmp(arg, "nodbg") || !strcmp(arg, "dbg"))) {
+		a->sim.policy = !strcmp(arg, "nodbg") ? SEV_POLICY_NODBG : 0;
+		return 0;
+	}
+	if (parse_u64(arg, 0, &v))
+		v = UINT64_MAX;
+	if (!strcmp(name, "sim-cbit") && v >= 1 && v <= 63) {
+		a->sim.cbit = (unsigned int)v;
+		return 0;
+	}
+	if (!strcmp(name, "sim-latency") && v <= 10000000) {
+		a->sim.latency_us = (unsigned int)v;
+		return 0;
+	}
+	fprintf(stderr, "sevdbg shell: bad value `%s` for --%s (see --help)\n",
+		arg, name);
+	return -EINVAL;
+}
+
 /* 0 to go on, 1 for --help, -EINVAL on a bad option. */
 static int shell_parse(int argc, char **argv, struct shell_args *a)
 {
-	enum { OPT_SIM = 256, OPT_RO, OPT_ACCEL };
+	enum { OPT_SIM = 256, OPT_RO, OPT_ACCEL, OPT_SIMOPT };
 	static const struct option opts[] = {
 		{ "script", required_argument, NULL, 'x' },
 		{ "symbols", required_argument, NULL, 's' },
@@ -67,14 +98,20 @@ static int shell_parse(int argc, char **argv, struct shell_args *a)
 		{ "sim", no_argument, NULL, OPT_SIM },
 		{ "read-only", no_argument, NULL, OPT_RO },
 		{ "accel", required_argument, NULL, OPT_ACCEL },
+		{ "sim-cbit", required_argument, NULL, OPT_SIMOPT },
+		{ "sim-policy", required_argument, NULL, OPT_SIMOPT },
+		{ "sim-latency", required_argument, NULL, OPT_SIMOPT },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, idx;
 
+	a->sim.cbit = 52;
+	a->sim.hc_fd = -1;
+	a->sim.launched = true;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+x:s:kjevh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+x:s:kjevh", opts, &idx)) != -1) {
 		switch (c) {
 		case 'x': a->script = optarg; break;
 		case 's': a->symbols = optarg; break;
@@ -86,6 +123,10 @@ static int shell_parse(int argc, char **argv, struct shell_args *a)
 		case OPT_ACCEL: a->topts.accel = optarg; break;
 		case 'v': a->topts.verbose = true; break;
 		case 'h': return 1;
+		case OPT_SIMOPT:
+			if (shell_sim_option(a, opts[idx].name, optarg))
+				return -EINVAL;
+			break;
 		default: return -EINVAL;
 		}
 	}

@@ -172,8 +172,10 @@ CMD_FN(cont)
 
 	if (argc != 1)
 		return cmd_usage(ctx, "cont");
-	if (ctx->s->t->running)
-		return cmd_err(ctx, -EALREADY, "the guest is already running");
+	if (ctx->s->t->running) {
+		sb_puts(ctx->out, "the guest is already running\n");
+		return 0;
+	}
 	ret = resume_all(ctx, RESUME_CONT);
 	if (!ret)
 		sb_puts(ctx->out, "running; `stop` stops it\n");
@@ -186,8 +188,10 @@ CMD_FN(stop)
 
 	if (argc != 1)
 		return cmd_usage(ctx, "stop");
-	if (!ctx->s->t->running)
-		return cmd_err(ctx, -EALREADY, "the guest is already stopped");
+	if (!ctx->s->t->running) {
+		sb_puts(ctx->out, "the guest is already stopped\n");
+		return 0;
+	}
 	ret = target_interrupt(ctx->s->t);
 	if (ret)
 		return cmd_err(ctx, ret, "cannot stop the guest: %s",

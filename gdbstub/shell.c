@@ -28,20 +28,23 @@
 
 /*
  * A signal handler and readline's callbacks take no context pointer, so
- * these three are file-scope: the SIGINT flag the session points at, the
- * shell whose symbols completion offers, and the line readline handed us.
+ * these are file-scope: the SIGINT flag the session points at, the
+ * SIGTERM/SIGHUP flag (leave cleanly, so a launched QEMU is not orphaned),
+ * the shell whose symbols completion offers, and the line readline gave us.
  */
 static volatile int shell_sigint;
+static volatile int shell_sigterm;
 static struct shell *shell_current;
 static struct {
 	char *line;
 	bool done;
 } shell_rl;
 
-static void shell_on_sigint(int sig)
+static void shell_on_signal(int sig)
 {
-	(void)sig;
-	shell_sigint = 1;
+	if (sig != SIGINT)
+		shell_sigterm = 1;
+	shell_sigint = 1;	/* either way, stop the running command */
 }
 
 static int shell_history_path(struct shell *sh)
@@ -71,11 +74,13 @@ int shell_init(struct shell *sh, struct session *s)
 	shell_history_path(sh);
 	/* No SA_RESTART: select() and reads return EINTR on Ctrl-C. */
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = shell_on_sigint;
+	sa.sa_handler = shell_on_signal;
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, &sa, NULL))
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL) ||
+	    sigaction(SIGHUP, &sa, NULL))
 		return -errno;
 	shell_sigint = 0;
+	shell_sigterm = 0;
 	sh->interrupted = &shell_sigint;
 	shell_current = sh;
 	return 0;
@@ -84,6 +89,8 @@ int shell_init(struct shell *sh, struct session *s)
 void shell_release(struct shell *sh)
 {
 	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	shell_current = NULL;
 	sym_free(sh->env.syms);
 	sh->env.syms = NULL;
@@ -105,7 +112,7 @@ int shell_line(struct shell *sh, const char *line)
 	struct strbuf out;
 	int ret;
 
-	if (shell_is_quit(line))
+	if (shell_sigterm || shell_is_quit(line))
 		return 1;
 	sb_init(&out);
 	ctx.out = &out;
@@ -129,10 +136,11 @@ int shell_script(struct shell *sh, FILE *f, const char *name)
 	char *line = NULL;
 	int lineno = 0, ret, last = 0;
 
-	while (getline(&line, &cap, f) >= 0) {
+	while (!shell_sigterm && getline(&line, &cap, f) >= 0) {
 		lineno++;
 		line[strcspn(line, "\r\n")] = '\0';
-		if (sh->echo && line[strspn(line, " \t")])
+		if (sh->echo && line[strspn(line, " \t")] &&
+		    line[strspn(line, " \t")] != '#')
 			printf("%s%s\n", SHELL_PROMPT, line);
 		ret = shell_line(sh, line);
 		if (ret == 1)
@@ -147,7 +155,7 @@ int shell_script(struct shell *sh, FILE *f, const char *name)
 			break;
 	}
 	free(line);
-	return last;
+	return shell_sigterm ? -EINTR : last;
 }
 
 /* --- completion -------------------------------------------------------- */
@@ -285,6 +293,8 @@ static char *shell_readline(void)
 		FD_ZERO(&fds);
 		FD_SET(fileno(rl_instream), &fds);
 		if (select(fileno(rl_instream) + 1, &fds, NULL, NULL, NULL) < 0) {
+			if (errno == EINTR && shell_sigterm)
+				break;
 			if (errno == EINTR && shell_sigint)
 				shell_prompt_interrupted();
 			else if (errno != EINTR)

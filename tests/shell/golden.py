@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+# Scripted `sevdbg shell` sessions with expected output: for each
+# tests/shell/NAME.cmds, run `sevdbg shell --echo -x NAME.cmds TARGET` and
+# compare stdout with NAME.out. Prints TAP; `--update` rewrites the .out.
+#
+# Header lines of a .cmds file (comments, so the shell skips them):
+#   # target: demo            TARGET string (required)
+#   # options: --symbols {{guest}}
+#   # exit: 1                 expected exit status (default 0)
+#   # needs: FILE             skip unless FILE exists (after substitution)
+# In .cmds and .out, {{guest}} is the test guest ELF, {{tmp}} a directory
+# shared by the files of one run (they run in name order), {{SYM}} the
+# address of SYM in the guest ELF as 0x%x, {{SYM:016}} as 0x%016x, and
+# {{pa:SYM}} its physical address (the image is loaded at va - KERNEL_VMA).
+import argparse
+import glob
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+SUBST = re.compile(r"\{\{([^}]+)\}\}")
+
+
+def guest_symbols(elf):
+    out = subprocess.run(["nm", elf], capture_output=True, text=True,
+                         check=True).stdout
+    syms = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            syms[parts[2]] = int(parts[0], 16)
+    return syms
+
+
+def substitute(text, env):
+    def one(m):
+        key = m.group(1)
+        if key in ("guest", "tmp"):
+            return env[key]
+        fmt = "x"
+        if ":" in key and not key.startswith("pa:"):
+            key, fmt = key.split(":", 1)
+            fmt = fmt + "x"
+        elif key.startswith("pa:"):
+            key = key[3:]
+            return "0x%x" % (env["syms"][key] - env["syms"]["KERNEL_VMA"])
+        return "0x%s" % format(env["syms"][key], fmt)
+    return SUBST.sub(one, text)
+
+
+def headers(text):
+    h = {}
+    for line in text.splitlines():
+        m = re.match(r"#\s*(target|options|exit|needs):\s*(.*)", line)
+        if m:
+            h[m.group(1)] = m.group(2).strip()
+    return h
+
+
+def run_one(path, args, env):
+    """(ok, skip reason or None, diagnostic)"""
+    name = os.path.basename(path)[:-5]
+    cmds = substitute(open(path).read(), env)
+    h = headers(cmds)
+    if "needs" in h and not os.path.exists(h["needs"]):
+        return True, "%s: %s does not exist" % (name, h["needs"]), ""
+    script = os.path.join(env["tmp"], name + ".cmds")
+    with open(script, "w") as f:
+        f.write(cmds)
+    argv = [args.sevdbg, "shell", "--echo", "-x", script]
+    argv += h.get("options", "").split()
+    argv.append(h["target"])
+    p = subprocess.run(argv, capture_output=True, text=True,
+                       timeout=args.timeout, stdin=subprocess.DEVNULL)
+    want_exit = int(h.get("exit", "0"))
+    expected_path = path[:-5] + ".out"
+    if args.update:
+        with open(expected_path, "w") as f:
+            f.write(p.stdout)
+    expected = substitute(open(expected_path).read(), env) \
+        if os.path.exists(expected_path) else ""
+    diag = ""
+    if p.stdout != expected:
+        import difflib
+        diag = "".join(difflib.unified_diff(
+            expected.splitlines(True), p.stdout.splitlines(True),
+            "expected", "got"))
+    if p.returncode != want_exit:
+        diag += "exit status %d, expected %d\nstderr:\n%s" % (
+            p.returncode, want_exit, p.stderr)
+    return not diag, None, diag
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sevdbg", required=True)
+    ap.add_argument("--guest", required=True)
+    ap.add_argument("--update", action="store_true")
+    ap.add_argument("--timeout", type=int, default=300)
+    ap.add_argument("files", nargs="*")
+    args = ap.parse_args()
+    here = os.path.dirname(os.path.abspath(__file__))
+    files = args.files or sorted(glob.glob(os.path.join(here, "*.cmds")))
+    env = {"guest": os.path.abspath(args.guest),
+           "tmp": tempfile.mkdtemp(prefix="sevdbg-golden-"),
+           "syms": guest_symbols(args.guest)}
+    print("1..%d" % len(files))
+    failed = 0
+    for i, path in enumerate(files, 1):
+        name = os.path.basename(path)
+        try:
+            ok, skip, diag = run_one(path, args, env)
+        except subprocess.TimeoutExpired:
+            ok, skip, diag = False, None, "timed out"
+        if skip:
+            print("ok %d - %s # SKIP %s" % (i, name, skip))
+            continue
+        print("%s %d - %s" % ("ok" if ok else "not ok", i, name))
+        if not ok:
+            failed += 1
+            for line in diag.splitlines()[:60]:
+                print("#   " + line)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
