@@ -48,6 +48,7 @@ OBJS += gdbstub/bitmap.o
 OBJS += plugins/platform.o
 OBJS += plugins/sim.o
 OBJS += gdbstub/router.o
+OBJS += gdbstub/walk.o
 
 # --- RSP server --------------------------------------------------------------
 OBJS += gdbstub/rsp.o

@@ -430,3 +430,8 @@ void router_debug_flip_page(struct router *r, uint64_t gfn)
 {
 	r->flip_gfn = gfn;
 }
+
+const struct ram_map *router_ram(const struct router *r)
+{
+	return r->ram;
+}

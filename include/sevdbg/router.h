@@ -65,6 +65,9 @@ void router_set_cache(struct router *r, bool on);
 void router_get_stats(const struct router *r, struct router_stats *s);
 void router_reset_stats(struct router *r);
 
+/* The RAM map the router was opened over. */
+const struct ram_map *router_ram(const struct router *r);
+
 /* Current bitmap copy (refreshed if stale); valid until the next call. */
 const struct bitmap *router_bitmap(struct router *r);
 

@@ -77,4 +77,20 @@ int walk_mappings(struct router *r, const struct walk_cpu *c,
 		  uint64_t va_start, uint64_t va_end,
 		  int (*fn)(const struct walk_mapping *m, void *arg), void *arg);
 
+/*
+ * `sev verify`: compare the C-bit of every mapping of [va_start, va_end)
+ * (e.g. the Linux direct map at 0xffff888000000000) with the bitmap, RAM
+ * pages only. Adjacent mismatches are merged into one run per call of fn
+ * (may be NULL; non-zero stops). Returns the number of runs reported, or
+ * -EINVAL without a C-bit or with paging off.
+ */
+struct walk_mismatch {
+	uint64_t va, pa, size;
+	bool pte_cbit;		/* what the page tables say */
+	bool bitmap_encrypted;	/* what the bitmap says */
+};
+int walk_verify(struct router *r, const struct walk_cpu *c, uint64_t va_start,
+		uint64_t va_end,
+		int (*fn)(const struct walk_mismatch *mm, void *arg), void *arg);
+
 #endif
