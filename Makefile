@@ -40,6 +40,7 @@ CHECK_PROGS =
 # --- core: utilities, session, registry --------------------------------------
 OBJS += gdbstub/util.o
 OBJS += gdbstub/ram.o
+OBJS += gdbstub/session.o
 OBJS += gdbstub/target.o
 OBJS += gdbstub/regs.o
 
