@@ -62,6 +62,9 @@ static int elf_add_note(struct core_file *cf, const Elf64_Phdr *ph,
 	if (ph->p_filesz > CORE_MAX_NOTES - cf->notes_len)
 		return bad(err, errlen, -EINVAL, "PT_NOTE segments are "
 			   "unreasonably large");
+	if (ph->p_offset > cf->size || ph->p_filesz > cf->size - ph->p_offset)
+		return bad(err, errlen, -EINVAL, "a PT_NOTE segment lies "
+			   "outside the file (truncated?)");
 	p = realloc(cf->notes, cf->notes_len + ph->p_filesz + 1);
 	if (!p)
 		return -ENOMEM;
@@ -177,6 +180,10 @@ static int elf_read_phdrs(struct core_file *cf, const Elf64_Ehdr *eh,
 	size_t i;
 	int ret = 0;
 
+	if (eh->e_phoff > cf->size ||
+	    phnum * sizeof(*ph) > cf->size - eh->e_phoff)
+		return bad(err, errlen, -EINVAL, "the ELF program headers lie "
+			   "outside the file (truncated dump?)");
 	ph = calloc(phnum, sizeof(*ph));
 	cf->segs = calloc(phnum, sizeof(*cf->segs));
 	if (!ph || !cf->segs) {

@@ -98,6 +98,9 @@ static int kd_read_notes(struct core_file *cf, const uint8_t *sub,
 		return 0;
 	if (len > CORE_MAX_NOTES)
 		return kbad(err, errlen, "the note area is unreasonably large");
+	if (off > cf->size || len > cf->size - off)
+		return kbad(err, errlen, "the note area lies outside the file "
+			    "(truncated dump?)");
 	cf->notes = malloc(len);
 	if (!cf->notes)
 		return -ENOMEM;
@@ -111,6 +114,9 @@ static int kd_read_notes(struct core_file *cf, const uint8_t *sub,
 static int kd_read_bitmaps(struct core_file *cf, uint64_t bm_off,
 			   uint64_t len_bitmap, char *err, size_t errlen)
 {
+	if (bm_off > cf->size || 2 * len_bitmap > cf->size - bm_off)
+		return kbad(err, errlen, "the bitmaps lie outside the file "
+			    "(truncated dump?)");
 	cf->bm1 = malloc(len_bitmap);
 	cf->bm2 = malloc(len_bitmap);
 	if (!cf->bm1 || !cf->bm2)
