@@ -484,53 +484,26 @@ CMD_FN(stats)
 
 struct verify_state {
 	struct cmd_ctx *ctx;
-	const struct bitmap *b;
-	uint64_t mappings, pages, bad_pages, lines, skipped;
+	uint64_t runs, pages;
 	bool stopped;
 };
 
-static void verify_report(struct verify_state *v, const struct walk_mapping *m,
-			  uint64_t gfn, uint64_t next)
-{
-	uint64_t off = (gfn << PAGE_SHIFT) - m->pa;
-
-	v->bad_pages += next - gfn;
-	if (++v->lines > VERIFY_MAX_LINES)
-		return;
-	sb_printf(v->ctx->out,
-		  "  va 0x%016llx pa 0x%012llx %6llu pages: PTE C-bit %s, bitmap says %s\n",
-		  X(m->va + off), X(gfn << PAGE_SHIFT), X(next - gfn),
-		  m->cbit ? "set" : "clear",
-		  m->cbit ? "shared" : "encrypted");
-}
-
-static int verify_one(const struct walk_mapping *m, void *arg)
+static int verify_one(const struct walk_mismatch *mm, void *arg)
 {
 	struct verify_state *v = arg;
-	const struct ram_map *ram = &v->ctx->s->t->ram;
-	uint64_t gfn = m->pa >> PAGE_SHIFT, end, next;
 
 	if (cmd_interrupted(v->ctx)) {
 		v->stopped = true;
 		return 1;
 	}
-	v->mappings++;
-	end = (m->pa + m->size) >> PAGE_SHIFT;
-	while (gfn < end) {
-		const struct ram_region *reg = ram_find(ram, gfn << PAGE_SHIFT);
-
-		if (!reg || gfn >= v->b->npages) {
-			v->skipped++;	/* MMIO or beyond RAM: no bitmap bit */
-			gfn++;
-			continue;
-		}
-		next = MIN(end, MIN(bitmap_next_change(v->b, gfn),
-				    (reg->gpa + reg->size) >> PAGE_SHIFT));
-		v->pages += next - gfn;
-		if (bitmap_test(v->b, gfn) != m->cbit)
-			verify_report(v, m, gfn, next);
-		gfn = next;
-	}
+	v->pages += mm->size >> PAGE_SHIFT;
+	if (++v->runs > VERIFY_MAX_LINES)
+		return 0;
+	sb_printf(v->ctx->out,
+		  "  va 0x%016llx pa 0x%012llx %6llu pages: PTE C-bit %s, bitmap says %s\n",
+		  X(mm->va), X(mm->pa), X(mm->size >> PAGE_SHIFT),
+		  mm->pte_cbit ? "set" : "clear",
+		  mm->bitmap_encrypted ? "encrypted" : "shared");
 	return 0;
 }
 
@@ -554,27 +527,25 @@ CMD_FN(verify)
 	ret = cmd_cpu(ctx, &c);
 	if (ret)
 		return ret;
-	v.b = router_bitmap(ctx->s->router);
-	if (!v.b)
-		return cmd_err(ctx, -EIO, "the platform gave no page-encryption bitmap");
-	ret = walk_mappings(ctx->s->router, &c, start, end, verify_one, &v);
+	ret = walk_verify(ctx->s->router, &c, start, end, verify_one, &v);
 	if (v.stopped)
-		return cmd_err(ctx, -EINTR, "interrupted after %llu mappings",
-			       X(v.mappings));
+		return cmd_err(ctx, -EINTR, "interrupted (Ctrl-C) after %llu mismatching runs",
+			       X(v.runs));
+	if (ret == -EINVAL)
+		return cmd_err(ctx, ret,
+			       "vCPU %d has paging off: there are no mappings to verify",
+			       ctx->s->cur_vcpu);
 	if (ret < 0)
 		return cmd_err(ctx, ret, "page-table walk failed: %s",
 			       strerror(-ret));
-	if (v.lines > VERIFY_MAX_LINES)
+	if (v.runs > VERIFY_MAX_LINES)
 		sb_printf(ctx->out, "  ... %llu more mismatching runs\n",
-			  X(v.lines - VERIFY_MAX_LINES));
-	sb_printf(ctx->out, "%llu mappings, %llu RAM pages checked, %llu mismatching",
-		  X(v.mappings), X(v.pages), X(v.bad_pages));
-	if (v.skipped)
-		sb_printf(ctx->out, " (%llu non-RAM pages skipped)", X(v.skipped));
-	sb_putc(ctx->out, '\n');
-	if (v.bad_pages)
-		return cmd_err(ctx, -EILSEQ,
-			       "%llu pages have a C-bit that disagrees with the bitmap",
-			       X(v.bad_pages));
-	return 0;
+			  X(v.runs - VERIFY_MAX_LINES));
+	if (!v.runs) {
+		sb_puts(ctx->out, "every mapping's C-bit agrees with the bitmap\n");
+		return 0;
+	}
+	return cmd_err(ctx, -EILSEQ,
+		       "%llu pages in %llu runs have a C-bit that disagrees with the bitmap",
+		       X(v.pages), X(v.runs));
 }

@@ -36,10 +36,10 @@ static void regs_put(struct cmd_ctx *ctx, const struct regs *r,
 		     unsigned int nr, int col)
 {
 	if (!r->valid[nr])
-		sb_printf(ctx->out, "%-7s %-18s", regs_desc[nr].name,
+		sb_printf(ctx->out, "%-9s %-18s", regs_desc[nr].name,
 			  "<unavailable>");
 	else
-		sb_printf(ctx->out, "%-7s 0x%016llx", regs_desc[nr].name,
+		sb_printf(ctx->out, "%-9s 0x%016llx", regs_desc[nr].name,
 			  X(regs_get(r, nr)));
 	sb_puts(ctx->out, col == 2 ? "\n" : "  ");
 }
