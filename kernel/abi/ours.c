@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * First half of kernel/check's ABI comparison: prints, as C macros, every
+ * number of include/uapi/linux/sevdbg_kvm.h, seen without kernel headers.
+ */
+#include <stddef.h>
+#include <stdio.h>
+
+#include "linux/sevdbg_kvm.h"
+
+#define SHOW(name, value) \
+	printf("#define OURS_%s %#llxULL\n", name, (unsigned long long)(value))
+
+int main(void)
+{
+	SHOW("GET_PAGE_ENC_BITMAP", KVM_GET_PAGE_ENC_BITMAP);
+	SHOW("SET_PAGE_ENC_BITMAP", KVM_SET_PAGE_ENC_BITMAP);
+	SHOW("BITMAP_SIZE", sizeof(struct kvm_page_enc_bitmap));
+	SHOW("BITMAP_START_GFN", offsetof(struct kvm_page_enc_bitmap, start_gfn));
+	SHOW("BITMAP_NUM_PAGES", offsetof(struct kvm_page_enc_bitmap, num_pages));
+	SHOW("BITMAP_ENC_BITMAP", offsetof(struct kvm_page_enc_bitmap, enc_bitmap));
+	SHOW("BITMAP_PADDING", offsetof(struct kvm_page_enc_bitmap, padding));
+	SHOW("HC_MAP_GPA_RANGE", KVM_HC_MAP_GPA_RANGE);
+	SHOW("PAGE_SZ_4K", KVM_MAP_GPA_RANGE_PAGE_SZ_4K);
+	SHOW("PAGE_SZ_2M", KVM_MAP_GPA_RANGE_PAGE_SZ_2M);
+	SHOW("PAGE_SZ_1G", KVM_MAP_GPA_RANGE_PAGE_SZ_1G);
+	SHOW("ENCRYPTED", KVM_MAP_GPA_RANGE_ENCRYPTED);
+	SHOW("DECRYPTED", KVM_MAP_GPA_RANGE_DECRYPTED);
+	SHOW("MEMORY_ENCRYPT_OP", KVM_MEMORY_ENCRYPT_OP);
+	SHOW("CAP_COPY_ENC_CONTEXT", KVM_CAP_VM_COPY_ENC_CONTEXT_FROM);
+	SHOW("SEV_DBG_DECRYPT", KVM_SEV_DBG_DECRYPT);
+	SHOW("SEV_DBG_ENCRYPT", KVM_SEV_DBG_ENCRYPT);
+	SHOW("CMD_SIZE", sizeof(struct kvm_sev_cmd));
+	SHOW("CMD_ID", offsetof(struct kvm_sev_cmd, id));
+	SHOW("CMD_DATA", offsetof(struct kvm_sev_cmd, data));
+	SHOW("CMD_ERROR", offsetof(struct kvm_sev_cmd, error));
+	SHOW("CMD_SEV_FD", offsetof(struct kvm_sev_cmd, sev_fd));
+	SHOW("DBG_SIZE", sizeof(struct kvm_sev_dbg));
+	SHOW("DBG_SRC", offsetof(struct kvm_sev_dbg, src_uaddr));
+	SHOW("DBG_DST", offsetof(struct kvm_sev_dbg, dst_uaddr));
+	SHOW("DBG_LEN", offsetof(struct kvm_sev_dbg, len));
+	return 0;
+}
