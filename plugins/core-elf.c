@@ -173,6 +173,50 @@ int core_ram_from_segs(struct core_file *cf)
 	return 0;
 }
 
+/*
+ * sevdbg's dumps leave missing pages out of every PT_LOAD, but they are
+ * still RAM: with a SEVDBG note the RAM map is its page-source map, so a
+ * missing page reads as "missing" rather than as a hole.
+ */
+static int elf_ram_from_sevdbg(struct core_file *cf, char *err,
+			       size_t errlen)
+{
+	const struct sevdbg_note *n = &cf->sev;
+	struct ram_region *r = NULL, *nr;
+	size_t cnt = 0, cap = 0;
+	uint64_t i = 0, start;
+
+	while (i < n->h.npages) {
+		if (sevdbg_src_get(n->source, i) == SEVDBG_SRC_NONE) {
+			i++;
+			continue;
+		}
+		for (start = i; i < n->h.npages &&
+		     sevdbg_src_get(n->source, i) != SEVDBG_SRC_NONE; i++)
+			;
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 16;
+			nr = cap > CORE_MAX_SEGS ? NULL :
+			     reallocarray(r, cap, sizeof(*r));
+			if (!nr) {
+				free(r);
+				return bad(err, errlen, -EINVAL, "the SEVDBG "
+					   "note describes too many RAM ranges");
+			}
+			r = nr;
+		}
+		memset(&r[cnt], 0, sizeof(r[cnt]));
+		r[cnt].gpa = (n->h.start_gfn + start) << PAGE_SHIFT;
+		r[cnt].size = (i - start) << PAGE_SHIFT;
+		snprintf(r[cnt].name, sizeof(r[cnt].name), "core@0x%llx",
+			 (unsigned long long)r[cnt].gpa);
+		cnt++;
+	}
+	cf->ram.regions = r;
+	cf->ram.nr = cnt;
+	return 0;
+}
+
 static int elf_read_phdrs(struct core_file *cf, const Elf64_Ehdr *eh,
 			  uint64_t phnum, char *err, size_t errlen)
 {
@@ -228,7 +272,8 @@ int core_elf_parse(struct core_file *cf, char *err, size_t errlen)
 	if (!ret)
 		ret = core_parse_notes(cf, err, errlen);
 	if (!ret)
-		ret = core_ram_from_segs(cf);
+		ret = cf->have_sevdbg ? elf_ram_from_sevdbg(cf, err, errlen) :
+					core_ram_from_segs(cf);
 	if (ret)
 		return ret;
 	snprintf(cf->kind_name, sizeof(cf->kind_name), "ELF vmcore (%s)",

@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The dump writer on a sim-backed session, read back through the core
+ * target: round trips, missing pages, no ciphertext, atomic failures.
+ */
+/* glibc's GNU <signal.h> defines REG_RAX..., which regs.h also names. */
+#undef _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "gdbstub/dump-int.h"
+#include "sevdbg/dump.h"
+#include "sevdbg/platform.h"
+#include "sevdbg/router.h"
+#include "sevdbg/session.h"
+#include "sevdbg/simhc.h"
+
+/* A GNU extension, hidden by the #undef above but always in glibc. */
+void *memmem(const void *hay, size_t hlen, const void *needle, size_t nlen);
+
+/* RAM: A = [0, 48 pages), hole, B = [1 MiB, 1 MiB + 16 pages). */
+#define A_PAGES 48
+#define B_GPA 0x100000ULL
+#define B_PAGES 16
+#define NR_VCPUS 2
+#define ZERO_PAGE_A 5		/* all zero: kdump shares a descriptor */
+#define SHARED_A 10		/* pages 10..13 of A shared */
+#define SHARED_B (B_GPA + 2 * PAGE_SIZE)
+#define PRIVATE_GPA (20 * PAGE_SIZE)
+
+struct fx {
+	struct target t;
+	struct session s;
+	uint8_t *mem[2];
+	char dir[64], path[96];
+	uint8_t *file;
+	size_t file_len;
+};
+
+static int fake_nr_vcpus(struct target *t)
+{
+	return NR_VCPUS;
+}
+
+static int fake_read_regs(struct target *t, int vcpu, struct regs *r)
+{
+	unsigned int i;
+
+	memset(r, 0, sizeof(*r));
+	for (i = 0; i < REGS_NR; i++) {
+		if (regs_size(i) > 8)
+			continue;
+		regs_set(r, i, 0x1000 * (uint64_t)vcpu + i + 1);
+		r->valid[i] = 1;
+	}
+	regs_set(r, REG_CR0, 0x80050033);
+	regs_set(r, REG_CR3, 0x3000);	/* not a real page table */
+	regs_set(r, REG_CR4, 0x20);
+	regs_set(r, REG_EFER, 0xd00);
+	return 0;
+}
+
+static const struct target_ops fake_ops = {
+	.name = "fake",
+	.nr_vcpus = fake_nr_vcpus,
+	.read_regs = fake_read_regs,
+};
+
+static uint64_t xorshift(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static void make_shared(struct platform *p, uint64_t gpa, uint64_t npages)
+{
+	uint8_t rec[SIM_HC_RECORD_SIZE];
+
+	put_le32(rec, SIM_HC_MAGIC);
+	put_le32(rec + 4, SIM_HC_NR_MAP_GPA_RANGE);
+	put_le64(rec + 8, gpa);
+	put_le64(rec + 16, npages);
+	put_le64(rec + 24, 0);	/* 4K, decrypted */
+	assert_int_equal(sim_platform_feed(p, rec, sizeof(rec)), 0);
+}
+
+static int setup(void **state)
+{
+	static const uint8_t key[16] = "dump-test-key-16";
+	struct sim_config cfg = { .cbit = 52, .key = key, .hc_fd = -1,
+				  .launched = true };
+	struct fx *f = calloc(1, sizeof(*f));
+	uint64_t seed = 0x9e3779b97f4a7c15ULL, *w;
+	size_t i;
+
+	assert_non_null(f);
+	f->mem[0] = aligned_alloc(PAGE_SIZE, A_PAGES * PAGE_SIZE);
+	f->mem[1] = aligned_alloc(PAGE_SIZE, B_PAGES * PAGE_SIZE);
+	assert_non_null(f->mem[0]);
+	assert_non_null(f->mem[1]);
+	w = (uint64_t *)f->mem[0];
+	for (i = 0; i < A_PAGES * PAGE_SIZE / 8; i++)
+		w[i] = xorshift(&seed);
+	w = (uint64_t *)f->mem[1];
+	for (i = 0; i < B_PAGES * PAGE_SIZE / 8; i++)
+		w[i] = xorshift(&seed);
+	memset(f->mem[0] + ZERO_PAGE_A * PAGE_SIZE, 0, PAGE_SIZE);
+	memset(f->mem[0] + 7 * PAGE_SIZE, 'z', PAGE_SIZE); /* compressible */
+	assert_int_equal(ram_add(&f->t.ram, 0, A_PAGES * PAGE_SIZE, f->mem[0],
+				 "A"), 0);
+	assert_int_equal(ram_add(&f->t.ram, B_GPA, B_PAGES * PAGE_SIZE,
+				 f->mem[1], "B"), 0);
+	assert_int_equal(sim_platform_new(&f->t.ram, &cfg, &f->t.plat), 0);
+	make_shared(f->t.plat, SHARED_A * PAGE_SIZE, 4);
+	make_shared(f->t.plat, SHARED_B, 1);
+	f->t.ops = &fake_ops;
+	assert_int_equal(session_init(&f->s, &f->t), 0);
+	strcpy(f->dir, "/tmp/sevdbg-test-dump-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof(f->path), "%s/vmcore", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int dir_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	DIR *d = opendir(f->dir);
+	struct dirent *e;
+	char p[400];
+
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", f->dir, e->d_name);
+		unlink(p);
+	}
+	if (d)
+		closedir(d);
+	rmdir(f->dir);
+	session_release(&f->s);
+	platform_destroy(f->t.plat);
+	ram_free(&f->t.ram);
+	free(f->mem[0]);
+	free(f->mem[1]);
+	free(f->file);
+	free(f);
+	return 0;
+}
+
+static void slurp(struct fx *f)
+{
+	struct stat st;
+	int fd = open(f->path, O_RDONLY);
+
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	free(f->file);
+	f->file_len = (size_t)st.st_size;
+	f->file = malloc(f->file_len);
+	assert_non_null(f->file);
+	assert_int_equal(read(fd, f->file, f->file_len), (ssize_t)f->file_len);
+	close(fd);
+}
+
+static const uint8_t *plain(struct fx *f, uint64_t gpa)
+{
+	return gpa >= B_GPA ? f->mem[1] + (gpa - B_GPA) : f->mem[0] + gpa;
+}
+
+static int do_dump(struct fx *f, enum dump_format fmt, struct dump_result *r)
+{
+	struct dump_opts o = { .format = fmt, .path = f->path };
+
+	return dump_write(&f->s, &o, r);
+}
+
+/* Open the dump as core:FILE and compare every page and register. */
+static void check_read_back(struct fx *f, uint64_t missing_gpa)
+{
+	struct target_opts o = { 0 };
+	struct target *t = NULL;
+	struct session s;
+	struct regs want, got;
+	struct platform_info info;
+	uint8_t page[PAGE_SIZE], bits[(B_GPA >> PAGE_SHIFT) / 8 + 8];
+	uint8_t sim_bits[sizeof(bits)];
+	char err[256] = "";
+	size_t i;
+	int v;
+
+	assert_int_equal(core_target_type.open(f->path, &o, &t, err,
+					       sizeof(err)), 0);
+	assert_true(core_has_sevdbg_note(t));
+	assert_int_equal(session_init(&s, t), 0);
+	assert_true(s.read_only);
+	for (i = 0; i < t->ram.nr; i++) {
+		const struct ram_region *r = &t->ram.regions[i];
+		uint64_t gpa;
+
+		for (gpa = r->gpa; gpa < r->gpa + r->size; gpa += PAGE_SIZE) {
+			ssize_t n = router_read(s.router, gpa, page, PAGE_SIZE);
+
+			if (gpa == missing_gpa) {
+				assert_true(n < (ssize_t)PAGE_SIZE);
+				continue;
+			}
+			assert_int_equal(n, PAGE_SIZE);
+			assert_memory_equal(page, plain(f, gpa), PAGE_SIZE);
+		}
+	}
+	assert_int_equal(t->ram.nr, 2);
+	assert_int_equal(target_nr_vcpus(t), NR_VCPUS);
+	for (v = 0; v < NR_VCPUS; v++) {
+		fake_read_regs(NULL, v, &want);
+		assert_int_equal(target_read_regs(t, v, &got), 0);
+		assert_memory_equal(want.raw, got.raw, REGS_BYTES);
+		assert_memory_equal(want.valid, got.valid, REGS_NR);
+	}
+	assert_int_equal(platform_info(t->plat, &info), 0);
+	assert_true(info.encrypted);
+	assert_int_equal(info.cbit, 52);
+	assert_int_equal(platform_get_bitmap(t->plat, 0, sizeof(bits) * 8,
+					     bits), 0);
+	assert_int_equal(platform_get_bitmap(f->t.plat, 0, sizeof(bits) * 8,
+					     sim_bits), 0);
+	/* Beyond RAM the sim may say anything; compare RAM pages only. */
+	for (i = 0; i < A_PAGES; i++)
+		assert_int_equal(bits[i / 8] >> (i % 8) & 1,
+				 sim_bits[i / 8] >> (i % 8) & 1);
+	for (i = B_GPA >> PAGE_SHIFT; i < (B_GPA >> PAGE_SHIFT) + B_PAGES; i++)
+		assert_int_equal(bits[i / 8] >> (i % 8) & 1,
+				 sim_bits[i / 8] >> (i % 8) & 1);
+	assert_int_equal(router_write(s.router, 0, page, 16) > 0, 0);
+	session_release(&s);
+	target_destroy(t);
+}
+
+/* The hypervisor's view of a private page must not be in the file. */
+static void check_no_ciphertext(struct fx *f, uint64_t gpa, bool want_plain)
+{
+	uint8_t ct[PAGE_SIZE];
+
+	assert_int_equal(platform_read_host(f->t.plat, gpa, ct, PAGE_SIZE), 0);
+	assert_memory_not_equal(ct, plain(f, gpa), PAGE_SIZE);
+	assert_null(memmem(f->file, f->file_len, ct, 256));
+	if (want_plain)
+		assert_non_null(memmem(f->file, f->file_len, plain(f, gpa),
+				       PAGE_SIZE));
+}
+
+static void check_counts(const struct dump_result *r, uint64_t missing)
+{
+	uint64_t shared = 5, total = A_PAGES + B_PAGES;
+
+	assert_int_equal(r->pages_shared, shared);
+	assert_int_equal(r->pages_missing, missing);
+	assert_int_equal(r->pages_encrypted, total - shared - missing);
+	assert_true(r->platform_calls > 0);
+	assert_true(r->bytes_written > 0);
+}
+
+static void test_elf_round_trip(void **state)
+{
+	struct fx *f = *state;
+	struct dump_result r;
+
+	assert_int_equal(do_dump(f, DUMP_FMT_ELF, &r), 0);
+	check_counts(&r, 0);
+	assert_int_equal(dir_entries(f->dir), 1);	/* no temp file left */
+	slurp(f);
+	assert_memory_equal(f->file, "\177ELF", 4);
+	check_no_ciphertext(f, PRIVATE_GPA, true);
+	check_no_ciphertext(f, B_GPA, true);
+	assert_non_null(memmem(f->file, f->file_len,
+			       plain(f, SHARED_A * PAGE_SIZE), PAGE_SIZE));
+	check_read_back(f, UINT64_MAX);
+}
+
+static void test_kdump_round_trip(void **state)
+{
+	struct fx *f = *state;
+	struct dump_result r;
+
+	assert_int_equal(do_dump(f, DUMP_FMT_KDUMP, &r), 0);
+	check_counts(&r, 0);
+	assert_int_equal(r.pages_zero, 1);
+	slurp(f);
+	assert_memory_equal(f->file, KDUMP_SIGNATURE, KDUMP_SIG_LEN);
+	assert_int_equal(get_le32(f->file + KDH_VERSION), 6);
+	/* Random pages do not compress: stored as is, so findable. */
+	check_no_ciphertext(f, PRIVATE_GPA, true);
+	/* The 'z' page compressed, so its plaintext is not there raw. */
+	assert_null(memmem(f->file, f->file_len, plain(f, 7 * PAGE_SIZE),
+			   PAGE_SIZE));
+	check_read_back(f, UINT64_MAX);
+}
+
+/* One decrypt fails: that page is missing, counted, never ciphertext. */
+static void missing_page(struct fx *f, enum dump_format fmt)
+{
+	struct dump_result r;
+	uint64_t missing = 3 * PAGE_SIZE;	/* third private page */
+	uint8_t ct[PAGE_SIZE];
+
+	f->t.plat->fail_decrypt_at = f->t.plat->stats.decrypt_calls + 4;
+	assert_int_equal(do_dump(f, fmt, &r), 0);
+	f->t.plat->fail_decrypt_at = 0;
+	check_counts(&r, 1);
+	slurp(f);
+	assert_int_equal(platform_read_host(f->t.plat, missing, ct, PAGE_SIZE),
+			 0);
+	assert_null(memmem(f->file, f->file_len, ct, 256));
+	assert_null(memmem(f->file, f->file_len, plain(f, missing),
+			   PAGE_SIZE));
+	check_read_back(f, missing);
+}
+
+static void test_elf_missing_page(void **state)
+{
+	missing_page(*state, DUMP_FMT_ELF);
+}
+
+static void test_kdump_missing_page(void **state)
+{
+	missing_page(*state, DUMP_FMT_KDUMP);
+}
+
+static void test_raw_range(void **state)
+{
+	struct fx *f = *state;
+	struct dump_opts o = { .format = DUMP_FMT_RAW, .path = f->path,
+			       .has_range = true, .start = 8 * PAGE_SIZE + 100,
+			       .end = 16 * PAGE_SIZE };
+	struct dump_result r;
+
+	assert_int_equal(dump_write(&f->s, &o, &r), 0);
+	slurp(f);
+	assert_int_equal(f->file_len, o.end - o.start);
+	assert_memory_equal(f->file, plain(f, o.start), f->file_len);
+	/* Into the hole: refused, nothing replaces the previous file. */
+	o.end = B_GPA + PAGE_SIZE;
+	assert_int_not_equal(dump_write(&f->s, &o, &r), 0);
+	assert_non_null(strstr(r.msg, "cannot read physical address"));
+	slurp(f);
+	assert_int_equal(f->file_len, 16 * PAGE_SIZE - o.start);
+	assert_int_equal(dir_entries(f->dir), 1);
+}
+
+static void test_refuses_symlink(void **state)
+{
+	struct fx *f = *state;
+	struct dump_result r;
+	char target[128];
+
+	snprintf(target, sizeof(target), "%s/elsewhere", f->dir);
+	assert_int_equal(symlink(target, f->path), 0);
+	assert_int_equal(do_dump(f, DUMP_FMT_ELF, &r), -ELOOP);
+	assert_non_null(strstr(r.msg, "symbolic link"));
+	assert_int_equal(access(target, F_OK), -1);
+	assert_int_equal(dir_entries(f->dir), 1);
+}
+
+static void test_interrupted(void **state)
+{
+	struct fx *f = *state;
+	struct dump_result r;
+	volatile int flag = 1;
+
+	f->s.interrupted = &flag;
+	assert_int_equal(do_dump(f, DUMP_FMT_KDUMP, &r), -EINTR);
+	f->s.interrupted = NULL;
+	assert_non_null(strstr(r.msg, "interrupted"));
+	assert_int_equal(dir_entries(f->dir), 0);
+}
+
+/* A full disk (here: RLIMIT_FSIZE) fails the dump and leaves nothing. */
+static void test_disk_full(void **state)
+{
+	struct fx *f = *state;
+	struct rlimit old, small = { 64 << 10, 0 };
+	struct dump_result r;
+	int ret;
+
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small.rlim_max = old.rlim_max;
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	ret = do_dump(f, DUMP_FMT_ELF, &r);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	assert_int_not_equal(ret, 0);
+	assert_non_null(strstr(r.msg, "writing the dump failed"));
+	assert_int_equal(dir_entries(f->dir), 0);
+}
+
+static void test_bad_options(void **state)
+{
+	struct fx *f = *state;
+	struct dump_opts o = { .format = DUMP_FMT_RAW, .path = f->path };
+	struct dump_result r;
+
+	assert_int_equal(dump_write(&f->s, &o, &r), -EINVAL);
+	assert_non_null(strstr(r.msg, "--range"));
+	o.format = DUMP_FMT_KDUMP;
+	o.paging = true;
+	assert_int_equal(dump_write(&f->s, &o, &r), -EINVAL);
+	assert_int_equal(dir_entries(f->dir), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_elf_round_trip, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_kdump_round_trip, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_elf_missing_page, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_kdump_missing_page, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_raw_range, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_refuses_symlink, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_interrupted, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_disk_full, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_bad_options, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
