@@ -387,6 +387,11 @@ CMD_FN(translate)
 	}
 	if (why)
 		return cmd_err(ctx, ret ? ret : -EFAULT, "%s", why);
+	if (wr.status == WALK_PAGING_OFF) {
+		sb_printf(ctx->out, "pa 0x%llx (paging off: virtual = physical)\n",
+			  X(va));
+		return 0;
+	}
 	sb_printf(ctx->out, "pa 0x%llx (%s page, C-bit %s%s%s)\n", X(wr.pa),
 		  wr.page_size >= (1ULL << 30) ? "1G" :
 		  wr.page_size >= (1ULL << 21) ? "2M" : "4K",

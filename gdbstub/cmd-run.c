@@ -129,6 +129,33 @@ static int resume_all(struct cmd_ctx *ctx, enum resume_action act)
 	return 0;
 }
 
+static void stop_describe(struct cmd_ctx *ctx, const struct stop_event *ev)
+{
+	if (ev->why[0]) {
+		sb_puts(ctx->out, ev->why);
+		return;
+	}
+	switch (ev->kind) {
+	case STOP_SWBREAK:
+		sb_puts(ctx->out, "breakpoint");
+		break;
+	case STOP_HWBREAK:
+		sb_puts(ctx->out, "hardware breakpoint");
+		break;
+	case STOP_WATCH:
+		sb_printf(ctx->out, "watchpoint at 0x%llx", X(ev->watch_addr));
+		break;
+	case STOP_EXITED:
+		sb_printf(ctx->out, "the guest exited (code %d)", ev->exit_code);
+		break;
+	default:
+		sb_printf(ctx->out, "%s", ev->signo == 2 ? "interrupted (SIGINT)" :
+			  ev->signo == 5 ? "SIGTRAP" : "signal");
+		if (ev->signo != 2 && ev->signo != 5)
+			sb_printf(ctx->out, " %d", ev->signo);
+	}
+}
+
 /* Wait for the stop resume/interrupt asked for; print where we are. */
 static int wait_stopped(struct cmd_ctx *ctx)
 {
@@ -155,7 +182,8 @@ static int wait_stopped(struct cmd_ctx *ctx)
 	session_note_stop(ctx->s);
 	if (ev.vcpu >= 0)
 		ctx->s->cur_vcpu = ev.vcpu;
-	sb_printf(ctx->out, "stopped: %s", ev.why[0] ? ev.why : "signal");
+	sb_puts(ctx->out, "stopped: ");
+	stop_describe(ctx, &ev);
 	if (!target_read_regs(ctx->s->t, ctx->s->cur_vcpu, &r) &&
 	    r.valid[REG_RIP]) {
 		sb_printf(ctx->out, "; vCPU %d at 0x%llx", ctx->s->cur_vcpu,

@@ -9,10 +9,14 @@
 #   # options: --symbols {{guest}}
 #   # exit: 1                 expected exit status (default 0)
 #   # needs: FILE             skip unless FILE exists (after substitution)
+#   # stderr: TEXT            TEXT must appear on stderr
+#   # mask: REGEX             output that varies run to run (timings) is
+#                             replaced by <masked> before the comparison
 # In .cmds and .out, {{guest}} is the test guest ELF, {{tmp}} a directory
 # shared by the files of one run (they run in name order), {{SYM}} the
-# address of SYM in the guest ELF as 0x%x, {{SYM:016}} as 0x%016x, and
-# {{pa:SYM}} its physical address (the image is loaded at va - KERNEL_VMA).
+# address of SYM in the guest ELF as 0x%x, {{SYM:016}} as 0x%016x,
+# {{SYM+0x10}} with an offset, {{pa:SYM}} its physical address (the image
+# is loaded at va - KERNEL_VMA), {{pagepa:SYM}} that rounded down to 4K.
 import argparse
 import glob
 import os
@@ -35,29 +39,47 @@ def guest_symbols(elf):
     return syms
 
 
+KEY = re.compile(r"(pa:|pagepa:)?([A-Za-z_]\w*)(\+0x[0-9a-fA-F]+)?(:0\d+)?$")
+
+
 def substitute(text, env):
     def one(m):
         key = m.group(1)
         if key in ("guest", "tmp"):
             return env[key]
-        fmt = "x"
-        if ":" in key and not key.startswith("pa:"):
-            key, fmt = key.split(":", 1)
-            fmt = fmt + "x"
-        elif key.startswith("pa:"):
-            key = key[3:]
-            return "0x%x" % (env["syms"][key] - env["syms"]["KERNEL_VMA"])
-        return "0x%s" % format(env["syms"][key], fmt)
+        k = KEY.match(key)
+        if not k or k.group(2) not in env["syms"]:
+            raise KeyError("unknown placeholder {{%s}}" % key)
+        v = env["syms"][k.group(2)] + int(k.group(3) or "0", 16)
+        if k.group(1):
+            v -= env["syms"]["KERNEL_VMA"]
+        if k.group(1) == "pagepa:":
+            v &= ~0xfff
+        return "0x" + format(v, (k.group(4) or ":")[1:] + "x")
     return SUBST.sub(one, text)
 
 
 def headers(text):
     h = {}
     for line in text.splitlines():
-        m = re.match(r"#\s*(target|options|exit|needs):\s*(.*)", line)
-        if m:
+        m = re.match(r"#\s*(target|options|exit|needs|mask|stderr):\s*(.*)", line)
+        if m and m.group(1) == "mask":
+            h.setdefault("mask", []).append(m.group(2).strip())
+        elif m:
             h[m.group(1)] = m.group(2).strip()
     return h
+
+
+def normalize(out, h, env):
+    for rx in h.get("mask", []):
+        out = re.sub(rx, "<masked>", out)
+    return out
+
+
+def unsubstitute(out, env):
+    """For --update: put the placeholders back for the run's paths."""
+    return out.replace(env["tmp"], "{{tmp}}").replace(env["guest"],
+                                                         "{{guest}}")
 
 
 def run_one(path, args, env):
@@ -73,21 +95,26 @@ def run_one(path, args, env):
     argv = [args.sevdbg, "shell", "--echo", "-x", script]
     argv += h.get("options", "").split()
     argv.append(h["target"])
-    p = subprocess.run(argv, capture_output=True, text=True,
+    # The demo target boots this guest, not an installed one.
+    cenv = dict(os.environ, SEVDBG_GUEST=env["guest"])
+    p = subprocess.run(argv, capture_output=True, text=True, env=cenv,
                        timeout=args.timeout, stdin=subprocess.DEVNULL)
     want_exit = int(h.get("exit", "0"))
     expected_path = path[:-5] + ".out"
+    got = normalize(p.stdout, h, env)
     if args.update:
         with open(expected_path, "w") as f:
-            f.write(p.stdout)
+            f.write(unsubstitute(got, env))
     expected = substitute(open(expected_path).read(), env) \
         if os.path.exists(expected_path) else ""
     diag = ""
-    if p.stdout != expected:
+    if got != expected:
         import difflib
         diag = "".join(difflib.unified_diff(
-            expected.splitlines(True), p.stdout.splitlines(True),
+            expected.splitlines(True), got.splitlines(True),
             "expected", "got"))
+    if "stderr" in h and h["stderr"] not in p.stderr:
+        diag += "stderr lacks %r:\n%s" % (h["stderr"], p.stderr)
     if p.returncode != want_exit:
         diag += "exit status %d, expected %d\nstderr:\n%s" % (
             p.returncode, want_exit, p.stderr)
@@ -108,6 +135,7 @@ def main():
            "tmp": tempfile.mkdtemp(prefix="sevdbg-golden-"),
            "syms": guest_symbols(args.guest)}
     print("1..%d" % len(files))
+    print("# work directory: %s" % env["tmp"])
     failed = 0
     for i, path in enumerate(files, 1):
         name = os.path.basename(path)
@@ -123,6 +151,9 @@ def main():
             failed += 1
             for line in diag.splitlines()[:60]:
                 print("#   " + line)
+    if not failed:
+        import shutil
+        shutil.rmtree(env["tmp"], ignore_errors=True)
     return 1 if failed else 0
 
 
