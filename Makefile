@@ -50,6 +50,7 @@ OBJS += plugins/platform.o
 OBJS += plugins/sim.o
 OBJS += gdbstub/router.o
 OBJS += gdbstub/walk.o
+OBJS += plugins/kvm.o
 
 # --- RSP server --------------------------------------------------------------
 OBJS += gdbstub/rsp.o

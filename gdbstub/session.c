@@ -93,6 +93,12 @@ void session_note_resume(struct session *s)
 
 void session_note_stop(struct session *s)
 {
+	struct walk_cpu c;
+
 	router_invalidate(s->router);
 	router_set_cache(s->router, true);
+	/* Without the series the bitmap comes from the guest's page tables,
+	 * which only make sense with a stopped vCPU's CR3. */
+	if (s->pinfo.bitmap_from_paging && !session_walk_cpu(s, -1, &c))
+		platform_set_paging(s->t->plat, &c);
 }

@@ -502,3 +502,46 @@ int walk_verify(struct router *r, const struct walk_cpu *c, uint64_t va_start,
 		verify_flush(&v);
 	return v.count;
 }
+
+struct scan_ctx {
+	const struct ram_map *ram;
+	struct bitmap *out;
+	uint64_t cleared;
+};
+
+static int scan_mapping(const struct walk_mapping *map, void *arg)
+{
+	struct scan_ctx *x = arg;
+	uint64_t pa = map->pa, end = map->pa + map->size, span, stop;
+
+	if (map->cbit)
+		return 0;
+	while (pa < end) {
+		span = ram_span(x->ram, pa);
+		if (!span) {
+			pa = (pa & PAGE_MASK) + PAGE_SIZE;
+			continue;
+		}
+		stop = MIN(end, pa + span);
+		x->cleared += (stop - pa) >> PAGE_SHIFT;
+		bitmap_assign(x->out, pa >> PAGE_SHIFT, (stop - pa) >> PAGE_SHIFT,
+			      false);
+		pa = stop;
+	}
+	return 0;
+}
+
+int walk_shared_scan(struct router *r, const struct walk_cpu *c,
+		     uint64_t va_start, uint64_t va_end, struct bitmap *out)
+{
+	struct scan_ctx x = { .ram = router_ram(r), .out = out };
+	int ret;
+
+	if (!c->cbit || !walk_paging_on(c))
+		return -EINVAL;
+	bitmap_assign(out, 0, out->npages, true);
+	ret = walk_mappings(r, c, va_start, va_end, scan_mapping, &x);
+	if (ret < 0)
+		return ret;
+	return x.cleared > INT32_MAX ? INT32_MAX : (int)x.cleared;
+}

@@ -30,9 +30,13 @@ struct platform_info {
 	uint32_t policy;	/* guest policy (SEV_POLICY_*) */
 	bool encrypted;		/* false: every page is plain (bitmap all 0) */
 	bool regs_encrypted;	/* SEV-ES: register state is in the VMSA */
+	/* No bitmap from the kernel: derived from the guest's page tables,
+	 * so the platform needs platform_set_paging() after every stop. */
+	bool bitmap_from_paging;
 };
 
 struct platform;
+struct walk_cpu;
 
 /*
  * Every entry may be NULL: the platform_*() wrappers turn that into -ENOSYS.
@@ -61,6 +65,9 @@ struct platform_ops {
 	int (*info)(struct platform *p, struct platform_info *info);
 	int (*sync)(struct platform *p);
 	void (*destroy)(struct platform *p);
+	/* Optional: the paging state to derive the bitmap from (kvm without
+	 * the series; see bitmap_from_paging). */
+	int (*set_paging)(struct platform *p, const struct walk_cpu *c);
 };
 
 /* Per-path counters the router and `monitor sev stats` read. */
@@ -94,6 +101,7 @@ int platform_set_bitmap(struct platform *p, uint64_t start_gfn,
 			uint64_t npages, const uint8_t *bits);
 int platform_info(struct platform *p, struct platform_info *info);
 int platform_sync(struct platform *p);
+int platform_set_paging(struct platform *p, const struct walk_cpu *c);
 void platform_destroy(struct platform *p);
 /* "POLICY_FAILURE (guest policy forbids debugging)" etc. */
 const char *platform_fw_strerror(int fw_error);
@@ -129,5 +137,26 @@ struct kvm_attach {
 /* On failure, err (if not NULL) gets a sentence naming the missing piece. */
 int kvm_platform_new(const struct kvm_attach *a, struct platform **out,
 		     char *err, size_t errlen);
+/* The steps of kvm_platform_new, for tests and for callers that already
+ * hold a VM fd. cpuid: 0 or -ENODEV with "this CPU has no SEV (...)". */
+int kvm_sev_cpuid(unsigned int *cbit, char *err, size_t errlen);
+/* A duplicate of process pid's KVM VM fd (pidfd_getfd). */
+int kvm_find_vm_fd(int pid, int *fd, char *err, size_t errlen);
+/*
+ * Attach to a VM fd (duplicated; the caller keeps its own): mirror = true
+ * makes our own VM a mirror of it (KVM_CAP_VM_COPY_ENC_CONTEXT_FROM);
+ * false uses it directly, which only works in the process that created it.
+ * Probes DBG_DECRYPT and the series' bitmap ioctl.
+ */
+int kvm_platform_attach_vm_fd(int vm_fd, bool mirror, const struct ram_map *ram,
+			      unsigned int cbit, struct platform **out,
+			      char *err, size_t errlen);
+/*
+ * Without the series: derive the bitmap from the page tables of c over
+ * [va_start, va_end) (default, via platform_set_paging(): the upper half).
+ */
+int kvm_platform_set_bitmap_source(struct platform *p,
+				   const struct walk_cpu *c, uint64_t va_start,
+				   uint64_t va_end);
 
 #endif

@@ -465,6 +465,25 @@ static void test_verify(void **state)
 	assert_int_equal(mm[2].size, PAGE_SIZE);
 	assert_true(mm[2].pte_cbit);
 	assert_int_equal(mm[3].pa, 0xc09000);
+	/* The fallback bitmap from the same page tables: shared exactly where
+	 * the direct map has no C-bit (0xc05000, 0xc06000, 0xc09000). */
+	{
+		struct bitmap scan;
+		struct bitmap_summary sum;
+
+		assert_int_equal(bitmap_init(&scan, RAM_SIZE >> PAGE_SHIFT), 0);
+		bitmap_assign(&scan, 0, 10, false);	/* must be reset */
+		assert_int_equal(walk_shared_scan(f->r, &f->cpu, DIRECT_MAP,
+						  DIRECT_MAP + RAM_SIZE, &scan),
+				 3);
+		bitmap_summarise(&scan, &sum);
+		assert_int_equal(sum.shared, 3);
+		assert_false(bitmap_test(&scan, 0xc05));
+		assert_false(bitmap_test(&scan, 0xc06));
+		assert_false(bitmap_test(&scan, 0xc09));
+		assert_true(bitmap_test(&scan, 0));
+		bitmap_release(&scan);
+	}
 	/* No C-bit: nothing to verify. */
 	f->cpu.cbit = 0;
 	assert_int_equal(walk_verify(f->r, &f->cpu, DIRECT_MAP,
