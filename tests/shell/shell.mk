@@ -3,3 +3,4 @@
 # guest under the sim. They skip, visibly, without QEMU or the guest.
 CHECK_PROGS += tests/shell/check-golden
 CHECK_PROGS += tests/shell/check-pty
+CHECK_PROGS += tests/shell/check-monitor
