@@ -32,27 +32,35 @@ static void shell_usage(FILE *f)
 
 	fputs("Usage: sevdbg shell [OPTIONS] TARGET\n"
 	      "\n"
-	      "Look inside an SEV guest (or a dump of one) from a command line.\n"
+	      "Look inside an SEV guest (or a dump of one) from a command "
+	      "line.\n"
 	      "On a terminal: readline with history (~/.sevdbg_history), Tab\n"
-	      "completion, Ctrl-C stops the running command. From a pipe or -x:\n"
+	      "completion, Ctrl-C stops the running command. From a pipe or "
+	      "-x:\n"
 	      "no prompts, and the first failing command ends the run.\n"
 	      "\n"
 	      "  -x, --script FILE   run the commands in FILE, then exit\n"
-	      "  -s, --symbols ELF   symbols of the guest kernel (addresses like\n"
+	      "  -s, --symbols ELF   symbols of the guest kernel (addresses "
+	      "like\n"
 	      "                      start_kernel+0x10, labels in x and dis)\n"
 	      "  -k, --keep-going    scripts: run on after a failing command\n"
 	      "                      (the exit status is still 1)\n"
-	      "  -j, --json          JSON output for bitmap, status, stats, translate\n"
-	      "  -e, --echo          scripts: print each command before its output\n"
-	      "      --sim           use the SEV simulator even where SEV exists\n"
+	      "  -j, --json          JSON output for bitmap, status, stats, "
+	      "translate\n"
+	      "  -e, --echo          scripts: print each command before its "
+	      "output\n"
+	      "      --sim           use the SEV simulator even where SEV "
+	      "exists\n"
 	      "      --read-only     refuse every write to the guest\n"
 	      "      --accel tcg|kvm QEMU accelerator for launched guests\n"
 	      "      --sim-cbit N    simulated C-bit position (default 52)\n"
 	      "      --sim-policy nodbg|dbg  simulated guest policy\n"
-	      "      --sim-latency US  microseconds per simulated firmware command\n"
+	      "      --sim-latency US  microseconds per simulated firmware "
+	      "command\n"
 	      "  -v, --verbose       more messages on stderr\n"
 	      "  -h, --help          this text\n"
-	      "\nTargets:\n", f);
+	      "\nTargets:\n",
+	      f);
 	types = target_types(&nr);
 	for (i = 0; types && i < nr; i++)
 		fprintf(f, "  %-10s %s\n", types[i]->prefix, types[i]->usage);
@@ -90,20 +98,20 @@ static int shell_parse(int argc, char **argv, struct shell_args *a)
 {
 	enum { OPT_SIM = 256, OPT_RO, OPT_ACCEL, OPT_SIMOPT };
 	static const struct option opts[] = {
-		{ "script", required_argument, NULL, 'x' },
-		{ "symbols", required_argument, NULL, 's' },
-		{ "keep-going", no_argument, NULL, 'k' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "echo", no_argument, NULL, 'e' },
-		{ "sim", no_argument, NULL, OPT_SIM },
-		{ "read-only", no_argument, NULL, OPT_RO },
-		{ "accel", required_argument, NULL, OPT_ACCEL },
-		{ "sim-cbit", required_argument, NULL, OPT_SIMOPT },
-		{ "sim-policy", required_argument, NULL, OPT_SIMOPT },
-		{ "sim-latency", required_argument, NULL, OPT_SIMOPT },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"script", required_argument, NULL, 'x'},
+		{"symbols", required_argument, NULL, 's'},
+		{"keep-going", no_argument, NULL, 'k'},
+		{"json", no_argument, NULL, 'j'},
+		{"echo", no_argument, NULL, 'e'},
+		{"sim", no_argument, NULL, OPT_SIM},
+		{"read-only", no_argument, NULL, OPT_RO},
+		{"accel", required_argument, NULL, OPT_ACCEL},
+		{"sim-cbit", required_argument, NULL, OPT_SIMOPT},
+		{"sim-policy", required_argument, NULL, OPT_SIMOPT},
+		{"sim-latency", required_argument, NULL, OPT_SIMOPT},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	int c, idx;
 
@@ -113,27 +121,47 @@ static int shell_parse(int argc, char **argv, struct shell_args *a)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+x:s:kjevh", opts, &idx)) != -1) {
 		switch (c) {
-		case 'x': a->script = optarg; break;
-		case 's': a->symbols = optarg; break;
-		case 'k': a->keep_going = true; break;
-		case 'j': a->json = true; break;
-		case 'e': a->echo = true; break;
-		case OPT_SIM: a->topts.force_sim = true; break;
-		case OPT_RO: a->topts.read_only = true; break;
-		case OPT_ACCEL: a->topts.accel = optarg; break;
-		case 'v': a->topts.verbose = true; break;
-		case 'h': return 1;
+		case 'x':
+			a->script = optarg;
+			break;
+		case 's':
+			a->symbols = optarg;
+			break;
+		case 'k':
+			a->keep_going = true;
+			break;
+		case 'j':
+			a->json = true;
+			break;
+		case 'e':
+			a->echo = true;
+			break;
+		case OPT_SIM:
+			a->topts.force_sim = true;
+			break;
+		case OPT_RO:
+			a->topts.read_only = true;
+			break;
+		case OPT_ACCEL:
+			a->topts.accel = optarg;
+			break;
+		case 'v':
+			a->topts.verbose = true;
+			break;
+		case 'h':
+			return 1;
 		case OPT_SIMOPT:
 			if (shell_sim_option(a, opts[idx].name, optarg))
 				return -EINVAL;
 			break;
-		default: return -EINVAL;
+		default:
+			return -EINVAL;
 		}
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "sevdbg shell: %s; see `sevdbg shell --help`\n",
-			optind >= argc ? "give a TARGET (e.g. core:vmcore.elf)" :
-					 "one TARGET only");
+			optind >= argc ? "give a TARGET (e.g. core:vmcore.elf)"
+				       : "one TARGET only");
 		return -EINVAL;
 	}
 	a->spec = argv[optind];
@@ -148,7 +176,8 @@ static int shell_go(struct shell *sh, const struct shell_args *a)
 	if (a->script) {
 		f = strcmp(a->script, "-") ? fopen(a->script, "r") : stdin;
 		if (!f) {
-			fprintf(stderr, "sevdbg shell: cannot open script %s: %s\n",
+			fprintf(stderr,
+				"sevdbg shell: cannot open script %s: %s\n",
 				a->script, strerror(errno));
 			return -errno;
 		}
@@ -176,7 +205,8 @@ static int shell_open(struct shell_args *a, struct target **t,
 	}
 	ret = session_init(s, *t);
 	if (ret) {
-		fprintf(stderr, "sevdbg shell: cannot start a session on %s: %s\n",
+		fprintf(stderr,
+			"sevdbg shell: cannot start a session on %s: %s\n",
 			a->spec, strerror(-ret));
 		target_destroy(*t);
 		*t = NULL;
@@ -187,8 +217,8 @@ static int shell_open(struct shell_args *a, struct target **t,
 
 int cli_shell(int argc, char **argv)
 {
-	struct shell_args a = { 0 };
-	struct session s = { 0 };
+	struct shell_args a = {0};
+	struct session s = {0};
 	struct target *t = NULL;
 	struct shell sh;
 	char err[256];

@@ -30,14 +30,19 @@ static int dump_parse(struct cmd_ctx *ctx, int argc, char **argv,
 			o->keep_stopped = true;
 		} else if (!strcmp(w, "--format") || !strcmp(w, "--range")) {
 			if (++i == argc)
-				return cmd_err(ctx, -EINVAL, "%s needs a value", w);
-			if (w[2] == 'f' && dump_parse_format(argv[i], &o->format))
+				return cmd_err(ctx, -EINVAL, "%s needs a value",
+					       w);
+			if (w[2] == 'f' &&
+			    dump_parse_format(argv[i], &o->format))
 				return cmd_err(ctx, -EINVAL,
-					       "unknown format `%s`: elf, kdump or raw",
+					       "unknown format `%s`: elf, "
+					       "kdump or raw",
 					       argv[i]);
-			if (w[2] == 'r' && parse_range(argv[i], &o->start, &o->end))
+			if (w[2] == 'r' &&
+			    parse_range(argv[i], &o->start, &o->end))
 				return cmd_err(ctx, -EINVAL,
-					       "bad range `%s`: START-END or START+LEN",
+					       "bad range `%s`: START-END or "
+					       "START+LEN",
 					       argv[i]);
 			o->has_range |= w[2] == 'r';
 		} else if (w[0] == '-' && w[1]) {
@@ -52,13 +57,14 @@ static int dump_parse(struct cmd_ctx *ctx, int argc, char **argv,
 		return cmd_usage(ctx, "dump");
 	if (ctx->monitor && !strcmp(o->path, "-"))
 		return cmd_err(ctx, -EINVAL,
-			       "from gdb, give a file name (`-` would be sevdbg's own stdout)");
+			       "from gdb, give a file name (`-` would be "
+			       "sevdbg's own stdout)");
 	return 0;
 }
 
 CMD_FN(dump)
 {
-	struct dump_opts o = { .format = DUMP_FMT_ELF };
+	struct dump_opts o = {.format = DUMP_FMT_ELF};
 	struct dump_result res;
 	int ret;
 
@@ -76,12 +82,14 @@ CMD_FN(dump)
 		return 0;
 	}
 	sb_printf(ctx->out,
-		  "wrote %s: %llu bytes in %.2f s; %llu pages decrypted, %llu shared, %llu missing\n",
+		  "wrote %s: %llu bytes in %.2f s; %llu pages decrypted, %llu "
+		  "shared, %llu missing\n",
 		  o.path, X(res.bytes_written), res.seconds,
 		  X(res.pages_encrypted), X(res.pages_shared),
 		  X(res.pages_missing));
 	if (res.pages_missing)
-		sb_puts(ctx->out,
-			"  missing pages could not be decrypted (see `stats`); they are marked missing, never written as ciphertext\n");
+		sb_puts(ctx->out, "  missing pages could not be decrypted (see "
+				  "`stats`); they are marked missing, never "
+				  "written as ciphertext\n");
 	return 0;
 }

@@ -13,7 +13,8 @@
 #include "sevdbg/cmd.h"
 #include "sevdbg/util.h"
 
-#define CMD_FN(name) int cmd_do_##name(struct cmd_ctx *ctx, int argc, char **argv)
+#define CMD_FN(name) \
+	int cmd_do_##name(struct cmd_ctx *ctx, int argc, char **argv)
 
 /* cmd-mem.c: memory-model commands (also gdb monitor commands). */
 CMD_FN(status);

@@ -16,14 +16,14 @@
 #include "sevdbg/target.h"
 #include "sevdbg/walk.h"
 
-#define X(v) ((unsigned long long)(v))
-#define MAP_MAX_PAGES 65536	/* the shell's page map beyond this: ask */
+#define X(v)		 ((unsigned long long)(v))
+#define MAP_MAX_PAGES	 65536 /* the shell's page map beyond this: ask */
 #define VERIFY_MAX_LINES 64
 
 static const char *level_name(int level)
 {
-	static const char *const names[] = { "?", "PT", "PD", "PDPT", "PML4",
-					     "PML5" };
+	static const char *const names[] = {"?",    "PT",   "PD",
+					    "PDPT", "PML4", "PML5"};
 
 	return level >= 1 && level <= 5 ? names[level] : names[0];
 }
@@ -34,7 +34,8 @@ static int cmd_cpu(struct cmd_ctx *ctx, struct walk_cpu *c)
 
 	if (ret)
 		return cmd_err(ctx, ret,
-			       "cannot read the paging registers of vCPU %d (%s); give a physical address as p:ADDR",
+			       "cannot read the paging registers of vCPU %d "
+			       "(%s); give a physical address as p:ADDR",
 			       ctx->s->cur_vcpu, strerror(-ret));
 	return 0;
 }
@@ -44,7 +45,8 @@ static const char *read_path(struct cmd_ctx *ctx, bool enc)
 	if (!enc)
 		return "direct";
 	if (ctx->s->pinfo.policy & SEV_POLICY_NODBG)
-		return "DBG_DECRYPT (refused: guest policy NODBG forbids debugging)";
+		return "DBG_DECRYPT (refused: guest policy NODBG forbids "
+		       "debugging)";
 	return "DBG_DECRYPT";
 }
 
@@ -73,11 +75,12 @@ static void status_text(struct cmd_ctx *ctx, const struct status_info *si)
 		bool match = si->wr.cbit == si->enc;
 
 		sb_printf(o, "mapping   %s page, C-bit %s%s\n",
-			  si->wr.page_size >= (1ULL << 30) ? "1G" :
-			  si->wr.page_size >= (1ULL << 21) ? "2M" : "4K",
+			  si->wr.page_size >= (1ULL << 30)   ? "1G"
+			  : si->wr.page_size >= (1ULL << 21) ? "2M"
+							     : "4K",
 			  si->wr.cbit ? "set" : "clear",
-			  match ? ", matches the bitmap" :
-				  " -- MISMATCH with the bitmap");
+			  match ? ", matches the bitmap"
+				: " -- MISMATCH with the bitmap");
 	} else if (!si->phys) {
 		sb_puts(o, "mapping   paging off (virtual = physical)\n");
 	}
@@ -86,24 +89,24 @@ static void status_text(struct cmd_ctx *ctx, const struct status_info *si)
 
 static int status_json(struct cmd_ctx *ctx, const struct status_info *si)
 {
-	json_t *o = json_pack("{s:I, s:b, s:I, s:I, s:s, s:b, s:s}",
-			      "address", (json_int_t)si->addr,
-			      "physical", si->phys,
-			      "gpa", (json_int_t)si->gpa,
-			      "page", (json_int_t)(si->gpa & PAGE_MASK),
-			      "region", si->reg->name,
-			      "encrypted", si->enc,
-			      "read_via", si->enc ? "DBG_DECRYPT" : "direct");
+	json_t *o = json_pack("{s:I, s:b, s:I, s:I, s:s, s:b, s:s}", "address",
+			      (json_int_t)si->addr, "physical", si->phys, "gpa",
+			      (json_int_t)si->gpa, "page",
+			      (json_int_t)(si->gpa & PAGE_MASK), "region",
+			      si->reg->name, "encrypted", si->enc, "read_via",
+			      si->enc ? "DBG_DECRYPT" : "direct");
 
 	if (o && !si->phys) {
 		json_object_set_new(o, "vcpu", json_integer(ctx->s->cur_vcpu));
 		if (si->wr.status == WALK_OK) {
-			json_object_set_new(o, "page_size",
-					    json_integer((json_int_t)si->wr.page_size));
+			json_object_set_new(
+				o, "page_size",
+				json_integer((json_int_t)si->wr.page_size));
 			json_object_set_new(o, "mapping_cbit",
 					    json_boolean(si->wr.cbit));
-			json_object_set_new(o, "cbit_matches",
-					    json_boolean(si->wr.cbit == si->enc));
+			json_object_set_new(
+				o, "cbit_matches",
+				json_boolean(si->wr.cbit == si->enc));
 		}
 	}
 	if (o && si->enc)
@@ -115,7 +118,7 @@ static int status_json(struct cmd_ctx *ctx, const struct status_info *si)
 
 CMD_FN(status)
 {
-	struct status_info si = { 0 };
+	struct status_info si = {0};
 	struct walk_cpu c;
 	char why[160];
 	int ret;
@@ -141,7 +144,8 @@ CMD_FN(status)
 	si.reg = ram_find(&ctx->s->t->ram, si.gpa);
 	if (!si.reg)
 		return cmd_err(ctx, -EFAULT,
-			       "guest-physical 0x%llx is not RAM (a hole or MMIO); `bitmap` shows the RAM ranges",
+			       "guest-physical 0x%llx is not RAM (a hole or "
+			       "MMIO); `bitmap` shows the RAM ranges",
 			       X(si.gpa));
 	ret = router_page_encrypted(ctx->s->router, si.gpa, &si.enc);
 	if (ret)
@@ -157,7 +161,7 @@ CMD_FN(status)
 
 enum page_state { PS_SHARED, PS_ENCRYPTED, PS_HOLE };
 
-static const char *const state_name[] = { "shared", "encrypted", "not-ram" };
+static const char *const state_name[] = {"shared", "encrypted", "not-ram"};
 
 /* State of gfn and the first gfn after it with another state. */
 static enum page_state page_run(struct cmd_ctx *ctx, const struct bitmap *b,
@@ -193,16 +197,18 @@ struct bitmap_sum {
 static void bitmap_map(struct cmd_ctx *ctx, const struct bitmap *b,
 		       uint64_t start, uint64_t end)
 {
-	static const char sym[] = { '.', 'E', '_' };
+	static const char sym[] = {'.', 'E', '_'};
 	uint64_t gfn, next = start;
 	enum page_state st = PS_HOLE;
 
-	sb_puts(ctx->out, "map (one character per 4K page: E encrypted, . shared, _ not RAM):");
+	sb_puts(ctx->out, "map (one character per 4K page: E encrypted, . "
+			  "shared, _ not RAM):");
 	for (gfn = start; gfn < end; gfn++) {
 		if (gfn == next)
 			st = page_run(ctx, b, gfn, end, &next);
 		if ((gfn - start) % 64 == 0)
-			sb_printf(ctx->out, "\n0x%012llx ", X(gfn << PAGE_SHIFT));
+			sb_printf(ctx->out, "\n0x%012llx ",
+				  X(gfn << PAGE_SHIFT));
 		sb_putc(ctx->out, sym[st]);
 	}
 	sb_putc(ctx->out, '\n');
@@ -219,12 +225,14 @@ static int bitmap_walk(struct cmd_ctx *ctx, const struct bitmap *b,
 
 		sum->pages[st] += next - gfn;
 		sum->runs++;
-		if (runs && json_array_append_new(runs,
-				json_pack("{s:I, s:I, s:I, s:s}",
-					  "start", (json_int_t)(gfn << PAGE_SHIFT),
-					  "end", (json_int_t)(next << PAGE_SHIFT),
-					  "pages", (json_int_t)(next - gfn),
-					  "state", state_name[st])))
+		if (runs &&
+		    json_array_append_new(
+			    runs,
+			    json_pack("{s:I, s:I, s:I, s:s}", "start",
+				      (json_int_t)(gfn << PAGE_SHIFT), "end",
+				      (json_int_t)(next << PAGE_SHIFT), "pages",
+				      (json_int_t)(next - gfn), "state",
+				      state_name[st])))
 			return -ENOMEM;
 		if (!runs && !ctx->json)
 			sb_printf(ctx->out, "  0x%012llx-0x%012llx %8llu %s\n",
@@ -237,27 +245,28 @@ static int bitmap_walk(struct cmd_ctx *ctx, const struct bitmap *b,
 static int bitmap_json(struct cmd_ctx *ctx, const struct bitmap *b,
 		       uint64_t start, uint64_t end)
 {
-	struct bitmap_sum sum = { { 0 }, 0 };
+	struct bitmap_sum sum = {{0}, 0};
 	json_t *runs = json_array();
 
 	if (!runs || bitmap_walk(ctx, b, start, end, &sum, runs)) {
 		json_decref(runs);
 		return cmd_err(ctx, -ENOMEM, "out of memory building JSON");
 	}
-	return cmd_json(ctx, json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
-			"start", (json_int_t)(start << PAGE_SHIFT),
-			"end", (json_int_t)(end << PAGE_SHIFT),
-			"pages", (json_int_t)(end - start),
-			"encrypted", (json_int_t)sum.pages[PS_ENCRYPTED],
-			"shared", (json_int_t)sum.pages[PS_SHARED],
-			"not_ram", (json_int_t)sum.pages[PS_HOLE],
-			"nr_runs", (json_int_t)sum.runs, "runs", runs));
+	return cmd_json(
+		ctx, json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+			       "start", (json_int_t)(start << PAGE_SHIFT),
+			       "end", (json_int_t)(end << PAGE_SHIFT), "pages",
+			       (json_int_t)(end - start), "encrypted",
+			       (json_int_t)sum.pages[PS_ENCRYPTED], "shared",
+			       (json_int_t)sum.pages[PS_SHARED], "not_ram",
+			       (json_int_t)sum.pages[PS_HOLE], "nr_runs",
+			       (json_int_t)sum.runs, "runs", runs));
 }
 
 CMD_FN(bitmap)
 {
 	const struct bitmap *b;
-	struct bitmap_sum sum = { { 0 }, 0 };
+	struct bitmap_sum sum = {{0}, 0};
 	uint64_t start = 0, end, len;
 	size_t mark;
 
@@ -266,13 +275,16 @@ CMD_FN(bitmap)
 	end = ram_end(&ctx->s->t->ram);
 	if (argc == 2 && parse_range(argv[1], &start, &end))
 		return cmd_err(ctx, -EINVAL,
-			       "bad range `%s`: write START-END or START+LEN (e.g. 0x100000+2M)",
+			       "bad range `%s`: write START-END or START+LEN "
+			       "(e.g. 0x100000+2M)",
 			       argv[1]);
 	b = router_bitmap(ctx->s->router);
 	if (!b)
-		return cmd_err(ctx, -EIO, "%s", router_last_error(ctx->s->router)->msg[0] ?
-			       router_last_error(ctx->s->router)->msg :
-			       "the platform gave no page-encryption bitmap");
+		return cmd_err(ctx, -EIO, "%s",
+			       router_last_error(ctx->s->router)->msg[0]
+				       ? router_last_error(ctx->s->router)->msg
+				       : "the platform gave no page-encryption "
+					 "bitmap");
 	start >>= PAGE_SHIFT;
 	end = ALIGN_UP(end, PAGE_SIZE) >> PAGE_SHIFT;
 	if (start >= end)
@@ -304,7 +316,9 @@ CMD_FN(bitmap)
 	if (!ctx->monitor && len <= MAP_MAX_PAGES)
 		bitmap_map(ctx, b, start, end);
 	else if (!ctx->monitor)
-		sb_printf(ctx->out, "(page map omitted for %llu pages; give a range of at most %u pages)\n",
+		sb_printf(ctx->out,
+			  "(page map omitted for %llu pages; give a range of "
+			  "at most %u pages)\n",
 			  X(len), MAP_MAX_PAGES);
 	return 0;
 }
@@ -329,16 +343,19 @@ static int translate_json(struct cmd_ctx *ctx, const struct walk_result *wr,
 	for (i = 0; lv && i < wr->nr_levels; i++) {
 		const struct walk_level *l = &wr->levels[i];
 
-		json_array_append_new(lv, json_pack("{s:i, s:s, s:I, s:i, s:I, s:b}",
-			"level", l->level, "name", level_name(l->level),
-			"table", (json_int_t)l->table_gpa, "index", (int)l->index,
-			"entry", (json_int_t)l->entry, "cbit", l->cbit));
+		json_array_append_new(
+			lv, json_pack("{s:i, s:s, s:I, s:i, s:I, s:b}", "level",
+				      l->level, "name", level_name(l->level),
+				      "table", (json_int_t)l->table_gpa,
+				      "index", (int)l->index, "entry",
+				      (json_int_t)l->entry, "cbit", l->cbit));
 	}
 	o = json_pack("{s:I, s:i, s:o}", "va", (json_int_t)wr->va, "vcpu",
 		      ctx->s->cur_vcpu, "levels", lv);
 	if (o && why) {
 		json_object_set_new(o, "error", json_string(why));
-		json_object_set_new(o, "fail_level", json_integer(wr->fail_level));
+		json_object_set_new(o, "fail_level",
+				    json_integer(wr->fail_level));
 	} else if (o) {
 		json_object_set_new(o, "pa", json_integer((json_int_t)wr->pa));
 		json_object_set_new(o, "page_size",
@@ -350,7 +367,7 @@ static int translate_json(struct cmd_ctx *ctx, const struct walk_result *wr,
 
 CMD_FN(translate)
 {
-	struct walk_result wr = { 0 };
+	struct walk_result wr = {0};
 	struct walk_cpu c;
 	const char *why = NULL;
 	char buf[160];
@@ -362,7 +379,8 @@ CMD_FN(translate)
 		return cmd_usage(ctx, "translate");
 	ret = cmd_parse_addr(ctx, argv[1], &va, &phys);
 	if (!ret && phys)
-		return cmd_err(ctx, -EINVAL, "translate takes a virtual address");
+		return cmd_err(ctx, -EINVAL,
+			       "translate takes a virtual address");
 	if (!ret)
 		ret = cmd_cpu(ctx, &c);
 	if (ret)
@@ -381,20 +399,24 @@ CMD_FN(translate)
 	for (i = 0; i < wr.nr_levels; i++) {
 		const struct walk_level *l = &wr.levels[i];
 
-		sb_printf(ctx->out, "  %-5s table 0x%012llx index %3u entry 0x%016llx C=%d\n",
+		sb_printf(ctx->out,
+			  "  %-5s table 0x%012llx index %3u entry 0x%016llx "
+			  "C=%d\n",
 			  level_name(l->level), X(l->table_gpa), l->index,
 			  X(l->entry), l->cbit);
 	}
 	if (why)
 		return cmd_err(ctx, ret ? ret : -EFAULT, "%s", why);
 	if (wr.status == WALK_PAGING_OFF) {
-		sb_printf(ctx->out, "pa 0x%llx (paging off: virtual = physical)\n",
+		sb_printf(ctx->out,
+			  "pa 0x%llx (paging off: virtual = physical)\n",
 			  X(va));
 		return 0;
 	}
 	sb_printf(ctx->out, "pa 0x%llx (%s page, C-bit %s%s%s)\n", X(wr.pa),
-		  wr.page_size >= (1ULL << 30) ? "1G" :
-		  wr.page_size >= (1ULL << 21) ? "2M" : "4K",
+		  wr.page_size >= (1ULL << 30)	 ? "1G"
+		  : wr.page_size >= (1ULL << 21) ? "2M"
+						 : "4K",
 		  wr.cbit ? "set" : "clear", wr.writable ? ", writable" : "",
 		  wr.nx ? ", NX" : "");
 	return 0;
@@ -404,8 +426,8 @@ CMD_FN(translate)
 
 static json_t *stats_path(uint64_t calls, uint64_t bytes, uint64_t pcalls)
 {
-	return json_pack("{s:I, s:I, s:I}", "calls", (json_int_t)calls,
-			 "bytes", (json_int_t)bytes, "platform_calls",
+	return json_pack("{s:I, s:I, s:I}", "calls", (json_int_t)calls, "bytes",
+			 (json_int_t)bytes, "platform_calls",
 			 (json_int_t)pcalls);
 }
 
@@ -413,28 +435,33 @@ static int stats_json(struct cmd_ctx *ctx, const struct router_stats *r,
 		      const struct platform_stats *p, const char *desc)
 {
 	const struct platform_info *pi = &ctx->s->pinfo;
-	json_t *paths = json_pack("{s:o, s:o, s:o, s:o}",
-		"dbg_decrypt", stats_path(r->decrypt_calls, r->decrypt_bytes,
-					  p->decrypt_calls),
-		"dbg_encrypt", stats_path(r->encrypt_calls, r->encrypt_bytes,
-					  p->encrypt_calls),
-		"read_host", stats_path(r->host_read_calls, r->host_read_bytes,
-					p->host_read_calls),
-		"write_host", stats_path(r->host_write_calls,
-					 r->host_write_bytes,
-					 p->host_write_calls));
+	json_t *paths =
+		json_pack("{s:o, s:o, s:o, s:o}", "dbg_decrypt",
+			  stats_path(r->decrypt_calls, r->decrypt_bytes,
+				     p->decrypt_calls),
+			  "dbg_encrypt",
+			  stats_path(r->encrypt_calls, r->encrypt_bytes,
+				     p->encrypt_calls),
+			  "read_host",
+			  stats_path(r->host_read_calls, r->host_read_bytes,
+				     p->host_read_calls),
+			  "write_host",
+			  stats_path(r->host_write_calls, r->host_write_bytes,
+				     p->host_write_calls));
 
-	return cmd_json(ctx, json_pack(
-		"{s:s, s:i, s:I, s:s, s:o, s:{s:I, s:I}, s:I, s:I, s:I, s:I}",
-		"platform", pi->kind ? pi->kind : "?", "cbit", (int)pi->cbit,
-		"policy", (json_int_t)pi->policy, "target", desc,
-		"paths", paths,
-		"cache", "hits", (json_int_t)r->cache_hits,
-		"misses", (json_int_t)r->cache_misses,
-		"bitmap_refreshes", (json_int_t)r->bitmap_refreshes,
-		"bitmap_platform_calls", (json_int_t)p->bitmap_calls,
-		"errors", (json_int_t)r->errors,
-		"platform_errors", (json_int_t)p->errors));
+	return cmd_json(
+		ctx,
+		json_pack("{s:s, s:i, s:I, s:s, s:o, s:{s:I, s:I}, s:I, s:I, "
+			  "s:I, s:I}",
+			  "platform", pi->kind ? pi->kind : "?", "cbit",
+			  (int)pi->cbit, "policy", (json_int_t)pi->policy,
+			  "target", desc, "paths", paths, "cache", "hits",
+			  (json_int_t)r->cache_hits, "misses",
+			  (json_int_t)r->cache_misses, "bitmap_refreshes",
+			  (json_int_t)r->bitmap_refreshes,
+			  "bitmap_platform_calls", (json_int_t)p->bitmap_calls,
+			  "errors", (json_int_t)r->errors, "platform_errors",
+			  (json_int_t)p->errors));
 }
 
 CMD_FN(stats)
@@ -463,7 +490,8 @@ CMD_FN(stats)
 		  ctx->s->pinfo.cbit, ctx->s->pinfo.policy,
 		  ctx->s->pinfo.policy & SEV_POLICY_NODBG ? ", NODBG" : "");
 	sb_printf(ctx->out, "target       %s\n", desc);
-	sb_puts(ctx->out, "path              calls            bytes   (platform calls)\n");
+	sb_puts(ctx->out, "path              calls            bytes   "
+			  "(platform calls)\n");
 	sb_printf(ctx->out, "dbg_decrypt  %10llu %16llu   (%llu)\n",
 		  X(r.decrypt_calls), X(r.decrypt_bytes),
 		  X(p->stats.decrypt_calls));
@@ -478,7 +506,8 @@ CMD_FN(stats)
 		  X(p->stats.host_write_calls));
 	sb_printf(ctx->out, "cache        %llu hits, %llu misses\n",
 		  X(r.cache_hits), X(r.cache_misses));
-	sb_printf(ctx->out, "bitmap       %llu refreshes (%llu platform calls)\n",
+	sb_printf(ctx->out,
+		  "bitmap       %llu refreshes (%llu platform calls)\n",
 		  X(r.bitmap_refreshes), X(p->stats.bitmap_calls));
 	sb_printf(ctx->out, "errors       %llu (platform %llu)\n", X(r.errors),
 		  X(p->stats.errors));
@@ -505,7 +534,8 @@ static int verify_one(const struct walk_mismatch *mm, void *arg)
 	if (++v->runs > VERIFY_MAX_LINES)
 		return 0;
 	sb_printf(v->ctx->out,
-		  "  va 0x%016llx pa 0x%012llx %6llu pages: PTE C-bit %s, bitmap says %s\n",
+		  "  va 0x%016llx pa 0x%012llx %6llu pages: PTE C-bit %s, "
+		  "bitmap says %s\n",
 		  X(mm->va), X(mm->pa), X(mm->size >> PAGE_SHIFT),
 		  mm->pte_cbit ? "set" : "clear",
 		  mm->bitmap_encrypted ? "encrypted" : "shared");
@@ -514,7 +544,7 @@ static int verify_one(const struct walk_mismatch *mm, void *arg)
 
 CMD_FN(verify)
 {
-	struct verify_state v = { .ctx = ctx };
+	struct verify_state v = {.ctx = ctx};
 	uint64_t start = 0, end = UINT64_MAX;
 	struct walk_cpu c;
 	int ret;
@@ -522,23 +552,28 @@ CMD_FN(verify)
 	if (argc > 2)
 		return cmd_usage(ctx, "verify");
 	if (argc == 2 && parse_range(argv[1], &start, &end))
-		return cmd_err(ctx, -EINVAL,
-			       "bad range `%s`: write VA-START-VA-END or START+LEN",
-			       argv[1]);
+		return cmd_err(
+			ctx, -EINVAL,
+			"bad range `%s`: write VA-START-VA-END or START+LEN",
+			argv[1]);
 	if (!ctx->s->pinfo.cbit)
-		return cmd_err(ctx, -EOPNOTSUPP,
-			       "the platform (%s) has no C-bit: nothing to verify",
-			       ctx->s->pinfo.kind ? ctx->s->pinfo.kind : "?");
+		return cmd_err(
+			ctx, -EOPNOTSUPP,
+			"the platform (%s) has no C-bit: nothing to verify",
+			ctx->s->pinfo.kind ? ctx->s->pinfo.kind : "?");
 	ret = cmd_cpu(ctx, &c);
 	if (ret)
 		return ret;
 	ret = walk_verify(ctx->s->router, &c, start, end, verify_one, &v);
 	if (v.stopped)
-		return cmd_err(ctx, -EINTR, "interrupted (Ctrl-C) after %llu mismatching runs",
-			       X(v.runs));
+		return cmd_err(
+			ctx, -EINTR,
+			"interrupted (Ctrl-C) after %llu mismatching runs",
+			X(v.runs));
 	if (ret == -EINVAL)
 		return cmd_err(ctx, ret,
-			       "vCPU %d has paging off: there are no mappings to verify",
+			       "vCPU %d has paging off: there are no mappings "
+			       "to verify",
 			       ctx->s->cur_vcpu);
 	if (ret < 0)
 		return cmd_err(ctx, ret, "page-table walk failed: %s",
@@ -547,10 +582,12 @@ CMD_FN(verify)
 		sb_printf(ctx->out, "  ... %llu more mismatching runs\n",
 			  X(v.runs - VERIFY_MAX_LINES));
 	if (!v.runs) {
-		sb_puts(ctx->out, "every mapping's C-bit agrees with the bitmap\n");
+		sb_puts(ctx->out,
+			"every mapping's C-bit agrees with the bitmap\n");
 		return 0;
 	}
 	return cmd_err(ctx, -EILSEQ,
-		       "%llu pages in %llu runs have a C-bit that disagrees with the bitmap",
+		       "%llu pages in %llu runs have a C-bit that disagrees "
+		       "with the bitmap",
 		       X(v.pages), X(v.runs));
 }

@@ -13,7 +13,7 @@
 #include "sevdbg/session.h"
 #include "sevdbg/target.h"
 
-#define X(v) ((unsigned long long)(v))
+#define X(v)		((unsigned long long)(v))
 #define STOP_TIMEOUT_MS 10000
 
 static int cmd_vcpu_arg(struct cmd_ctx *ctx, const char *arg, int *vcpu)
@@ -32,8 +32,8 @@ static int cmd_vcpu_arg(struct cmd_ctx *ctx, const char *arg, int *vcpu)
 	return 0;
 }
 
-static void regs_put(struct cmd_ctx *ctx, const struct regs *r,
-		     unsigned int nr, int col)
+static void regs_put(struct cmd_ctx *ctx, const struct regs *r, unsigned int nr,
+		     int col)
 {
 	if (!r->valid[nr])
 		sb_printf(ctx->out, "%-9s %-18s", regs_desc[nr].name,
@@ -47,12 +47,13 @@ static void regs_put(struct cmd_ctx *ctx, const struct regs *r,
 CMD_FN(regs)
 {
 	static const unsigned char layout[] = {
-		REG_RAX, REG_RBX, REG_RCX, REG_RDX, REG_RSI, REG_RDI,
-		REG_RBP, REG_RSP, REG_R8, REG_R9, REG_R10, REG_R11,
-		REG_R12, REG_R13, REG_R14, REG_R15, REG_RIP, REG_EFLAGS,
-		REG_CS, REG_SS, REG_DS, REG_ES, REG_FS, REG_GS,
-		REG_FS_BASE, REG_GS_BASE, REG_K_GS_BASE,
-		REG_CR0, REG_CR2, REG_CR3, REG_CR4, REG_CR8, REG_EFER,
+		REG_RAX,     REG_RBX,	    REG_RCX,	REG_RDX, REG_RSI,
+		REG_RDI,     REG_RBP,	    REG_RSP,	REG_R8,	 REG_R9,
+		REG_R10,     REG_R11,	    REG_R12,	REG_R13, REG_R14,
+		REG_R15,     REG_RIP,	    REG_EFLAGS, REG_CS,	 REG_SS,
+		REG_DS,	     REG_ES,	    REG_FS,	REG_GS,	 REG_FS_BASE,
+		REG_GS_BASE, REG_K_GS_BASE, REG_CR0,	REG_CR2, REG_CR3,
+		REG_CR4,     REG_CR8,	    REG_EFER,
 	};
 	int vcpu = ctx->s->cur_vcpu, ret;
 	struct regs r;
@@ -64,12 +65,15 @@ CMD_FN(regs)
 		return ret;
 	if (ctx->s->pinfo.regs_encrypted)
 		return cmd_err(ctx, -EACCES,
-			       "registers unavailable: SEV-ES keeps them encrypted in the VMSA");
+			       "registers unavailable: SEV-ES keeps them "
+			       "encrypted in the VMSA");
 	ret = target_read_regs(ctx->s->t, vcpu, &r);
 	if (ret)
-		return cmd_err(ctx, ret, "cannot read the registers of vCPU %d: %s%s",
-			       vcpu, strerror(-ret),
-			       ret == -EBUSY ? " (the guest is running; `stop` first)" : "");
+		return cmd_err(
+			ctx, ret, "cannot read the registers of vCPU %d: %s%s",
+			vcpu, strerror(-ret),
+			ret == -EBUSY ? " (the guest is running; `stop` first)"
+				      : "");
 	sb_printf(ctx->out, "vCPU %d\n", vcpu);
 	for (i = 0; i < ARRAY_SIZE(layout); i++)
 		regs_put(ctx, &r, layout[i], (int)(i % 3));
@@ -119,8 +123,9 @@ static int resume_all(struct cmd_ctx *ctx, enum resume_action act)
 			       strerror(-nr));
 	memset(&req, 0, sizeof(req));
 	for (i = 0; i < nr && i < TARGET_MAX_VCPUS; i++)
-		req.action[i] = act == RESUME_STEP && i != ctx->s->cur_vcpu ?
-					RESUME_STOP : act;
+		req.action[i] = act == RESUME_STEP && i != ctx->s->cur_vcpu
+					? RESUME_STOP
+					: act;
 	session_note_resume(ctx->s);
 	ret = target_resume(ctx->s->t, &req);
 	if (ret)
@@ -146,11 +151,14 @@ static void stop_describe(struct cmd_ctx *ctx, const struct stop_event *ev)
 		sb_printf(ctx->out, "watchpoint at 0x%llx", X(ev->watch_addr));
 		break;
 	case STOP_EXITED:
-		sb_printf(ctx->out, "the guest exited (code %d)", ev->exit_code);
+		sb_printf(ctx->out, "the guest exited (code %d)",
+			  ev->exit_code);
 		break;
 	default:
-		sb_printf(ctx->out, "%s", ev->signo == 2 ? "interrupted (SIGINT)" :
-			  ev->signo == 5 ? "SIGTRAP" : "signal");
+		sb_printf(ctx->out, "%s",
+			  ev->signo == 2   ? "interrupted (SIGINT)"
+			  : ev->signo == 5 ? "SIGTRAP"
+					   : "signal");
 		if (ev->signo != 2 && ev->signo != 5)
 			sb_printf(ctx->out, " %d", ev->signo);
 	}
@@ -168,10 +176,12 @@ static int wait_stopped(struct cmd_ctx *ctx)
 		if (ret != -EAGAIN)
 			break;
 		if (cmd_interrupted(ctx) || waited >= STOP_TIMEOUT_MS)
-			return cmd_err(ctx, -ETIMEDOUT,
-				       "the guest did not stop; try `stop` again");
+			return cmd_err(
+				ctx, -ETIMEDOUT,
+				"the guest did not stop; try `stop` again");
 		if (fd >= 0)
-			poll(&(struct pollfd){ .fd = fd, .events = POLLIN }, 1, 100);
+			poll(&(struct pollfd){.fd = fd, .events = POLLIN}, 1,
+			     100);
 		else
 			poll(NULL, 0, 100);
 		waited += 100;
@@ -234,7 +244,8 @@ CMD_FN(step)
 	if (argc != 1)
 		return cmd_usage(ctx, "step");
 	if (ctx->s->t->running)
-		return cmd_err(ctx, -EBUSY, "the guest is running; `stop` first");
+		return cmd_err(ctx, -EBUSY,
+			       "the guest is running; `stop` first");
 	ret = resume_all(ctx, RESUME_STEP);
 	return ret ? ret : wait_stopped(ctx);
 }

@@ -16,17 +16,17 @@
 #include "sevdbg/session.h"
 #include "sevdbg/sym.h"
 
-#define X(v) ((unsigned long long)(v))
-#define X_MAX_BYTES (1u << 20)
+#define X(v)	      ((unsigned long long)(v))
+#define X_MAX_BYTES   (1u << 20)
 #define DIS_MAX_INSNS 4096
-#define FIND_CHUNK (256u << 10)
+#define FIND_CHUNK    (256u << 10)
 #define FIND_MAX_HITS 100
 
 /* --- x --------------------------------------------------------------- */
 
 struct xfmt {
-	unsigned int size;	/* 1, 2, 4, 8 */
-	char fmt;		/* x d u s */
+	unsigned int size; /* 1, 2, 4, 8 */
+	char fmt;	   /* x d u s */
 	uint64_t count;
 	bool phys;
 };
@@ -41,15 +41,31 @@ static int x_parse_fmt(struct cmd_ctx *ctx, const char *f, struct xfmt *xf)
 	}
 	for (; *f; f++) {
 		switch (*f) {
-		case 'b': xf->size = 1; break;
-		case 'h': xf->size = 2; break;
-		case 'w': xf->size = 4; break;
-		case 'g': xf->size = 8; break;
-		case 'x': case 'd': case 'u': case 's': xf->fmt = *f; break;
-		case 'p': xf->phys = true; break;
+		case 'b':
+			xf->size = 1;
+			break;
+		case 'h':
+			xf->size = 2;
+			break;
+		case 'w':
+			xf->size = 4;
+			break;
+		case 'g':
+			xf->size = 8;
+			break;
+		case 'x':
+		case 'd':
+		case 'u':
+		case 's':
+			xf->fmt = *f;
+			break;
+		case 'p':
+			xf->phys = true;
+			break;
 		default:
 			return cmd_err(ctx, -EINVAL,
-				       "unknown format letter `%c`: sizes b h w g, formats x d u s, p = physical",
+				       "unknown format letter `%c`: sizes b h "
+				       "w g, formats x d u s, p = physical",
 				       *f);
 		}
 	}
@@ -72,8 +88,9 @@ static void x_unit(struct cmd_ctx *ctx, const uint8_t *p, const struct xfmt *xf)
 		sb_printf(ctx->out, " %llu", X(v));
 		return;
 	}
-	sv = xf->size == 8 ? (int64_t)v :
-	     (int64_t)(v << (64 - 8 * xf->size)) >> (64 - 8 * xf->size);
+	sv = xf->size == 8 ? (int64_t)v
+			   : (int64_t)(v << (64 - 8 * xf->size)) >>
+				     (64 - 8 * xf->size);
 	sb_printf(ctx->out, " %lld", (long long)sv);
 }
 
@@ -115,7 +132,7 @@ static int x_strings(struct cmd_ctx *ctx, uint64_t addr, const struct xfmt *xf)
 
 CMD_FN(x)
 {
-	struct xfmt xf = { .size = 4, .fmt = 'x', .count = 1 };
+	struct xfmt xf = {.size = 4, .fmt = 'x', .count = 1};
 	const char *slash = strchr(argv[0], '/');
 	uint64_t addr, bytes, off;
 	unsigned int per_line;
@@ -215,7 +232,9 @@ static int dis_run(struct cmd_ctx *ctx, uint64_t addr, const uint8_t *buf,
 	in = cs_malloc(h);
 	while (in && done < count && len > 0) {
 		if (!cs_disasm_iter(h, &code, &len, &pc, in)) {
-			sb_printf(ctx->out, "  0x%016llx:  %02x                            (bad)\n",
+			sb_printf(ctx->out,
+				  "  0x%016llx:  %02x                          "
+				  "  (bad)\n",
 				  X(pc), *code);
 			code++;
 			len--;
@@ -245,11 +264,11 @@ CMD_FN(dis)
 	ret = cmd_parse_addr(ctx, argv[1], &addr, &phys);
 	if (ret)
 		return ret;
-	if (argc == 3 && (parse_u64(argv[2], 0, &count) || !count ||
-			  count > DIS_MAX_INSNS))
-		return cmd_err(ctx, -EINVAL, "bad COUNT `%s` (1..%u)",
-			       argv[2], DIS_MAX_INSNS);
-	want = (size_t)count * 15;	/* longest x86 instruction */
+	if (argc == 3 &&
+	    (parse_u64(argv[2], 0, &count) || !count || count > DIS_MAX_INSNS))
+		return cmd_err(ctx, -EINVAL, "bad COUNT `%s` (1..%u)", argv[2],
+			       DIS_MAX_INSNS);
+	want = (size_t)count * 15; /* longest x86 instruction */
 	buf = malloc(want);
 	if (!buf)
 		return cmd_err(ctx, -ENOMEM, "out of memory");
@@ -283,9 +302,10 @@ static int parse_bytes(struct cmd_ctx *ctx, const char *w, bool quoted,
 		return cmd_err(ctx, -ENOMEM, "out of memory");
 	if (len == 0 || hex_decode(w, len, tmp)) {
 		free(tmp);
-		return cmd_err(ctx, -EINVAL,
-			       "`%s` is not hex bytes; put text in quotes (\"text\")",
-			       w);
+		return cmd_err(
+			ctx, -EINVAL,
+			"`%s` is not hex bytes; put text in quotes (\"text\")",
+			w);
 	}
 	sb_add(out, tmp, len / 2);
 	free(tmp);
@@ -400,7 +420,7 @@ static int find_all(struct find_state *f, uint64_t start, uint64_t end)
 
 CMD_FN(find)
 {
-	struct find_state f = { .ctx = ctx };
+	struct find_state f = {.ctx = ctx};
 	uint64_t start = 0, end = UINT64_MAX;
 	struct strbuf pat;
 	int ret;
@@ -409,7 +429,8 @@ CMD_FN(find)
 		return cmd_usage(ctx, "find");
 	if (argc == 3 && parse_range(argv[2], &start, &end))
 		return cmd_err(ctx, -EINVAL,
-			       "bad range `%s`: write START-END or START+LEN (guest-physical)",
+			       "bad range `%s`: write START-END or START+LEN "
+			       "(guest-physical)",
 			       argv[2]);
 	sb_init(&pat);
 	ret = parse_bytes(ctx, argv[1], ctx->quoted & 2, &pat);
@@ -429,7 +450,8 @@ CMD_FN(find)
 			  X(f.hits - FIND_MAX_HITS));
 	sb_printf(ctx->out, "%llu match%s", X(f.hits), f.hits == 1 ? "" : "es");
 	if (f.bad_pages)
-		sb_printf(ctx->out, "; %llu pages unreadable (first 0x%llx: %s)",
+		sb_printf(ctx->out,
+			  "; %llu pages unreadable (first 0x%llx: %s)",
 			  X(f.bad_pages), X(f.first_bad), f.first_why);
 	sb_putc(ctx->out, '\n');
 	if (ret == -EINTR)

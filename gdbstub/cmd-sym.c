@@ -20,7 +20,7 @@ struct symtab {
 	struct sym *by_addr;
 	struct sym **by_name;
 	size_t nr;
-	char *strings;		/* copy of the string table */
+	char *strings; /* copy of the string table */
 };
 
 static int cmp_addr(const void *a, const void *b)
@@ -128,7 +128,8 @@ static int sym_parse(struct symtab *st, const uint8_t *map, size_t size,
 		tab = sym_find_table(map, size, eh, SHT_DYNSYM);
 	if (!tab) {
 		snprintf(err, errlen,
-			 "no symbol table (stripped? use the unstripped vmlinux or a file with debug info)");
+			 "no symbol table (stripped? use the unstripped "
+			 "vmlinux or a file with debug info)");
 		return -ENOENT;
 	}
 	shdrs = (const Elf64_Shdr *)(map + eh->e_shoff);
@@ -159,8 +160,8 @@ int sym_load(const char *path, struct symtab **out, char *err, size_t errlen)
 		goto out;
 	}
 	st = calloc(1, sizeof(*st));
-	ret = st ? sym_parse(st, map, (size_t)sb.st_size, err, errlen) :
-		   -ENOMEM;
+	ret = st ? sym_parse(st, map, (size_t)sb.st_size, err, errlen)
+		 : -ENOMEM;
 	if (ret == -ENOMEM)
 		snprintf(err, errlen, "out of memory reading %s", path);
 	if (ret == 0) {
@@ -188,14 +189,13 @@ void sym_free(struct symtab *st)
 
 const struct sym *sym_by_name(const struct symtab *st, const char *name)
 {
-	struct sym key = { .name = name };
+	struct sym key = {.name = name};
 	const struct sym *kp = &key;
 	struct sym **hit;
 
 	if (!st)
 		return NULL;
-	hit = bsearch(&kp, st->by_name, st->nr, sizeof(*st->by_name),
-		      cmp_name);
+	hit = bsearch(&kp, st->by_name, st->nr, sizeof(*st->by_name), cmp_name);
 	return hit ? *hit : NULL;
 }
 

@@ -18,48 +18,48 @@
 #define CMD_MAX_ARGS 64
 
 static const struct cmd commands[] = {
-	{ "status", "[--json] ADDR",
-	  "page of ADDR: encrypted or shared, mapping C-bit, how it is read",
-	  CMD_JSON, cmd_do_status },
-	{ "bitmap", "[--json] [START-END]",
-	  "page-encryption bitmap: counts, runs (and a page map in the shell)",
-	  CMD_JSON, cmd_do_bitmap },
-	{ "translate", "[--json] VA",
-	  "walk the page tables of the selected vCPU for VA, level by level",
-	  CMD_JSON, cmd_do_translate },
-	{ "stats", "[--json] [reset]",
-	  "platform calls and bytes per path, cache hits, platform and target",
-	  CMD_JSON, cmd_do_stats },
-	{ "verify", "[VA-START-VA-END]",
-	  "compare each mapping's C-bit with the bitmap; list mismatches", 0,
-	  cmd_do_verify },
-	{ "help", "[CMD]", "list the commands, or describe one", 0, cmd_do_help },
-	{ "regs", "[VCPU]", "registers of the selected (or given) vCPU",
-	  CMD_SHELL, cmd_do_regs },
-	{ "x", "[/NFU] ADDR [COUNT]",
-	  "examine memory: U size b/h/w/g, F x/d/u/s, /p or p:ADDR physical",
-	  CMD_SHELL, cmd_do_x },
-	{ "dis", "ADDR [COUNT]", "disassemble COUNT x86-64 instructions",
-	  CMD_SHELL, cmd_do_dis },
-	{ "write", "ADDR BYTES...",
-	  "write hex bytes (\"de ad\" or 0xdead) or a \"string\" at ADDR",
-	  CMD_SHELL | CMD_WRITES, cmd_do_write },
-	{ "find", "PATTERN [START-END]",
-	  "search guest-physical RAM for a string or 0xHEX bytes (Ctrl-C stops)",
-	  CMD_SHELL, cmd_do_find },
-	{ "dump", "[OPTIONS] PATH",
-	  "dump the guest: --format elf|kdump|raw, --paging, --range R [--virt]",
-	  CMD_JSON, cmd_do_dump },
-	{ "vcpu", "[N]", "select vCPU N (0-based) for regs, x, dis, translate",
-	  CMD_SHELL, cmd_do_vcpu },
-	{ "cont", "", "resume every vCPU", CMD_SHELL | CMD_LIVE, cmd_do_cont },
-	{ "stop", "", "stop every vCPU and show where they are",
-	  CMD_SHELL | CMD_LIVE, cmd_do_stop },
-	{ "step", "", "single-step the selected vCPU",
-	  CMD_SHELL | CMD_LIVE, cmd_do_step },
-	{ "set", "syntax intel|att", "choose the disassembly syntax", CMD_SHELL,
-	  cmd_do_set },
-	{ NULL, NULL, NULL, 0, NULL },
+	{"status", "[--json] ADDR",
+	 "page of ADDR: encrypted or shared, mapping C-bit, how it is read",
+	 CMD_JSON, cmd_do_status},
+	{"bitmap", "[--json] [START-END]",
+	 "page-encryption bitmap: counts, runs (and a page map in the shell)",
+	 CMD_JSON, cmd_do_bitmap},
+	{"translate", "[--json] VA",
+	 "walk the page tables of the selected vCPU for VA, level by level",
+	 CMD_JSON, cmd_do_translate},
+	{"stats", "[--json] [reset]",
+	 "platform calls and bytes per path, cache hits, platform and target",
+	 CMD_JSON, cmd_do_stats},
+	{"verify", "[VA-START-VA-END]",
+	 "compare each mapping's C-bit with the bitmap; list mismatches", 0,
+	 cmd_do_verify},
+	{"help", "[CMD]", "list the commands, or describe one", 0, cmd_do_help},
+	{"regs", "[VCPU]", "registers of the selected (or given) vCPU",
+	 CMD_SHELL, cmd_do_regs},
+	{"x", "[/NFU] ADDR [COUNT]",
+	 "examine memory: U size b/h/w/g, F x/d/u/s, /p or p:ADDR physical",
+	 CMD_SHELL, cmd_do_x},
+	{"dis", "ADDR [COUNT]", "disassemble COUNT x86-64 instructions",
+	 CMD_SHELL, cmd_do_dis},
+	{"write", "ADDR BYTES...",
+	 "write hex bytes (\"de ad\" or 0xdead) or a \"string\" at ADDR",
+	 CMD_SHELL | CMD_WRITES, cmd_do_write},
+	{"find", "PATTERN [START-END]",
+	 "search guest-physical RAM for a string or 0xHEX bytes (Ctrl-C stops)",
+	 CMD_SHELL, cmd_do_find},
+	{"dump", "[OPTIONS] PATH",
+	 "dump the guest: --format elf|kdump|raw, --paging, --range R [--virt]",
+	 CMD_JSON, cmd_do_dump},
+	{"vcpu", "[N]", "select vCPU N (0-based) for regs, x, dis, translate",
+	 CMD_SHELL, cmd_do_vcpu},
+	{"cont", "", "resume every vCPU", CMD_SHELL | CMD_LIVE, cmd_do_cont},
+	{"stop", "", "stop every vCPU and show where they are",
+	 CMD_SHELL | CMD_LIVE, cmd_do_stop},
+	{"step", "", "single-step the selected vCPU", CMD_SHELL | CMD_LIVE,
+	 cmd_do_step},
+	{"set", "syntax intel|att", "choose the disassembly syntax", CMD_SHELL,
+	 cmd_do_set},
+	{NULL, NULL, NULL, 0, NULL},
 };
 
 const struct cmd *cmd_table(void)
@@ -93,8 +93,8 @@ int cmd_usage(struct cmd_ctx *ctx, const char *name)
 {
 	const struct cmd *c = cmd_find(name);
 
-	return cmd_err(ctx, -EINVAL, "usage: %s%s %s", ctx->monitor ? "sev " : "",
-		       name, c ? c->args : "");
+	return cmd_err(ctx, -EINVAL, "usage: %s%s %s",
+		       ctx->monitor ? "sev " : "", name, c ? c->args : "");
 }
 
 bool cmd_interrupted(const struct cmd_ctx *ctx)
@@ -148,9 +148,11 @@ static int cmd_parse_term(struct cmd_ctx *ctx, const char *t, uint64_t *v)
 	}
 	if (ctx->env && ctx->env->syms)
 		return cmd_err(ctx, -EINVAL,
-			       "`%s` is neither a number nor a known symbol", t);
+			       "`%s` is neither a number nor a known symbol",
+			       t);
 	return cmd_err(ctx, -EINVAL,
-		       "`%s` is not a number (symbol names need `sevdbg shell --symbols ELF`)",
+		       "`%s` is not a number (symbol names need `sevdbg shell "
+		       "--symbols ELF`)",
 		       t);
 }
 
@@ -204,12 +206,14 @@ int cmd_explain(struct cmd_ctx *ctx, uint64_t addr, bool phys, int err)
 	if (!phys) {
 		ret = session_walk_cpu(ctx->s, ctx->s->cur_vcpu, &c);
 		if (ret)
-			return cmd_err(ctx, ret,
-				       "cannot read the paging registers of vCPU %d (%s); use p:ADDR for a physical address",
-				       ctx->s->cur_vcpu, strerror(-ret));
+			return cmd_err(
+				ctx, ret,
+				"cannot read the paging registers of vCPU %d "
+				"(%s); use p:ADDR for a physical address",
+				ctx->s->cur_vcpu, strerror(-ret));
 		ret = walk_translate(ctx->s->router, &c, addr, &wr);
-		if (ret || (wr.status != WALK_OK &&
-			    wr.status != WALK_PAGING_OFF))
+		if (ret ||
+		    (wr.status != WALK_OK && wr.status != WALK_PAGING_OFF))
 			return cmd_err(ctx, ret ? ret : -EFAULT, "%s",
 				       walk_strerror(&wr, why, sizeof(why)));
 		addr = wr.pa;
@@ -256,8 +260,8 @@ static void help_one(struct cmd_ctx *ctx, const struct cmd *c)
 	if (c->flags & CMD_LIVE)
 		sb_puts(ctx->out, "    needs a live target (not a dump)\n");
 	if (c->flags & CMD_WRITES)
-		sb_puts(ctx->out,
-			"    writes guest memory (refused on read-only targets)\n");
+		sb_puts(ctx->out, "    writes guest memory (refused on "
+				  "read-only targets)\n");
 	if (c->flags & CMD_JSON)
 		sb_puts(ctx->out,
 			"    --json prints the result as a JSON object\n");
@@ -283,8 +287,8 @@ CMD_FN(help)
 		return 0;
 	}
 	if (ctx->monitor)
-		sb_puts(ctx->out,
-			"sevdbg monitor commands (the `sev` prefix is optional):\n");
+		sb_puts(ctx->out, "sevdbg monitor commands (the `sev` prefix "
+				  "is optional):\n");
 	for (c = commands; c->name; c++) {
 		if (ctx->monitor && (c->flags & CMD_SHELL))
 			continue;
@@ -292,9 +296,10 @@ CMD_FN(help)
 			  c->help);
 	}
 	if (!ctx->monitor)
-		sb_puts(ctx->out,
-			"  quit                              leave the shell (also Ctrl-D)\n"
-			"Addresses: 0x1000, 4096, symbol+0x10 (--symbols); p:ADDR is physical.\n");
+		sb_puts(ctx->out, "  quit                              leave "
+				  "the shell (also Ctrl-D)\n"
+				  "Addresses: 0x1000, 4096, symbol+0x10 "
+				  "(--symbols); p:ADDR is physical.\n");
 	return 0;
 }
 
@@ -383,12 +388,16 @@ static int cmd_dispatch(struct cmd_ctx *ctx, int argc, char **argv)
 	name[n] = '\0';
 	c = cmd_find(name);
 	if (!c)
-		return cmd_err(ctx, -ENOENT, "unknown command `%s`; `%shelp` lists the commands",
-			       name, ctx->monitor ? "monitor " : "");
+		return cmd_err(
+			ctx, -ENOENT,
+			"unknown command `%s`; `%shelp` lists the commands",
+			name, ctx->monitor ? "monitor " : "");
 	if (ctx->monitor && (c->flags & CMD_SHELL))
-		return cmd_err(ctx, -EPERM,
-			       "`%s` is a `sevdbg shell` command; from gdb use gdb's own commands (x, disassemble, info registers)",
-			       name);
+		return cmd_err(
+			ctx, -EPERM,
+			"`%s` is a `sevdbg shell` command; from gdb use gdb's "
+			"own commands (x, disassemble, info registers)",
+			name);
 	if (argv[0][n] && strcmp(name, "x") && strcmp(name, "status"))
 		return cmd_err(ctx, -EINVAL, "`%s` takes no /FORMAT", name);
 	if (ctx->env && ctx->env->json && (c->flags & CMD_JSON))
@@ -397,12 +406,14 @@ static int cmd_dispatch(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_err(ctx, -EINVAL, "`%s` has no --json output", name);
 	if ((c->flags & CMD_LIVE) && !ctx->s->t->live)
 		return cmd_err(ctx, -EOPNOTSUPP,
-			       "target is not running: `%s` needs a live guest, this target is a dump",
+			       "target is not running: `%s` needs a live "
+			       "guest, this target is a dump",
 			       name);
 	if ((c->flags & CMD_WRITES) &&
 	    (ctx->s->read_only || ctx->s->t->read_only))
 		return cmd_err(ctx, -EROFS,
-			       "target is read-only (a dump, or started with --read-only): `%s` is refused",
+			       "target is read-only (a dump, or started with "
+			       "--read-only): `%s` is refused",
 			       name);
 	return c->fn(ctx, argc, argv);
 }

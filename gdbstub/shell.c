@@ -23,7 +23,7 @@
 #include "sevdbg/sym.h"
 #include "sevdbg/util.h"
 
-#define SHELL_PROMPT "(sevdbg) "
+#define SHELL_PROMPT	  "(sevdbg) "
 #define SHELL_HISTORY_MAX 1000
 
 /*
@@ -44,7 +44,7 @@ static void shell_on_signal(int sig)
 {
 	if (sig != SIGINT)
 		shell_sigterm = 1;
-	shell_sigint = 1;	/* either way, stop the running command */
+	shell_sigint = 1; /* either way, stop the running command */
 }
 
 static int shell_history_path(struct shell *sh)
@@ -108,7 +108,7 @@ static bool shell_is_quit(const char *line)
 
 int shell_line(struct shell *sh, const char *line)
 {
-	struct cmd_ctx ctx = { .s = sh->s, .env = &sh->env };
+	struct cmd_ctx ctx = {.s = sh->s, .env = &sh->env};
 	struct strbuf out;
 	int ret;
 
@@ -149,8 +149,10 @@ int shell_script(struct shell *sh, FILE *f, const char *name)
 			continue;
 		last = ret;
 		fprintf(stderr, "sevdbg: %s:%d: `%s` failed%s\n", name, lineno,
-			line, sh->keep_going ? "" :
-			"; stopping (--keep-going runs the rest)");
+			line,
+			sh->keep_going
+				? ""
+				: "; stopping (--keep-going runs the rest)");
 		if (!sh->keep_going)
 			break;
 	}
@@ -188,7 +190,7 @@ static char *complete_words(const char *text, int state,
 
 static char *complete_command(const char *text, int state)
 {
-	static const char *const extra[] = { "quit", NULL };
+	static const char *const extra[] = {"quit", NULL};
 
 	return complete_words(text, state, extra);
 }
@@ -196,8 +198,8 @@ static char *complete_command(const char *text, int state)
 static char *complete_symbol(const char *text, int state)
 {
 	static size_t idx;
-	const struct symtab *st = shell_current ? shell_current->env.syms :
-						  NULL;
+	const struct symtab *st =
+		shell_current ? shell_current->env.syms : NULL;
 	size_t len = strlen(text);
 	const struct sym *sym;
 
@@ -211,7 +213,7 @@ static char *complete_symbol(const char *text, int state)
 
 static char *complete_syntax(const char *text, int state)
 {
-	static const char *const words[] = { "syntax", "intel", "att", NULL };
+	static const char *const words[] = {"syntax", "intel", "att", NULL};
 	static size_t idx;
 	size_t len = strlen(text);
 
@@ -230,7 +232,7 @@ static char **shell_complete(const char *text, int start, int end)
 	size_t wlen = strcspn(buf + lead, " \t/");
 
 	(void)end;
-	rl_attempted_completion_over = 1;	/* never file names */
+	rl_attempted_completion_over = 1; /* never file names */
 	if ((size_t)start <= lead)
 		return rl_completion_matches(text, complete_command);
 	if (wlen == 4 && !strncmp(buf + lead, "help", 4))
@@ -244,9 +246,9 @@ static char **shell_complete(const char *text, int start, int end)
 
 static void shell_history_add(struct shell *sh, const char *line)
 {
-	HIST_ENTRY *last = history_length ? history_get(history_base +
-						       history_length - 1) :
-					    NULL;
+	HIST_ENTRY *last =
+		history_length ? history_get(history_base + history_length - 1)
+			       : NULL;
 	int fd;
 
 	if (!line[strspn(line, " \t")] || (last && !strcmp(last->line, line)))
@@ -255,8 +257,7 @@ static void shell_history_add(struct shell *sh, const char *line)
 	if (!sh->history[0])
 		return;
 	/* Create it private: commands can carry addresses and secrets. */
-	fd = open(sh->history, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-		  0600);
+	fd = open(sh->history, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;
 	close(fd);
@@ -292,7 +293,8 @@ static char *shell_readline(void)
 	while (!shell_rl.done) {
 		FD_ZERO(&fds);
 		FD_SET(fileno(rl_instream), &fds);
-		if (select(fileno(rl_instream) + 1, &fds, NULL, NULL, NULL) < 0) {
+		if (select(fileno(rl_instream) + 1, &fds, NULL, NULL, NULL) <
+		    0) {
 			if (errno == EINTR && shell_sigterm)
 				break;
 			if (errno == EINTR && shell_sigint)
@@ -313,7 +315,7 @@ int shell_interactive(struct shell *sh)
 	char *line;
 	int ret = 0;
 
-	rl_catch_signals = 0;	/* our SIGINT handler, not readline's */
+	rl_catch_signals = 0; /* our SIGINT handler, not readline's */
 	rl_readline_name = "sevdbg";
 	rl_attempted_completion_function = shell_complete;
 	rl_basic_word_break_characters = " \t+";

@@ -14,25 +14,25 @@ struct strbuf;
 struct cmd_env;
 
 enum cmd_flags {
-	CMD_LIVE = 1 << 0,	/* needs a live target */
-	CMD_WRITES = 1 << 1,	/* modifies the guest */
-	CMD_SHELL = 1 << 2,	/* shell only (not a monitor command) */
-	CMD_JSON = 1 << 3,	/* supports --json */
+	CMD_LIVE = 1 << 0,   /* needs a live target */
+	CMD_WRITES = 1 << 1, /* modifies the guest */
+	CMD_SHELL = 1 << 2,  /* shell only (not a monitor command) */
+	CMD_JSON = 1 << 3,   /* supports --json */
 };
 
 struct cmd_ctx {
 	struct session *s;
-	struct strbuf *out;	/* normal output */
-	bool json;		/* --json given */
-	bool monitor;		/* called from gdb's monitor */
-	struct cmd_env *env;	/* shell state (symbols, syntax); may be NULL */
-	uint64_t quoted;	/* bit i: argv[i] was written in quotes */
+	struct strbuf *out;  /* normal output */
+	bool json;	     /* --json given */
+	bool monitor;	     /* called from gdb's monitor */
+	struct cmd_env *env; /* shell state (symbols, syntax); may be NULL */
+	uint64_t quoted;     /* bit i: argv[i] was written in quotes */
 };
 
 struct cmd {
 	const char *name;
-	const char *args;	/* "ADDR [COUNT]" */
-	const char *help;	/* one line */
+	const char *args; /* "ADDR [COUNT]" */
+	const char *help; /* one line */
 	unsigned int flags;
 	/* 0 or -errno; on error the message is already in ctx->out. */
 	int (*fn)(struct cmd_ctx *ctx, int argc, char **argv);
@@ -55,9 +55,9 @@ int cmd_run(struct session *s, const char *line, struct strbuf *out,
 enum cmd_syntax { CMD_SYNTAX_ATT, CMD_SYNTAX_INTEL };
 struct symtab;
 struct cmd_env {
-	struct symtab *syms;	/* NULL without --symbols */
+	struct symtab *syms; /* NULL without --symbols */
 	enum cmd_syntax syntax;
-	bool json;		/* shell --json: JSON wherever a command has it */
+	bool json; /* shell --json: JSON wherever a command has it */
 };
 
 /* cmd_run with a caller-built context (ctx->out, ->s, ->env set). */

@@ -16,12 +16,12 @@ struct session;
 struct shell {
 	struct session *s;
 	struct cmd_env env;
-	bool keep_going;	/* scripts: run on after a failing command */
-	bool echo;		/* scripts: print each command before it runs */
-	int failures;		/* commands that failed */
+	bool keep_going; /* scripts: run on after a failing command */
+	bool echo;	 /* scripts: print each command before it runs */
+	int failures;	 /* commands that failed */
 	/* Set by Ctrl-C; the caller points session->interrupted here. */
 	volatile int *interrupted;
-	char history[4096];	/* history file, "" = none */
+	char history[4096]; /* history file, "" = none */
 };
 
 /* Set up sh over s: SIGINT handler, history path from $HOME. The caller

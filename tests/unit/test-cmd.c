@@ -25,18 +25,18 @@
 #include "sevdbg/target.h"
 #include "sevdbg/util.h"
 
-#define RAM_SIZE (4u << 20)
-#define CBIT (1ULL << 52)
-#define PML4 0x1000
-#define PDPT 0x2000
-#define PD 0x3000
-#define PT 0x4000
-#define PD_DMAP 0x5000
+#define RAM_SIZE  (4u << 20)
+#define CBIT	  (1ULL << 52)
+#define PML4	  0x1000
+#define PDPT	  0x2000
+#define PD	  0x3000
+#define PT	  0x4000
+#define PD_DMAP	  0x5000
 #define PDPT_DMAP 0x6000
-#define DMAP 0xffff888000000000ULL	/* direct map: 2M pages over RAM */
-#define KVA 0x400000ULL			/* 4K pages → 0x100000.. */
-#define SECRET "SECRET-PATTERN-1234"
-#define SHARED "SHARED-HELLO"
+#define DMAP	  0xffff888000000000ULL /* direct map: 2M pages over RAM */
+#define KVA	  0x400000ULL		/* 4K pages → 0x100000.. */
+#define SECRET	  "SECRET-PATTERN-1234"
+#define SHARED	  "SHARED-HELLO"
 
 struct fixture {
 	struct ram_map ram;
@@ -57,10 +57,10 @@ static int fake_nr_vcpus(struct target *t)
 static int fake_read_regs(struct target *t, int vcpu, struct regs *r)
 {
 	memset(r, 0, sizeof(*r));
-	regs_set(r, REG_CR0, 0x80000011);	/* PG | ET | PE */
-	regs_set(r, REG_CR3, PML4 | CBIT);	/* C-bit stripped from CR3 too */
-	regs_set(r, REG_CR4, 0x20);		/* PAE */
-	regs_set(r, REG_EFER, 0x500);		/* LME | LMA */
+	regs_set(r, REG_CR0, 0x80000011);  /* PG | ET | PE */
+	regs_set(r, REG_CR3, PML4 | CBIT); /* C-bit stripped from CR3 too */
+	regs_set(r, REG_CR4, 0x20);	   /* PAE */
+	regs_set(r, REG_EFER, 0x500);	   /* LME | LMA */
 	regs_set(r, REG_RIP, KVA + 0x10 * (uint64_t)vcpu);
 	memset(r->valid, 1, sizeof(r->valid));
 	return 0;
@@ -91,14 +91,14 @@ static void build_tables(struct fixture *f)
 
 	put64(f, PML4 + 0 * 8, PDPT | CBIT | 3);
 	put64(f, PDPT + 0 * 8, PD | CBIT | 3);
-	put64(f, PD + 2 * 8, PT | CBIT | 3);		/* 0x400000 */
+	put64(f, PD + 2 * 8, PT | CBIT | 3); /* 0x400000 */
 	for (i = 0; i < 16; i++) {
 		uint64_t pa = 0x100000 + (uint64_t)i * PAGE_SIZE;
 
 		/* 0x105000 is shared and mapped so; 0x106000 is a mismatch. */
 		put64(f, PT + (uint64_t)i * 8, pa | (i == 5 ? 0 : CBIT) | 3);
 	}
-	put64(f, PML4 + 273 * 8, PDPT_DMAP | CBIT | 3);	/* 0xffff8880.. */
+	put64(f, PML4 + 273 * 8, PDPT_DMAP | CBIT | 3); /* 0xffff8880.. */
 	put64(f, PDPT_DMAP + 0 * 8, PD_DMAP | CBIT | 3);
 	put64(f, PD_DMAP + 0 * 8, 0x000000 | CBIT | 0x83);
 	put64(f, PD_DMAP + 1 * 8, 0x200000 | CBIT | 0x83);
@@ -107,7 +107,7 @@ static void build_tables(struct fixture *f)
 /* Two pages shared, through the sim's page-encryption record channel. */
 static void share_pages(struct fixture *f)
 {
-	uint8_t rec[SIM_HC_RECORD_SIZE] = { 0 };
+	uint8_t rec[SIM_HC_RECORD_SIZE] = {0};
 	uint32_t magic = SIM_HC_MAGIC, nr = SIM_HC_NR_MAP_GPA_RANGE;
 	uint64_t gpa = 0x105000, npages = 2, attrs = 0;
 
@@ -122,8 +122,11 @@ static void share_pages(struct fixture *f)
 static int setup_policy(void **state, uint32_t policy)
 {
 	static const uint8_t key[16] = "sevdbg-test-key!";
-	struct sim_config cfg = { .key = key, .launched = true, .hc_fd = -1,
-				  .cbit = 52, .policy = policy };
+	struct sim_config cfg = {.key = key,
+				 .launched = true,
+				 .hc_fd = -1,
+				 .cbit = 52,
+				 .policy = policy};
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
@@ -172,7 +175,7 @@ static int teardown(void **state)
 /* Run a shell line; the output is in f->out.buf. */
 static int sh(struct fixture *f, const char *line)
 {
-	struct cmd_ctx ctx = { .s = &f->s, .out = &f->out, .env = &f->env };
+	struct cmd_ctx ctx = {.s = &f->s, .out = &f->out, .env = &f->env};
 
 	sb_reset(&f->out);
 	return cmd_exec(&ctx, line);
@@ -184,11 +187,11 @@ static int mon(struct fixture *f, const char *line)
 	return cmd_run(&f->s, line, &f->out, true);
 }
 
-#define assert_out_has(f, s)                                                  \
-	do {                                                                  \
-		if (!strstr((f)->out.buf ? (f)->out.buf : "", (s)))           \
-			fail_msg("output lacks \"%s\":\n%s", (s),             \
-				 (f)->out.buf ? (f)->out.buf : "(none)");     \
+#define assert_out_has(f, s)                                              \
+	do {                                                              \
+		if (!strstr((f)->out.buf ? (f)->out.buf : "", (s)))       \
+			fail_msg("output lacks \"%s\":\n%s", (s),         \
+				 (f)->out.buf ? (f)->out.buf : "(none)"); \
 	} while (0)
 
 static json_t *out_json(struct fixture *f)
@@ -283,7 +286,8 @@ static void test_translate(void **state)
 	lv = json_object_get(j, "levels");
 	assert_int_equal(json_array_size(lv), 4);
 	assert_int_equal(json_integer_value(json_object_get(
-				 json_array_get(lv, 0), "table")), PML4);
+				 json_array_get(lv, 0), "table")),
+			 PML4);
 	assert_int_equal(json_integer_value(json_object_get(j, "pa")),
 			 0x105000);
 	assert_true(json_is_false(json_object_get(j, "cbit")));
@@ -308,7 +312,7 @@ static void test_bitmap(void **state)
 
 	assert_int_equal(mon(f, "sev bitmap 0x104000-0x108000"), 0);
 	assert_out_has(f, "4 pages, 2 encrypted, 2 shared, 3 runs");
-	assert_null(strstr(f->out.buf, "map ("));	/* shell only */
+	assert_null(strstr(f->out.buf, "map (")); /* shell only */
 
 	assert_int_equal(sh(f, "bitmap --json"), 0);
 	j = out_json(f);
@@ -318,7 +322,8 @@ static void test_bitmap(void **state)
 	runs = json_object_get(j, "runs");
 	assert_int_equal(json_array_size(runs), 3);
 	assert_int_equal(json_integer_value(json_object_get(
-				 json_array_get(runs, 1), "start")), 0x105000);
+				 json_array_get(runs, 1), "start")),
+			 0x105000);
 	json_decref(j);
 
 	assert_int_equal(sh(f, "bitmap 0x2000-0x1000"), -EINVAL);
@@ -399,7 +404,7 @@ static void test_find_across_chunks(void **state)
 static void test_dis(void **state)
 {
 	struct fixture *f = *state;
-	static const uint8_t code[] = { 0x55, 0x48, 0x89, 0xe5, 0xc3 };
+	static const uint8_t code[] = {0x55, 0x48, 0x89, 0xe5, 0xc3};
 
 	memcpy(f->mem + 0x102000, code, sizeof(code));
 	assert_int_equal(sh(f, "dis 0x402000 3"), 0);
@@ -440,7 +445,8 @@ static void test_verify(void **state)
 {
 	struct fixture *f = *state;
 
-	/* 0x106000: PTE C-bit set, shared; and both pages via the direct map. */
+	/* 0x106000: PTE C-bit set, shared; and both pages via the direct map.
+	 */
 	assert_int_equal(mon(f, "sev verify"), -EILSEQ);
 	assert_out_has(f, "3 pages in 2 runs");
 	assert_out_has(f, "va 0x0000000000406000 pa 0x000000106000");
@@ -504,10 +510,10 @@ static void test_symbols(void **state)
 	char err[256];
 	uint64_t addr;
 	bool phys;
-	struct cmd_ctx ctx = { .s = &f->s, .out = &f->out, .env = &f->env };
+	struct cmd_ctx ctx = {.s = &f->s, .out = &f->out, .env = &f->env};
 
-	assert_int_equal(sym_load("/proc/self/exe", &f->env.syms, err,
-				  sizeof(err)), 0);
+	assert_int_equal(
+		sym_load("/proc/self/exe", &f->env.syms, err, sizeof(err)), 0);
 	a = sym_by_name(f->env.syms, "fn_a");
 	b = sym_by_name(f->env.syms, "fn_b");
 	assert_non_null(a);
@@ -524,18 +530,19 @@ static void test_symbols(void **state)
 			 0);
 	assert_true(phys);
 	assert_int_equal(addr, 0xff0);
-	assert_int_not_equal(sym_load("/dev/null", &f->env.syms, err,
-				      sizeof(err)), 0);
+	assert_int_not_equal(
+		sym_load("/dev/null", &f->env.syms, err, sizeof(err)), 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_help, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_monitor_refuses_shell_commands,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_monitor_refuses_shell_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_translate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_translate, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_bitmap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_x, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write, setup, teardown),
@@ -545,7 +552,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dis, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_regs_vcpu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_regs_vcpu, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_not_live, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nodbg, setup_nodbg,
 						teardown),
