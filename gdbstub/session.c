@@ -30,7 +30,10 @@ int session_init(struct session *s, struct target *t)
 	}
 	s->read_only = t->read_only;
 	/* A stopped (or dead) guest can be cached; a running one cannot. */
-	router_set_cache(s->router, !t->running);
+	if (t->running)
+		session_note_resume(s);
+	else
+		session_note_stop(s);
 	return 0;
 }
 
