@@ -18,8 +18,8 @@
 #define MIB (1ULL << 20)
 
 struct bench {
-	uint64_t size;		/* bytes of guest RAM */
-	size_t chunk;		/* bytes per router_read, like a gdb 'm' */
+	uint64_t size; /* bytes of guest RAM */
+	size_t chunk;  /* bytes per router_read, like a gdb 'm' */
 	unsigned int latency_us;
 	uint8_t *mem, *buf;
 	struct ram_map ram;
@@ -28,33 +28,44 @@ struct bench {
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-"Usage: bench/router [--size=MIB] [--chunk=BYTES] [--latency=US]\n"
-"\n"
-"Reads a guest RAM region through the memory router on the sim platform,\n"
-"for three bitmaps: all shared, all encrypted, and mixed (random runs of\n"
-"1..64 pages, about half shared). Each is read cold (right after\n"
-"router_invalidate) and warm (again, cache on), then cold with the cache\n"
-"off. For each pass it prints MB/s, platform calls per MiB (decrypt and\n"
-"host read, as counted by the platform wrappers), the ideal decrypt count\n"
-"per MiB, and PASS/FAIL for \"calls == ideal\":\n"
-"  cold, cache on:  one decrypt per encrypted page (256 per MiB when all\n"
-"                   are encrypted), one host read per run of shared pages\n"
-"                   within a chunk;\n"
-"  warm:            no decrypt at all;\n"
-"  cache off:       one decrypt per encrypted page touched per chunk.\n"
-"Then it times summarising a 1 TiB bitmap (256 Mi pages, 32 MiB).\n"
-"Exit status: 0 if every line is PASS.\n"
-"\n"
-"  --size=MIB      region size, default 64\n"
-"  --chunk=BYTES   bytes per read, default 65536\n"
-"  --latency=US    sim firmware latency per DBG command, default 0\n"
-"  -h, --help      this text\n");
+	fprintf(f, "Usage: bench/router [--size=MIB] [--chunk=BYTES] "
+		   "[--latency=US]\n"
+		   "\n"
+		   "Reads a guest RAM region through the memory router on the "
+		   "sim platform,\n"
+		   "for three bitmaps: all shared, all encrypted, and mixed "
+		   "(random runs of\n"
+		   "1..64 pages, about half shared). Each is read cold (right "
+		   "after\n"
+		   "router_invalidate) and warm (again, cache on), then cold "
+		   "with the cache\n"
+		   "off. For each pass it prints MB/s, platform calls per MiB "
+		   "(decrypt and\n"
+		   "host read, as counted by the platform wrappers), the ideal "
+		   "decrypt count\n"
+		   "per MiB, and PASS/FAIL for \"calls == ideal\":\n"
+		   "  cold, cache on:  one decrypt per encrypted page (256 per "
+		   "MiB when all\n"
+		   "                   are encrypted), one host read per run "
+		   "of shared pages\n"
+		   "                   within a chunk;\n"
+		   "  warm:            no decrypt at all;\n"
+		   "  cache off:       one decrypt per encrypted page touched "
+		   "per chunk.\n"
+		   "Then it times summarising a 1 TiB bitmap (256 Mi pages, 32 "
+		   "MiB).\n"
+		   "Exit status: 0 if every line is PASS.\n"
+		   "\n"
+		   "  --size=MIB      region size, default 64\n"
+		   "  --chunk=BYTES   bytes per read, default 65536\n"
+		   "  --latency=US    sim firmware latency per DBG command, "
+		   "default 0\n"
+		   "  -h, --help      this text\n");
 }
 
 /* Ideal counts for reading [0, size) in chunks under bitmap bm. */
-static void ideal(const struct bench *b, const struct bitmap *bm,
-		  uint64_t *dec, uint64_t *hr)
+static void ideal(const struct bench *b, const struct bitmap *bm, uint64_t *dec,
+		  uint64_t *hr)
 {
 	uint64_t off, g, gend, next;
 
@@ -101,12 +112,14 @@ static void pass(struct bench *b, struct platform *p, struct router *r,
 static void set_bitmap(struct bench *b, struct platform *p, int kind,
 		       struct bitmap *bm)
 {
-	uint64_t n = b->size >> PAGE_SHIFT, g = 0, run, seed = 88172645463325252ULL;
+	uint64_t n = b->size >> PAGE_SHIFT, g = 0, run,
+		 seed = 88172645463325252ULL;
 
 	bitmap_assign(bm, 0, n, kind != 0);
 	if (kind == 2) {
 		while (g < n) {
-			seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+			seed ^= seed << 13, seed ^= seed >> 7,
+				seed ^= seed << 17;
 			run = 1 + seed % 64;
 			bitmap_assign(bm, g, run, seed & 0x100);
 			g += run;
@@ -118,9 +131,9 @@ static void set_bitmap(struct bench *b, struct platform *p, int kind,
 
 static void run_region(struct bench *b, int kind)
 {
-	static const char *const names[] = { "shared", "encrypted", "mixed" };
-	struct sim_config cfg = { .launched = true, .hc_fd = -1,
-				  .latency_us = b->latency_us };
+	static const char *const names[] = {"shared", "encrypted", "mixed"};
+	struct sim_config cfg = {
+		.launched = true, .hc_fd = -1, .latency_us = b->latency_us};
 	struct platform *p;
 	struct router *r;
 	struct bitmap bm;
@@ -177,13 +190,13 @@ static void bench_tib_bitmap(void)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "size", required_argument, NULL, 's' },
-		{ "chunk", required_argument, NULL, 'c' },
-		{ "latency", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"size", required_argument, NULL, 's'},
+		{"chunk", required_argument, NULL, 'c'},
+		{"latency", required_argument, NULL, 'l'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
-	struct bench b = { .size = 64 * MIB, .chunk = 65536 };
+	struct bench b = {.size = 64 * MIB, .chunk = 65536};
 	int c, k;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -207,7 +220,7 @@ int main(int argc, char **argv)
 	}
 	if (!b.size || !b.chunk || b.chunk % PAGE_SIZE) {
 		fprintf(stderr, "bench: --size must be > 0 and --chunk a "
-			"multiple of 4096\n");
+				"multiple of 4096\n");
 		return 2;
 	}
 	b.mem = malloc(b.size);

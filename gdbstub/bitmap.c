@@ -59,7 +59,7 @@ void bitmap_release(struct bitmap *b)
 bool bitmap_test(const struct bitmap *b, uint64_t gfn)
 {
 	if (gfn >= b->npages)
-		return true;	/* outside the map: the series' default */
+		return true; /* outside the map: the series' default */
 	return (b->words[gfn / WORD_BITS] >> (gfn % WORD_BITS)) & 1;
 }
 
@@ -81,8 +81,9 @@ void bitmap_assign(struct bitmap *b, uint64_t gfn, uint64_t n, bool val)
 			gfn = wend * WORD_BITS;
 			continue;
 		}
-		hi = end - w * WORD_BITS >= WORD_BITS ?
-			     WORD_BITS : (unsigned int)(end - w * WORD_BITS);
+		hi = end - w * WORD_BITS >= WORD_BITS
+			     ? WORD_BITS
+			     : (unsigned int)(end - w * WORD_BITS);
 		if (val)
 			b->words[w] |= word_mask(lo, hi);
 		else
@@ -99,15 +100,18 @@ int bitmap_apply_record(struct bitmap *b, uint64_t gpa, uint64_t npages,
 	uint64_t n4k, gfn;
 	const char *reason = NULL;
 
-	if (attrs & ~(HC_MAP_GPA_RANGE_PAGE_SZ_MASK | HC_MAP_GPA_RANGE_ENCRYPTED))
-		reason = "reserved attribute bits set (only bits 4:0 are defined)";
+	if (attrs &
+	    ~(HC_MAP_GPA_RANGE_PAGE_SZ_MASK | HC_MAP_GPA_RANGE_ENCRYPTED))
+		reason = "reserved attribute bits set (only bits 4:0 are "
+			 "defined)";
 	else if (size_code > HC_MAP_GPA_RANGE_PAGE_SZ_1G)
-		reason = "invalid page size in attrs bits 3:0 (0=4K, 1=2M, 2=1G)";
+		reason = "invalid page size in attrs bits 3:0 (0=4K, 1=2M, "
+			 "2=1G)";
 	else if (npages == 0)
 		reason = "npages is zero";
 	if (reason)
 		goto invalid;
-	shift = 9 * (unsigned int)size_code;	/* 4K pages per unit: 2^shift */
+	shift = 9 * (unsigned int)size_code; /* 4K pages per unit: 2^shift */
 	if (gpa & ~PAGE_MASK)
 		reason = "gpa is not 4 KiB aligned";
 	else if (gpa & ((PAGE_SIZE << shift) - 1))
@@ -174,8 +178,8 @@ int bitmap_get(const struct bitmap *b, uint64_t start_gfn, uint64_t npages,
 		return -EINVAL;
 	for (i = 0; i < npages; i += WORD_BITS) {
 		v = bits_at(b, start_gfn + i);
-		nbits = npages - i >= WORD_BITS ? WORD_BITS :
-						  (unsigned int)(npages - i);
+		nbits = npages - i >= WORD_BITS ? WORD_BITS
+						: (unsigned int)(npages - i);
 		for (k = 0; k * 8 < nbits; k++) {
 			uint8_t *o = &out[i / 8 + k];
 			unsigned int left = nbits - k * 8;
@@ -183,7 +187,7 @@ int bitmap_get(const struct bitmap *b, uint64_t start_gfn, uint64_t npages,
 
 			if (left >= 8) {
 				*o = byte;
-			} else {	/* keep the caller's trailing bits */
+			} else { /* keep the caller's trailing bits */
 				uint8_t m = (uint8_t)((1u << left) - 1);
 
 				*o = (uint8_t)((*o & ~m) | (byte & m));
@@ -207,8 +211,8 @@ int bitmap_set(struct bitmap *b, uint64_t start_gfn, uint64_t npages,
 	    npages > b->npages - start_gfn)
 		return -EINVAL;
 	for (i = 0; i < npages; i += WORD_BITS) {
-		nbits = npages - i >= WORD_BITS ? WORD_BITS :
-						  (unsigned int)(npages - i);
+		nbits = npages - i >= WORD_BITS ? WORD_BITS
+						: (unsigned int)(npages - i);
 		v = 0;
 		for (k = 0; k * 8 < nbits; k++)
 			v |= (uint64_t)in[i / 8 + k] << (k * 8);
@@ -275,7 +279,7 @@ void bitmap_summarise(const struct bitmap *b, struct bitmap_summary *s)
 	for (w = 0; w < nw; w++) {
 		x = b->words[w];
 		shifted = (x << 1) | prev;
-		x ^= shifted;	/* bit i set: page i differs from page i-1 */
+		x ^= shifted; /* bit i set: page i differs from page i-1 */
 		if (w == nw - 1 && tail)
 			x &= word_mask(0, tail);
 		trans += (uint64_t)__builtin_popcountll(x);

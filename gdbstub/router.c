@@ -15,13 +15,13 @@
 #include "sevdbg/router.h"
 #include "sevdbg/util.h"
 
-#define ROUTER_DEFAULT_CACHE_PAGES (64u << 20 >> PAGE_SHIFT)	/* 64 MiB */
+#define ROUTER_DEFAULT_CACHE_PAGES (64u << 20 >> PAGE_SHIFT) /* 64 MiB */
 
 /* One direct-mapped slot; valid while .gen matches the router's. */
 struct cache_slot {
 	uint64_t gfn;
 	uint64_t gen;
-	uint8_t *data;		/* PAGE_SIZE bytes, allocated on first use */
+	uint8_t *data; /* PAGE_SIZE bytes, allocated on first use */
 };
 
 struct router {
@@ -36,7 +36,7 @@ struct router {
 	uint64_t gen;
 	struct router_stats st;
 	struct router_error err;
-	uint64_t flip_gfn;	/* test hook: misroute this page; ~0 = off */
+	uint64_t flip_gfn; /* test hook: misroute this page; ~0 = off */
 	bool warned_no_bitmap;
 	uint8_t scratch[PAGE_SIZE];
 };
@@ -58,10 +58,10 @@ int router_new(struct platform *p, const struct ram_map *ram,
 	if (ret) {
 		memset(&r->info, 0, sizeof(r->info));
 		r->info.kind = "unknown";
-		r->info.encrypted = true;	/* the safe assumption */
+		r->info.encrypted = true; /* the safe assumption */
 	}
-	ret = bitmap_init(&r->bm, ALIGN_UP(ram_end(ram), PAGE_SIZE) >>
-					  PAGE_SHIFT);
+	ret = bitmap_init(&r->bm,
+			  ALIGN_UP(ram_end(ram), PAGE_SIZE) >> PAGE_SHIFT);
 	if (ret)
 		goto err_free;
 	ret = router_set_cache_pages(r, ROUTER_DEFAULT_CACHE_PAGES);
@@ -120,8 +120,8 @@ static __printf(4, 5) int router_fail(struct router *r, int err, uint64_t gpa,
 	r->st.errors++;
 	r->err.err = err;
 	r->err.gpa = gpa;
-	n = snprintf(r->err.msg, sizeof(r->err.msg), "gpa 0x%llx: ",
-		     (unsigned long long)gpa);
+	n = snprintf(r->err.msg, sizeof(r->err.msg),
+		     "gpa 0x%llx: ", (unsigned long long)gpa);
 	va_start(ap, fmt);
 	vsnprintf(r->err.msg + n, sizeof(r->err.msg) - (size_t)n, fmt, ap);
 	va_end(ap);
@@ -187,8 +187,7 @@ static struct cache_slot *cache_slot(struct router *r, uint64_t gfn)
 	return &r->slots[gfn % r->nslots];
 }
 
-static int router_decrypt(struct router *r, uint64_t gpa, void *buf,
-			  size_t len)
+static int router_decrypt(struct router *r, uint64_t gpa, void *buf, size_t len)
 {
 	int fw = 0, ret;
 
@@ -304,7 +303,7 @@ static int write_encrypted(struct router *r, uint64_t gpa, const uint8_t *src,
 	ret = router_encrypt(r, a, buf, e - a);
 	if (ret) {
 		if (s)
-			s->gen = 0;	/* the page may be half written */
+			s->gen = 0; /* the page may be half written */
 		return ret;
 	}
 	if (s)
@@ -325,9 +324,9 @@ static int host_access(struct router *r, uint64_t gpa, uint8_t *rbuf,
 		ret = platform_write_host(r->p, gpa, wbuf, len);
 	}
 	if (ret)
-		return router_fail(r, ret, gpa, "host %s of %zu bytes failed: %s",
-				   rbuf ? "read" : "write", len,
-				   strerror(-ret));
+		return router_fail(
+			r, ret, gpa, "host %s of %zu bytes failed: %s",
+			rbuf ? "read" : "write", len, strerror(-ret));
 	if (rbuf)
 		r->st.host_read_bytes += len;
 	else
@@ -355,10 +354,11 @@ static ssize_t router_access(struct router *r, uint64_t gpa, uint8_t *rbuf,
 		}
 		if (router_enc(r, cur >> PAGE_SHIFT)) {
 			n = MIN(len - done, PAGE_SIZE - (cur & ~PAGE_MASK));
-			ret = rbuf ? read_encrypted(r, cur, rbuf + done, n) :
-				     write_encrypted(r, cur, wbuf + done, n);
+			ret = rbuf ? read_encrypted(r, cur, rbuf + done, n)
+				   : write_encrypted(r, cur, wbuf + done, n);
 		} else {
-			n = shared_run_end(r, cur, cur + MIN(len - done, span)) -
+			n = shared_run_end(r, cur,
+					   cur + MIN(len - done, span)) -
 			    cur;
 			ret = host_access(r, cur, rbuf ? rbuf + done : NULL,
 					  wbuf ? wbuf + done : NULL, n);

@@ -62,8 +62,8 @@ int session_walk_cpu(struct session *s, int vcpu, struct walk_cpu *c)
 	return 0;
 }
 
-ssize_t session_read_virt(struct session *s, int vcpu, uint64_t va,
-			  void *buf, size_t len)
+ssize_t session_read_virt(struct session *s, int vcpu, uint64_t va, void *buf,
+			  size_t len)
 {
 	struct walk_cpu c;
 	int ret;

@@ -15,26 +15,26 @@
 #include "sevdbg/walk.h"
 #include "sevdbg/util.h"
 
-#define CR0_PG (1ULL << 31)
-#define CR4_PSE (1ULL << 4)
-#define CR4_PAE (1ULL << 5)
+#define CR0_PG	 (1ULL << 31)
+#define CR4_PSE	 (1ULL << 4)
+#define CR4_PAE	 (1ULL << 5)
 #define CR4_LA57 (1ULL << 12)
 #define EFER_LME (1ULL << 8)
 #define EFER_LMA (1ULL << 10)
 #define EFER_NXE (1ULL << 11)
 
-#define PTE_P (1ULL << 0)
-#define PTE_RW (1ULL << 1)
-#define PTE_US (1ULL << 2)
-#define PTE_PS (1ULL << 7)
-#define PTE_XD (1ULL << 63)
+#define PTE_P	 (1ULL << 0)
+#define PTE_RW	 (1ULL << 1)
+#define PTE_US	 (1ULL << 2)
+#define PTE_PS	 (1ULL << 7)
+#define PTE_XD	 (1ULL << 63)
 #define PTE_ADDR 0x000ffffffffff000ULL
 
 /* The paging mode the control registers select. */
 struct walk_mode {
-	int top;		/* 5, 4, 3 (PAE) or 2 (32-bit) */
-	unsigned int esize;	/* entry bytes: 8, or 4 for 32-bit */
-	uint64_t mask;		/* address bits of an entry, C-bit removed */
+	int top;	    /* 5, 4, 3 (PAE) or 2 (32-bit) */
+	unsigned int esize; /* entry bytes: 8, or 4 for 32-bit */
+	uint64_t mask;	    /* address bits of an entry, C-bit removed */
 	bool nxe, pse;
 	unsigned int cbit;
 };
@@ -114,7 +114,7 @@ static enum entry_kind entry_kind(const struct walk_mode *m, int level,
 
 static uint64_t leaf_base(const struct walk_mode *m, uint64_t e, uint64_t size)
 {
-	if (m->top == 2 && size > PAGE_SIZE)	/* PSE-36 */
+	if (m->top == 2 && size > PAGE_SIZE) /* PSE-36 */
 		return (e & 0xffc00000ULL) | ((e >> 13) & 0xffULL) << 32;
 	return e & m->mask & ~(size - 1);
 }
@@ -139,8 +139,8 @@ static bool walk_canonical(const struct walk_mode *m, uint64_t va)
 	return (uint64_t)((int64_t)(va << (64 - bits)) >> (64 - bits)) == va;
 }
 
-static int read_entry(struct router *r, const struct walk_mode *m,
-		      uint64_t gpa, uint64_t *e)
+static int read_entry(struct router *r, const struct walk_mode *m, uint64_t gpa,
+		      uint64_t *e)
 {
 	ssize_t got;
 
@@ -155,7 +155,7 @@ static void walk_accumulate(const struct walk_mode *m, int level, uint64_t e,
 			    struct walk_result *res)
 {
 	if (m->top == 3 && level == 3)
-		return;		/* PAE PDPTEs have no access rights */
+		return; /* PAE PDPTEs have no access rights */
 	res->writable &= !!(e & PTE_RW);
 	res->user &= !!(e & PTE_US);
 	if (m->nxe && m->esize == 8)
@@ -206,8 +206,8 @@ int walk_translate(struct router *r, const struct walk_cpu *c, uint64_t va,
 		l->cbit = entry_cbit(&m, e);
 		k = entry_kind(&m, level, e, &size);
 		if (k == E_NOT_PRESENT || k == E_RESERVED) {
-			res->status = k == E_NOT_PRESENT ? WALK_NOT_PRESENT :
-							   WALK_RESERVED;
+			res->status = k == E_NOT_PRESENT ? WALK_NOT_PRESENT
+							 : WALK_RESERVED;
 			res->fail_level = level;
 			return -EFAULT;
 		}
@@ -225,8 +225,8 @@ int walk_translate(struct router *r, const struct walk_cpu *c, uint64_t va,
 
 static const char *level_name(int top, int level)
 {
-	static const char *const names[] = { "?", "PT", "PD", "PDPT", "PML4",
-					     "PML5" };
+	static const char *const names[] = {"?",    "PT",   "PD",
+					    "PDPT", "PML4", "PML5"};
 
 	if (top == 2 && level == 2)
 		return "PD";
@@ -244,8 +244,10 @@ const char *walk_strerror(const struct walk_result *res, char *buf, size_t len)
 			 (unsigned long long)res->pa);
 		break;
 	case WALK_PAGING_OFF:
-		snprintf(buf, len, "paging is off (CR0.PG=0): 0x%llx is "
-			 "physical", va);
+		snprintf(buf, len,
+			 "paging is off (CR0.PG=0): 0x%llx is "
+			 "physical",
+			 va);
 		break;
 	case WALK_NON_CANONICAL:
 		snprintf(buf, len, "0x%llx is not a canonical address", va);
@@ -255,14 +257,16 @@ const char *walk_strerror(const struct walk_result *res, char *buf, size_t len)
 			 res->fail_level, level_name(top, res->fail_level), va);
 		break;
 	case WALK_RESERVED:
-		snprintf(buf, len, "reserved bit set at level %d (%s) for "
-			 "0x%llx", res->fail_level,
-			 level_name(top, res->fail_level), va);
+		snprintf(buf, len,
+			 "reserved bit set at level %d (%s) for "
+			 "0x%llx",
+			 res->fail_level, level_name(top, res->fail_level), va);
 		break;
 	case WALK_READ_ERROR:
-		snprintf(buf, len, "page table at level %d (%s) for 0x%llx "
-			 "is unreadable: %s", res->fail_level,
-			 level_name(top, res->fail_level), va,
+		snprintf(buf, len,
+			 "page table at level %d (%s) for 0x%llx "
+			 "is unreadable: %s",
+			 res->fail_level, level_name(top, res->fail_level), va,
 			 strerror(-res->err));
 		break;
 	}
@@ -287,8 +291,8 @@ static ssize_t walk_access(struct router *r, const struct walk_cpu *c,
 		}
 		n = MIN(len - done,
 			res.page_size - ((va + done) & (res.page_size - 1)));
-		got = rbuf ? router_read(r, res.pa, rbuf + done, n) :
-			     router_write(r, res.pa, wbuf + done, n);
+		got = rbuf ? router_read(r, res.pa, rbuf + done, n)
+			   : router_write(r, res.pa, wbuf + done, n);
 		if (got < 0 && !done)
 			return got;
 		if (got > 0)
@@ -314,7 +318,7 @@ ssize_t walk_write(struct router *r, const struct walk_cpu *c, uint64_t va,
 struct mappings_ctx {
 	struct router *r;
 	struct walk_mode m;
-	uint64_t first, last;	/* inclusive VA bounds */
+	uint64_t first, last; /* inclusive VA bounds */
 	int (*fn)(const struct walk_mapping *map, void *arg);
 	void *arg;
 	uint8_t table[WALK_MAX_LEVELS + 1][PAGE_SIZE];
@@ -356,7 +360,7 @@ static int mappings_table(struct mappings_ctx *x, int level, uint64_t table,
 	if (got != (ssize_t)(n * x->m.esize)) {
 		pr_debug("walk: page table at 0x%llx (level %d) unreadable",
 			 (unsigned long long)table, level);
-		return 0;	/* skip what cannot be read; keep going */
+		return 0; /* skip what cannot be read; keep going */
 	}
 	for (i = 0; i < n; i++) {
 		va = canon(&x->m, va_base + ((uint64_t)i << shift));
@@ -384,8 +388,8 @@ static int mappings_table(struct mappings_ctx *x, int level, uint64_t table,
 	return 0;
 }
 
-int walk_mappings(struct router *r, const struct walk_cpu *c,
-		  uint64_t va_start, uint64_t va_end,
+int walk_mappings(struct router *r, const struct walk_cpu *c, uint64_t va_start,
+		  uint64_t va_end,
 		  int (*fn)(const struct walk_mapping *m, void *arg), void *arg)
 {
 	struct mappings_ctx *x;
@@ -394,7 +398,7 @@ int walk_mappings(struct router *r, const struct walk_cpu *c,
 
 	if (va_end <= va_start)
 		return 0;
-	if (!walk_paging_on(c)) {	/* one identity mapping */
+	if (!walk_paging_on(c)) { /* one identity mapping */
 		map.va = map.pa = va_start;
 		map.size = va_end - va_start;
 		map.cbit = false;
@@ -419,7 +423,7 @@ struct verify_ctx {
 	const struct ram_map *ram;
 	int (*fn)(const struct walk_mismatch *mm, void *arg);
 	void *arg;
-	struct walk_mismatch pend;	/* merged run not yet reported */
+	struct walk_mismatch pend; /* merged run not yet reported */
 	bool have_pend;
 	int count;
 	int stop;
@@ -461,7 +465,7 @@ static int verify_mapping(const struct walk_mapping *map, void *arg)
 
 	while (pa < end) {
 		span = ram_span(v->ram, pa);
-		if (!span) {	/* MMIO or a hole: no bitmap bit to compare */
+		if (!span) { /* MMIO or a hole: no bitmap bit to compare */
 			pa = (pa & PAGE_MASK) + PAGE_SIZE;
 			continue;
 		}
@@ -488,7 +492,7 @@ int walk_verify(struct router *r, const struct walk_cpu *c, uint64_t va_start,
 		uint64_t va_end,
 		int (*fn)(const struct walk_mismatch *mm, void *arg), void *arg)
 {
-	struct verify_ctx v = { .fn = fn, .arg = arg };
+	struct verify_ctx v = {.fn = fn, .arg = arg};
 	int ret;
 
 	if (!c->cbit || !walk_paging_on(c))
@@ -524,8 +528,8 @@ static int scan_mapping(const struct walk_mapping *map, void *arg)
 		}
 		stop = MIN(end, pa + span);
 		x->cleared += (stop - pa) >> PAGE_SHIFT;
-		bitmap_assign(x->out, pa >> PAGE_SHIFT, (stop - pa) >> PAGE_SHIFT,
-			      false);
+		bitmap_assign(x->out, pa >> PAGE_SHIFT,
+			      (stop - pa) >> PAGE_SHIFT, false);
 		pa = stop;
 	}
 	return 0;
@@ -534,7 +538,7 @@ static int scan_mapping(const struct walk_mapping *map, void *arg)
 int walk_shared_scan(struct router *r, const struct walk_cpu *c,
 		     uint64_t va_start, uint64_t va_end, struct bitmap *out)
 {
-	struct scan_ctx x = { .ram = router_ram(r), .out = out };
+	struct scan_ctx x = {.ram = router_ram(r), .out = out};
 	int ret;
 
 	if (!c->cbit || !walk_paging_on(c))

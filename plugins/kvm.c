@@ -35,23 +35,23 @@
 /* Where Linux puts the direct map without KASLR; the scan covers the
  * whole upper half unless told otherwise, so KASLR does not matter. */
 #define KVM_SCAN_VA_START 0xffff800000000000ULL
-#define KVM_SCAN_VA_END 0xffffffffffffffffULL
+#define KVM_SCAN_VA_END	  0xffffffffffffffffULL
 
 struct kvm_plat {
 	struct platform p;
 	const struct ram_map *ram;
-	int kvm_fd;		/* /dev/kvm */
-	int vm_fd;		/* our mirror VM, or the VM itself if owned */
-	int owner_fd;		/* QEMU's VM fd (a duplicate), -1 if none */
-	int sev_fd;		/* /dev/sev if it opens, else -1 */
+	int kvm_fd;   /* /dev/kvm */
+	int vm_fd;    /* our mirror VM, or the VM itself if owned */
+	int owner_fd; /* QEMU's VM fd (a duplicate), -1 if none */
+	int sev_fd;   /* /dev/sev if it opens, else -1 */
 	struct platform_info info;
-	bool series;		/* KVM_GET_PAGE_ENC_BITMAP works */
+	bool series; /* KVM_GET_PAGE_ENC_BITMAP works */
 	/* Without the series: a bitmap scanned from the page tables. */
 	struct bitmap scanned;
 	struct walk_cpu scan_cpu;
 	uint64_t scan_start, scan_end;
 	bool have_scan_cpu, scan_stale, scanning;
-	uint8_t *bounce;	/* one page, page aligned */
+	uint8_t *bounce; /* one page, page aligned */
 };
 
 static struct kvm_plat *to_kvm(struct platform *p)
@@ -95,10 +95,11 @@ static int kvm_write_host(struct platform *p, uint64_t gpa, const void *buf,
 static int kvm_sev_dbg(struct kvm_plat *k, uint32_t id, uint64_t src,
 		       uint64_t dst, size_t len, int *fw_error)
 {
-	struct kvm_sev_dbg dbg = { .src_uaddr = src, .dst_uaddr = dst,
-				   .len = (uint32_t)len };
-	struct kvm_sev_cmd cmd = { .id = id, .data = (uint64_t)(uintptr_t)&dbg,
-				   .sev_fd = (uint32_t)k->sev_fd };
+	struct kvm_sev_dbg dbg = {
+		.src_uaddr = src, .dst_uaddr = dst, .len = (uint32_t)len};
+	struct kvm_sev_cmd cmd = {.id = id,
+				  .data = (uint64_t)(uintptr_t)&dbg,
+				  .sev_fd = (uint32_t)k->sev_fd};
 
 	if (ioctl(k->vm_fd, KVM_MEMORY_ENCRYPT_OP, &cmd) < 0) {
 		*fw_error = (int)cmd.error;
@@ -146,8 +147,8 @@ static int kvm_dbg_encrypt(struct platform *p, uint64_t gpa, const void *buf,
 static int kvm_bitmap_ioctl(struct kvm_plat *k, unsigned long req,
 			    uint64_t start_gfn, uint64_t npages, void *bits)
 {
-	struct kvm_page_enc_bitmap b = { .start_gfn = start_gfn,
-					 .num_pages = npages };
+	struct kvm_page_enc_bitmap b = {.start_gfn = start_gfn,
+					.num_pages = npages};
 
 	b.enc_bitmap = bits;
 	return ioctl(k->vm_fd, req, &b) < 0 ? -errno : 0;
@@ -165,7 +166,7 @@ static int kvm_scan(struct kvm_plat *k)
 	if (ret)
 		return ret;
 	router_set_cache(r, true);
-	k->scanning = true;	/* page tables are private: all encrypted */
+	k->scanning = true; /* page tables are private: all encrypted */
 	ret = walk_shared_scan(r, &k->scan_cpu, k->scan_start, k->scan_end,
 			       &k->scanned);
 	k->scanning = false;
@@ -181,7 +182,7 @@ static int kvm_get_bitmap(struct platform *p, uint64_t start_gfn,
 			  uint64_t npages, uint8_t *bits)
 {
 	struct kvm_plat *k = to_kvm(p);
-	struct bitmap all = { 0 };
+	struct bitmap all = {0};
 	int ret;
 
 	if (k->series)
@@ -219,9 +220,8 @@ static int kvm_sync(struct platform *p)
 	return 0;
 }
 
-int kvm_platform_set_bitmap_source(struct platform *p,
-				   const struct walk_cpu *c, uint64_t va_start,
-				   uint64_t va_end)
+int kvm_platform_set_bitmap_source(struct platform *p, const struct walk_cpu *c,
+				   uint64_t va_start, uint64_t va_end)
 {
 	struct kvm_plat *k = to_kvm(p);
 
@@ -281,13 +281,15 @@ int kvm_sev_cpuid(unsigned int *cbit, char *err, size_t errlen)
 
 	if (!__get_cpuid(0x80000000, &eax, &ebx, &ecx, &edx) ||
 	    eax < 0x8000001f) {
-		snprintf(err, errlen, "this CPU has no SEV (CPUID leaf "
+		snprintf(err, errlen,
+			 "this CPU has no SEV (CPUID leaf "
 			 "0x8000001F is missing)");
 		return -ENODEV;
 	}
 	__get_cpuid(0x8000001f, &eax, &ebx, &ecx, &edx);
 	if (!(eax & (1u << 1))) {
-		snprintf(err, errlen, "this CPU has no SEV (CPUID 0x8000001F "
+		snprintf(err, errlen,
+			 "this CPU has no SEV (CPUID 0x8000001F "
 			 "EAX bit 1 clear)");
 		return -ENODEV;
 	}
@@ -307,16 +309,20 @@ int kvm_find_vm_fd(int pid, int *out, char *err, size_t errlen)
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0) {
 		ret = -errno;
-		snprintf(err, errlen, "pidfd_open(%d) failed: %s (is QEMU "
-			 "running with that pid?)", pid, strerror(errno));
+		snprintf(err, errlen,
+			 "pidfd_open(%d) failed: %s (is QEMU "
+			 "running with that pid?)",
+			 pid, strerror(errno));
 		return ret;
 	}
 	snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
 	d = opendir(dir);
 	if (!d) {
 		ret = -errno;
-		snprintf(err, errlen, "cannot list %s: %s (run as root or as "
-			 "QEMU's user)", dir, strerror(errno));
+		snprintf(err, errlen,
+			 "cannot list %s: %s (run as root or as "
+			 "QEMU's user)",
+			 dir, strerror(errno));
 		goto out;
 	}
 	while ((de = readdir(d))) {
@@ -330,10 +336,11 @@ int kvm_find_vm_fd(int pid, int *out, char *err, size_t errlen)
 		fd = (int)syscall(SYS_pidfd_getfd, pidfd, atoi(de->d_name), 0);
 		if (fd < 0) {
 			ret = -errno;
-			snprintf(err, errlen, "pidfd_getfd on QEMU (pid %d) "
+			snprintf(err, errlen,
+				 "pidfd_getfd on QEMU (pid %d) "
 				 "failed: %s (needs root or ptrace rights over "
-				 "QEMU, and Linux >= 5.6)", pid,
-				 strerror(errno));
+				 "QEMU, and Linux >= 5.6)",
+				 pid, strerror(errno));
 		}
 		break;
 	}
@@ -342,8 +349,10 @@ int kvm_find_vm_fd(int pid, int *out, char *err, size_t errlen)
 		*out = fd;
 		ret = 0;
 	} else if (ret == -ENOENT) {
-		snprintf(err, errlen, "process %d has no KVM VM fd (is it QEMU "
-			 "running with -accel kvm?)", pid);
+		snprintf(err, errlen,
+			 "process %d has no KVM VM fd (is it QEMU "
+			 "running with -accel kvm?)",
+			 pid);
 	}
 out:
 	close(pidfd);
@@ -360,7 +369,8 @@ static int kvm_probe_dbg(struct kvm_plat *k, char *err, size_t errlen)
 	for (i = 0; i < k->ram->nr && !k->ram->regions[i].hva; i++)
 		;
 	if (i == k->ram->nr) {
-		snprintf(err, errlen, "guest RAM is not mapped into sevdbg "
+		snprintf(err, errlen,
+			 "guest RAM is not mapped into sevdbg "
 			 "(start QEMU with a share=on memory backend)");
 		return -EINVAL;
 	}
@@ -379,29 +389,34 @@ static int kvm_probe_dbg(struct kvm_plat *k, char *err, size_t errlen)
 		snprintf(err, errlen, "KVM_SEV_DBG_DECRYPT failed: %s",
 			 platform_fw_strerror(fw));
 	else
-		snprintf(err, errlen, "KVM_MEMORY_ENCRYPT_OP refused: %s (the "
+		snprintf(err, errlen,
+			 "KVM_MEMORY_ENCRYPT_OP refused: %s (the "
 			 "VM is not an SEV guest, or KVM has no SEV support: "
-			 "load kvm_amd with sev=1)", strerror(-ret));
+			 "load kvm_amd with sev=1)",
+			 strerror(-ret));
 	return ret;
 }
 
 static int kvm_make_mirror(struct kvm_plat *k, char *err, size_t errlen)
 {
-	struct kvm_enable_cap cap = { .cap = KVM_CAP_VM_COPY_ENC_CONTEXT_FROM };
+	struct kvm_enable_cap cap = {.cap = KVM_CAP_VM_COPY_ENC_CONTEXT_FROM};
 	int ret;
 
 	k->vm_fd = ioctl(k->kvm_fd, KVM_CREATE_VM, 0);
 	if (k->vm_fd < 0) {
 		ret = -errno;
-		snprintf(err, errlen, "KVM_CREATE_VM failed: %s", strerror(errno));
+		snprintf(err, errlen, "KVM_CREATE_VM failed: %s",
+			 strerror(errno));
 		return ret;
 	}
 	cap.args[0] = (uint64_t)k->owner_fd;
 	if (ioctl(k->vm_fd, KVM_ENABLE_CAP, &cap) < 0) {
 		ret = -errno;
-		snprintf(err, errlen, "mirror VM refused: %s (kernel needs "
+		snprintf(err, errlen,
+			 "mirror VM refused: %s (kernel needs "
 			 "KVM_CAP_VM_COPY_ENC_CONTEXT_FROM, Linux >= 5.15, and "
-			 "an SEV guest)", strerror(errno));
+			 "an SEV guest)",
+			 strerror(errno));
 		return ret;
 	}
 	return 0;
@@ -420,7 +435,8 @@ static void kvm_probe_bitmap(struct kvm_plat *k)
 	k->info.bitmap_from_paging = true;
 	pr_info("kvm: no KVM_GET_PAGE_ENC_BITMAP (%s): this kernel lacks the "
 		"sevdbg series (kernel/), so shared pages are found from the "
-		"guest's page tables", strerror(-ret));
+		"guest's page tables",
+		strerror(-ret));
 }
 
 int kvm_platform_attach_vm_fd(int vm_fd, bool mirror, const struct ram_map *ram,
@@ -449,14 +465,17 @@ int kvm_platform_attach_vm_fd(int vm_fd, bool mirror, const struct ram_map *ram,
 	k->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (k->kvm_fd < 0) {
 		ret = -errno;
-		snprintf(err, errlen, "cannot open /dev/kvm: %s (load kvm_amd "
-			 "and run as root or in group kvm)", strerror(errno));
+		snprintf(err, errlen,
+			 "cannot open /dev/kvm: %s (load kvm_amd "
+			 "and run as root or in group kvm)",
+			 strerror(errno));
 		goto err;
 	}
 	k->sev_fd = open("/dev/sev", O_RDWR | O_CLOEXEC);
 	if (mirror) {
 		k->owner_fd = fcntl(vm_fd, F_DUPFD_CLOEXEC, 0);
-		ret = k->owner_fd < 0 ? -errno : kvm_make_mirror(k, err, errlen);
+		ret = k->owner_fd < 0 ? -errno
+				      : kvm_make_mirror(k, err, errlen);
 	} else {
 		k->vm_fd = fcntl(vm_fd, F_DUPFD_CLOEXEC, 0);
 		ret = k->vm_fd < 0 ? -errno : 0;

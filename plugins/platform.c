@@ -44,7 +44,8 @@ int platform_dbg_decrypt(struct platform *p, uint64_t gpa, void *buf,
 	int fw = 0, ret;
 
 	p->stats.decrypt_calls++;
-	if (p->fail_decrypt_at && p->stats.decrypt_calls == p->fail_decrypt_at) {
+	if (p->fail_decrypt_at &&
+	    p->stats.decrypt_calls == p->fail_decrypt_at) {
 		/* What the PSP says for a page it cannot access. */
 		fw = SEV_RET_INVALID_ADDRESS;
 		ret = -EIO;
@@ -68,16 +69,16 @@ int platform_dbg_encrypt(struct platform *p, uint64_t gpa, const void *buf,
 	return count(p, &p->stats.encrypt_bytes, len, ret);
 }
 
-int platform_get_bitmap(struct platform *p, uint64_t start_gfn,
-			uint64_t npages, uint8_t *bits)
+int platform_get_bitmap(struct platform *p, uint64_t start_gfn, uint64_t npages,
+			uint8_t *bits)
 {
 	p->stats.bitmap_calls++;
 	return count(p, NULL, 0,
 		     CALL_OP(p, get_bitmap, start_gfn, npages, bits));
 }
 
-int platform_set_bitmap(struct platform *p, uint64_t start_gfn,
-			uint64_t npages, const uint8_t *bits)
+int platform_set_bitmap(struct platform *p, uint64_t start_gfn, uint64_t npages,
+			const uint8_t *bits)
 {
 	p->stats.bitmap_calls++;
 	return count(p, NULL, 0,
@@ -114,15 +115,16 @@ const char *platform_fw_strerror(int fw_error)
 		[SEV_RET_INVALID_GUEST_STATE] =
 			"INVALID_GUEST_STATE (guest not launched or shut down)",
 		[3] = "INVALID_CONFIG",
-		[SEV_RET_INVALID_LEN] =
-			"INVALID_LENGTH (length not a multiple of 16 or crosses a page)",
+		[SEV_RET_INVALID_LEN] = "INVALID_LENGTH (length not a multiple "
+					"of 16 or crosses a page)",
 		[5] = "ALREADY_OWNED",
 		[6] = "INVALID_CERTIFICATE",
 		[SEV_RET_POLICY_FAILURE] =
 			"POLICY_FAILURE (guest policy forbids debugging)",
 		[8] = "INACTIVE (guest not activated)",
 		[SEV_RET_INVALID_ADDRESS] =
-			"INVALID_ADDRESS (address not 16-byte aligned or not guest memory)",
+			"INVALID_ADDRESS (address not 16-byte aligned or not "
+			"guest memory)",
 		[10] = "BAD_SIGNATURE",
 		[11] = "BAD_MEASUREMENT",
 		[12] = "ASID_OWNED",
@@ -140,7 +142,8 @@ const char *platform_fw_strerror(int fw_error)
 		[24] = "SECURE_DATA_INVALID",
 	};
 
-	if (fw_error >= 0 && (size_t)fw_error < sizeof(names) / sizeof(names[0]) &&
+	if (fw_error >= 0 &&
+	    (size_t)fw_error < sizeof(names) / sizeof(names[0]) &&
 	    names[fw_error])
 		return names[fw_error];
 	return "unknown firmware status";

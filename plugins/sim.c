@@ -21,7 +21,7 @@
 #include "sevdbg/util.h"
 
 #define SIM_DEFAULT_CBIT 52
-#define BLK 16
+#define BLK		 16
 
 struct sim {
 	struct platform p;
@@ -30,9 +30,9 @@ struct sim {
 	struct bitmap bm;
 	/* XEX: C = E_k1(P ^ T) ^ T with T = E_k2(gpa of the 16-byte block). */
 	EVP_CIPHER_CTX *enc, *dec, *tweak;
-	uint8_t rx[SIM_HC_RECORD_SIZE];	/* partial record from the channel */
+	uint8_t rx[SIM_HC_RECORD_SIZE]; /* partial record from the channel */
 	size_t rxlen;
-	uint64_t hc_off;		/* read offset when hc_fd is a file */
+	uint64_t hc_off; /* read offset when hc_fd is a file */
 	struct sim_stats st;
 	uint8_t tin[PAGE_SIZE], tw[PAGE_SIZE], blk[PAGE_SIZE];
 };
@@ -169,20 +169,28 @@ static int sim_write_host(struct platform *p, uint64_t gpa, const void *buf,
 	return sim_host_access(p, gpa, NULL, buf, len);
 }
 
+/* Short latencies spin: nanosleep's own overhead is ~50 us. */
 static void sim_firmware_delay(struct sim *s)
 {
 	struct timespec ts;
+	uint64_t until;
 
 	if (!s->cfg.latency_us)
 		return;
+	if (s->cfg.latency_us < 100) {
+		until = now_ns() + s->cfg.latency_us * 1000ULL;
+		while (now_ns() < until)
+			;
+		return;
+	}
 	ts.tv_sec = s->cfg.latency_us / 1000000;
 	ts.tv_nsec = (long)(s->cfg.latency_us % 1000000) * 1000;
 	nanosleep(&ts, NULL);
 }
 
 /* The PSP's checks for DBG_DECRYPT/ENCRYPT, in the firmware's order. */
-static int sim_dbg_check(struct sim *s, uint64_t gpa, size_t len,
-			 int *fw_error, uint8_t **hva)
+static int sim_dbg_check(struct sim *s, uint64_t gpa, size_t len, int *fw_error,
+			 uint8_t **hva)
 {
 	int fw = SEV_RET_SUCCESS, ret = -EIO;
 
@@ -275,8 +283,8 @@ static void sim_apply(struct sim *s)
 	const char *why = "invalid";
 
 	(void)sim_hc_record_decode(s->rx, &rec);
-	if (bitmap_apply_record(&s->bm, rec.gpa, rec.npages, rec.attrs,
-				&why) == 0) {
+	if (bitmap_apply_record(&s->bm, rec.gpa, rec.npages, rec.attrs, &why) ==
+	    0) {
 		s->st.records++;
 		return;
 	}
@@ -320,7 +328,7 @@ static void sim_record_done(struct sim *s, const uint8_t *magic)
 
 int sim_platform_feed(struct platform *p, const void *buf, size_t len)
 {
-	static const uint8_t magic[4] = { 'S', 'E', 'V', 'H' };
+	static const uint8_t magic[4] = {'S', 'E', 'V', 'H'};
 	struct sim *s;
 	const uint8_t *c = buf;
 	size_t i;
@@ -360,8 +368,8 @@ static int sim_sync(struct platform *p)
 			n = pread(s->cfg.hc_fd, buf, sizeof(buf),
 				  (off_t)s->hc_off);
 		} else {
-			struct pollfd pfd = { .fd = s->cfg.hc_fd,
-					      .events = POLLIN };
+			struct pollfd pfd = {.fd = s->cfg.hc_fd,
+					     .events = POLLIN};
 
 			if (poll(&pfd, 1, 0) <= 0 || !(pfd.revents & POLLIN))
 				return 0;
@@ -372,7 +380,7 @@ static int sim_sync(struct platform *p)
 		if (n < 0)
 			return errno == EAGAIN ? 0 : -errno;
 		if (n == 0)
-			return 0;	/* EOF: a file may grow later */
+			return 0; /* EOF: a file may grow later */
 		s->hc_off += (uint64_t)n;
 		sim_platform_feed(p, buf, (size_t)n);
 	}
@@ -450,11 +458,12 @@ int sim_platform_new(const struct ram_map *ram, const struct sim_config *cfg,
 		s->cfg.launched = true;
 		s->cfg.hc_fd = -1;
 	}
-	s->cfg.key = NULL;	/* not kept: the caller's buffer */
+	s->cfg.key = NULL; /* not kept: the caller's buffer */
 	if (!s->cfg.cbit)
 		s->cfg.cbit = SIM_DEFAULT_CBIT;
 	s->ram = ram;
-	ret = bitmap_init(&s->bm, ALIGN_UP(ram_end(ram), PAGE_SIZE) >> PAGE_SHIFT);
+	ret = bitmap_init(&s->bm,
+			  ALIGN_UP(ram_end(ram), PAGE_SIZE) >> PAGE_SHIFT);
 	if (ret)
 		goto err_free;
 	ret = sim_init_ciphers(s, cfg ? cfg->key : NULL);

@@ -16,7 +16,7 @@
 #include "sevdbg/bitmap.h"
 #include "sevdbg/ram.h"
 
-#define ENC HC_MAP_GPA_RANGE_ENCRYPTED
+#define ENC   HC_MAP_GPA_RANGE_ENCRYPTED
 #define SZ_2M HC_MAP_GPA_RANGE_PAGE_SZ_2M
 #define SZ_1G HC_MAP_GPA_RANGE_PAGE_SZ_1G
 
@@ -78,7 +78,7 @@ static void check_against_ref(const struct bitmap *b, const uint8_t *ref,
 
 static void test_assign_random(void **state)
 {
-	const uint64_t n = 1000 + 37;	/* not a multiple of 64 */
+	const uint64_t n = 1000 + 37; /* not a multiple of 64 */
 	uint8_t ref[1037];
 	struct bitmap b;
 	int iter;
@@ -122,12 +122,13 @@ static void test_record_valid(void **state)
 	assert_int_equal(bitmap_apply_record(&b, 0x401000, 1, ENC, &why), 0);
 	assert_true(bitmap_test(&b, 0x401));
 	/* 1G: the second GiB. */
-	assert_int_equal(bitmap_apply_record(&b, 1ULL << 30, 1, SZ_1G, &why), 0);
+	assert_int_equal(bitmap_apply_record(&b, 1ULL << 30, 1, SZ_1G, &why),
+			 0);
 	assert_int_equal(bitmap_count(&b, 1 << 18, 1 << 18), 0);
 	assert_int_equal(bitmap_count(&b, 2 << 18, 1 << 18), 1 << 18);
 	/* Exactly up to the end is fine. */
-	assert_int_equal(bitmap_apply_record(&b, (3ULL << 30) - 0x1000, 1, 0,
-					     &why), 0);
+	assert_int_equal(
+		bitmap_apply_record(&b, (3ULL << 30) - 0x1000, 1, 0, &why), 0);
 	assert_false(bitmap_test(&b, (3 << 18) - 1));
 	bitmap_release(&b);
 }
@@ -176,7 +177,7 @@ static void test_get_partial_byte(void **state)
 	uint8_t out[4];
 
 	assert_int_equal(bitmap_init(&b, 100), 0);
-	bitmap_assign(&b, 1, 2, false);		/* pages 1,2 shared */
+	bitmap_assign(&b, 1, 2, false); /* pages 1,2 shared */
 	memset(out, 0xa0, sizeof(out));
 	assert_int_equal(bitmap_get(&b, 0, 5, out), 0);
 	/* Low 5 bits: 1,0,0,1,1 = 0b11001; bits 7:5 stay 0b101. */
@@ -219,7 +220,8 @@ static void test_get_set_roundtrip(void **state)
 		assert_memory_equal(buf, back, len / 8);
 		if (len % 8)
 			assert_int_equal((buf[len / 8] ^ back[len / 8]) &
-						 ((1u << (len % 8)) - 1), 0);
+						 ((1u << (len % 8)) - 1),
+					 0);
 	}
 	assert_int_equal(bitmap_set(&b, 0, n, NULL) == 0, 1);
 	assert_int_equal(bitmap_get(&a, 0, n, buf), 0);
@@ -259,13 +261,15 @@ static void test_one_tib(void **state)
 		uint64_t at = i * 268435ULL + 3;
 		uint64_t len = 1 + i % 64;
 
-		assert_int_equal(bitmap_apply_record(&b, at << PAGE_SHIFT, len,
-						     0, &why), 0);
+		assert_int_equal(
+			bitmap_apply_record(&b, at << PAGE_SHIFT, len, 0, &why),
+			0);
 		shared += len;
 	}
 	/* A 1 GiB decrypted range at the very end. */
 	assert_int_equal(bitmap_apply_record(&b, (n - (1 << 18)) << PAGE_SHIFT,
-					     1, SZ_1G, &why), 0);
+					     1, SZ_1G, &why),
+			 0);
 	shared += 1 << 18;
 	bitmap_summarise(&b, &s);
 	assert_int_equal(s.shared, shared);

@@ -27,7 +27,7 @@ int main(void)
 {
 	const char *pid_s = getenv("SEVDBG_QEMU_PID");
 	const char *memfd = getenv("SEVDBG_QEMU_MEMFD");
-	struct ram_map ram = { 0 };
+	struct ram_map ram = {0};
 	struct kvm_attach a;
 	struct platform *p;
 	struct router *r;
@@ -56,8 +56,8 @@ int main(void)
 	}
 	m = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		 fd, 0);
-	if (m == MAP_FAILED || ram_add(&ram, 0, (uint64_t)st.st_size & PAGE_MASK,
-				       m, "ram0")) {
+	if (m == MAP_FAILED ||
+	    ram_add(&ram, 0, (uint64_t)st.st_size & PAGE_MASK, m, "ram0")) {
 		printf("cannot map guest RAM: %s\n", strerror(errno));
 		return 1;
 	}

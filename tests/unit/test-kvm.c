@@ -25,7 +25,7 @@ struct fixture {
 	int kvm_fd, vm_fd;
 	struct ram_map ram;
 	uint8_t *mem;
-	char why[160];		/* why SEV-only tests skip */
+	char why[160]; /* why SEV-only tests skip */
 	bool sev;
 };
 
@@ -80,9 +80,9 @@ static void test_cpuid_message(void **state)
 	}
 	assert_int_equal(ret, -ENODEV);
 	assert_true(!strcmp(err, "this CPU has no SEV (CPUID 0x8000001F EAX "
-			    "bit 1 clear)") ||
+				 "bit 1 clear)") ||
 		    !strcmp(err, "this CPU has no SEV (CPUID leaf 0x8000001F "
-			    "is missing)"));
+				 "is missing)"));
 }
 
 /* pidfd_getfd on ourselves finds the VM fd we created, and only that. */
@@ -124,7 +124,8 @@ static void test_mirror_refused(void **state)
 	assert_null(p);
 	printf("# %s\n", err);
 	assert_int_equal(ret, -EINVAL);
-	assert_string_equal(err, "mirror VM refused: Invalid argument (kernel "
+	assert_string_equal(err,
+			    "mirror VM refused: Invalid argument (kernel "
 			    "needs KVM_CAP_VM_COPY_ENC_CONTEXT_FROM, Linux >= "
 			    "5.15, and an SEV guest)");
 	/* The VM fd stays the caller's. */
@@ -146,20 +147,22 @@ static void test_dbg_refused(void **state)
 	assert_true(ret < 0);
 	assert_null(p);
 	if (ret == -ENOTTY)
-		assert_string_equal(err, "KVM_MEMORY_ENCRYPT_OP refused: "
+		assert_string_equal(err,
+				    "KVM_MEMORY_ENCRYPT_OP refused: "
 				    "Inappropriate ioctl for device (the VM is "
 				    "not an SEV guest, or KVM has no SEV "
 				    "support: load kvm_amd with sev=1)");
-	else	/* an SEV-capable KVM refuses a non-SEV VM differently */
-		assert_non_null(strstr(err, "KVM_MEMORY_ENCRYPT_OP refused") ?
-					    err : strstr(err, "DBG_DECRYPT"));
+	else /* an SEV-capable KVM refuses a non-SEV VM differently */
+		assert_non_null(strstr(err, "KVM_MEMORY_ENCRYPT_OP refused")
+					? err
+					: strstr(err, "DBG_DECRYPT"));
 }
 
 /* The whole constructor on our own pid: stops at the first missing piece. */
 static void test_platform_new_self(void **state)
 {
 	struct fixture *f = *state;
-	struct kvm_attach a = { .qemu_pid = getpid(), .ram = &f->ram };
+	struct kvm_attach a = {.qemu_pid = getpid(), .ram = &f->ram};
 	struct platform *p = NULL;
 	char err[256] = "";
 	int ret;
@@ -190,7 +193,8 @@ int main(void)
 	/* cmocka reports skip() as "not ok": skip the program instead. */
 	if (fd < 0) {
 		printf("SKIP: cannot open /dev/kvm: %s (load kvm and run as "
-		       "root or in group kvm)\n", strerror(errno));
+		       "root or in group kvm)\n",
+		       strerror(errno));
 		return 77;
 	}
 	close(fd);

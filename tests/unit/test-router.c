@@ -22,20 +22,20 @@
 #include "sevdbg/util.h"
 
 /* A [0,2M), hole, B [3M,3.5M), C [3.5M,4M): B and C adjacent, two maps. */
-#define A_SIZE (2u << 20)
-#define B_GPA (3u << 20)
-#define B_SIZE (512u << 10)
-#define C_GPA (B_GPA + B_SIZE)
-#define C_SIZE (512u << 10)
+#define A_SIZE	(2u << 20)
+#define B_GPA	(3u << 20)
+#define B_SIZE	(512u << 10)
+#define C_GPA	(B_GPA + B_SIZE)
+#define C_SIZE	(512u << 10)
 #define END_GPA (C_GPA + C_SIZE)
-#define NPAGES (END_GPA >> PAGE_SHIFT)
+#define NPAGES	(END_GPA >> PAGE_SHIFT)
 
 struct fixture {
 	struct ram_map ram;
 	uint8_t *mem[3];
-	uint8_t *ref;		/* reference plaintext, indexed by gpa */
-	bool enc[NPAGES];	/* reference bitmap */
-	bool cached[NPAGES];	/* what the router must have cached */
+	uint8_t *ref;	     /* reference plaintext, indexed by gpa */
+	bool enc[NPAGES];    /* reference bitmap */
+	bool cached[NPAGES]; /* what the router must have cached */
 	bool cache_on;
 	struct platform *p;
 	struct router *r;
@@ -58,7 +58,7 @@ static bool in_ram(uint64_t gpa)
 static int setup(void **state)
 {
 	static const uint8_t key[16] = "router-test-key!";
-	struct sim_config cfg = { .key = key, .launched = true, .hc_fd = -1 };
+	struct sim_config cfg = {.key = key, .launched = true, .hc_fd = -1};
 	struct fixture *f = calloc(1, sizeof(*f));
 	uint64_t i;
 
@@ -102,7 +102,7 @@ static int teardown(void **state)
 /* Random runs of shared pages, pushed with SET (the series' ioctl). */
 static void random_bitmap(struct fixture *f, unsigned int shared_pct)
 {
-	uint8_t bits[NPAGES / 8] = { 0 };
+	uint8_t bits[NPAGES / 8] = {0};
 	uint64_t i = 0, run;
 	bool v;
 
@@ -174,10 +174,10 @@ static uint64_t random_gpa(struct fixture *f)
 	uint64_t base;
 
 	switch (rnd(f) % 4) {
-	case 0:		/* near a region edge or the hole */
-		base = (uint64_t[]){ A_SIZE, B_GPA, C_GPA, END_GPA }[rnd(f) % 4];
+	case 0: /* near a region edge or the hole */
+		base = (uint64_t[]){A_SIZE, B_GPA, C_GPA, END_GPA}[rnd(f) % 4];
 		return base - 64 + rnd(f) % 128 - (rnd(f) % 2) * 8192;
-	case 1:		/* near a page boundary */
+	case 1: /* near a page boundary */
 		return ((rnd(f) % NPAGES) << PAGE_SHIFT) - 32 + rnd(f) % 64;
 	default:
 		return rnd(f) % END_GPA;
@@ -236,13 +236,15 @@ static int one_op(struct fixture *f, bool write)
 	    after.hr - before.hr != exp.hr || after.hw - before.hw != exp.hw)
 		bad++;
 	if (bad && getenv("ROUTER_TEST_VERBOSE"))
-		fprintf(stderr, "%s gpa 0x%" PRIx64 " len %zu: got %zd want "
-			"%zu; dec %" PRIu64 "/%" PRIu64 " enc %" PRIu64 "/%"
-			PRIu64 " hr %" PRIu64 "/%" PRIu64 " hw %" PRIu64 "/%"
-			PRIu64 "\n", write ? "write" : "read", gpa, len, got,
-			want, after.dec - before.dec, exp.dec,
-			after.enc - before.enc, exp.enc, after.hr - before.hr,
-			exp.hr, after.hw - before.hw, exp.hw);
+		fprintf(stderr,
+			"%s gpa 0x%" PRIx64 " len %zu: got %zd want "
+			"%zu; dec %" PRIu64 "/%" PRIu64 " enc %" PRIu64
+			"/%" PRIu64 " hr %" PRIu64 "/%" PRIu64 " hw %" PRIu64
+			"/%" PRIu64 "\n",
+			write ? "write" : "read", gpa, len, got, want,
+			after.dec - before.dec, exp.dec, after.enc - before.enc,
+			exp.enc, after.hr - before.hr, exp.hr,
+			after.hw - before.hw, exp.hw);
 	return bad;
 }
 
@@ -312,11 +314,11 @@ static void test_misrouted_page_detected(void **state)
 	random_bitmap(f, 50);
 	for (g = 0; g < NPAGES && !(f->enc[g] && in_ram(g << PAGE_SHIFT));)
 		g++;
-	router_debug_flip_page(f->r, g);	/* encrypted read directly */
+	router_debug_flip_page(f->r, g); /* encrypted read directly */
 	assert_true(sweep(f) > 0);
 	for (g = 0; g < NPAGES && (f->enc[g] || !in_ram(g << PAGE_SHIFT));)
 		g++;
-	router_debug_flip_page(f->r, g);	/* shared page decrypted */
+	router_debug_flip_page(f->r, g); /* shared page decrypted */
 	assert_true(sweep(f) > 0);
 	router_debug_flip_page(f->r, ~0ULL);
 	assert_int_equal(sweep(f), 0);
@@ -349,8 +351,9 @@ static void test_call_counts(void **state)
 	router_get_stats(f->r, &st);
 	assert_int_equal(st.decrypt_calls, 258);
 	/* All shared: one host read for the whole region, no decrypt. */
-	assert_int_equal(platform_set_bitmap(f->p, 0, NPAGES,
-					     (uint8_t[NPAGES / 8]){ 0 }), 0);
+	assert_int_equal(
+		platform_set_bitmap(f->p, 0, NPAGES, (uint8_t[NPAGES / 8]){0}),
+		0);
 	router_invalidate(f->r);
 	router_reset_stats(f->r);
 	assert_int_equal(router_read(f->r, 0, buf, A_SIZE), A_SIZE);
@@ -392,7 +395,8 @@ static void test_holes_and_errors(void **state)
 	e = router_last_error(f->r);
 	assert_int_equal(e->gpa, 0x11000);
 	assert_int_equal(e->err, -EIO);
-	assert_string_equal(e->msg, "gpa 0x11000: DBG_DECRYPT failed: "
+	assert_string_equal(e->msg,
+			    "gpa 0x11000: DBG_DECRYPT failed: "
 			    "INVALID_ADDRESS (address not 16-byte aligned or "
 			    "not guest memory)");
 	f->p->fail_decrypt_at = 0;
@@ -401,8 +405,10 @@ static void test_holes_and_errors(void **state)
 static void test_nodbg_policy(void **state)
 {
 	static const uint8_t key[16] = "router-test-key!";
-	struct sim_config cfg = { .key = key, .launched = true, .hc_fd = -1,
-				  .policy = SEV_POLICY_NODBG };
+	struct sim_config cfg = {.key = key,
+				 .launched = true,
+				 .hc_fd = -1,
+				 .policy = SEV_POLICY_NODBG};
 	struct fixture *f = *state;
 	const struct router_error *e;
 	struct platform *p;
@@ -413,13 +419,14 @@ static void test_nodbg_policy(void **state)
 	assert_int_equal(sim_platform_new(&f->ram, &cfg, &p), 0);
 	assert_int_equal(router_new(p, &f->ram, &r), 0);
 	memset(bits, 0xff, sizeof(bits));
-	bits[0] = 0xfe;		/* page 0 shared */
+	bits[0] = 0xfe; /* page 0 shared */
 	assert_int_equal(platform_set_bitmap(p, 0, NPAGES, bits), 0);
 	assert_int_equal(router_read(r, 0xff0, buf, 64), 16);
 	assert_memory_equal(buf, f->ref + 0xff0, 16);
 	e = router_last_error(r);
 	assert_int_equal(e->fw_error, SEV_RET_POLICY_FAILURE);
-	assert_string_equal(e->msg, "gpa 0x1000: DBG_DECRYPT failed: "
+	assert_string_equal(e->msg,
+			    "gpa 0x1000: DBG_DECRYPT failed: "
 			    "POLICY_FAILURE (guest policy forbids debugging)");
 	assert_int_equal(router_read(r, 0x1000, buf, 1), -EIO);
 	assert_int_equal(router_write(r, 0x1000, buf, 16), -EIO);
@@ -440,11 +447,11 @@ static void test_bitmap_refresh(void **state)
 	router_set_cache(f->r, true);
 	assert_int_equal(router_read(f->r, 0x3000, buf, 16), 16);
 	rec[4] = 12;
-	rec[9] = 0x30;		/* gpa 0x3000, 1 page, decrypted */
+	rec[9] = 0x30; /* gpa 0x3000, 1 page, decrypted */
 	rec[16] = 1;
 	sim_platform_feed(f->p, rec, sizeof(rec));
 	bm = router_bitmap(f->r);
-	assert_true(bitmap_test(bm, 3));	/* still the cached copy */
+	assert_true(bitmap_test(bm, 3)); /* still the cached copy */
 	router_invalidate(f->r);
 	bm = router_bitmap(f->r);
 	assert_false(bitmap_test(bm, 3));
@@ -464,7 +471,7 @@ static void test_cache_invalidation(void **state)
 
 	router_set_cache(f->r, true);
 	assert_int_equal(router_read(f->r, 0x4000, buf, 16), 16);
-	f->mem[0][0x4000] ^= 0xff;	/* the guest ran and wrote */
+	f->mem[0][0x4000] ^= 0xff; /* the guest ran and wrote */
 	assert_int_equal(router_read(f->r, 0x4000, buf, 16), 16);
 	assert_int_equal(buf[0], f->ref[0x4000]);
 	router_invalidate(f->r);
@@ -478,7 +485,7 @@ static void test_cache_invalidation(void **state)
 	/* A tiny cache still gives right answers (evictions). */
 	assert_int_equal(router_set_cache_pages(f->r, 3), 0);
 	router_set_cache(f->r, true);
-	f->cache_on = false;	/* counts differ with evictions; data not */
+	f->cache_on = false; /* counts differ with evictions; data not */
 	assert_int_equal(sweep(f), 0);
 }
 
@@ -486,14 +493,10 @@ int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_differential_uncached),
-		T(test_differential_cached),
-		T(test_misrouted_page_detected),
-		T(test_call_counts),
-		T(test_holes_and_errors),
-		T(test_nodbg_policy),
-		T(test_bitmap_refresh),
-		T(test_cache_invalidation),
+		T(test_differential_uncached),	 T(test_differential_cached),
+		T(test_misrouted_page_detected), T(test_call_counts),
+		T(test_holes_and_errors),	 T(test_nodbg_policy),
+		T(test_bitmap_refresh),		 T(test_cache_invalidation),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,8 +23,8 @@
 #include "sevdbg/simhc.h"
 #include "sevdbg/util.h"
 
-#define LOW_SIZE (1u << 20)		/* [0, 1M) */
-#define HIGH_GPA (4u << 20)		/* [4M, 4M + 256K) */
+#define LOW_SIZE  (1u << 20) /* [0, 1M) */
+#define HIGH_GPA  (4u << 20) /* [4M, 4M + 256K) */
 #define HIGH_SIZE (256u << 10)
 
 struct fixture {
@@ -69,7 +69,7 @@ static int setup_with(void **state, const struct sim_config *cfg)
 
 static int setup(void **state)
 {
-	struct sim_config cfg = { .key = key, .launched = true, .hc_fd = -1 };
+	struct sim_config cfg = {.key = key, .launched = true, .hc_fd = -1};
 
 	return setup_with(state, &cfg);
 }
@@ -88,7 +88,7 @@ static int teardown(void **state)
 
 static void make_shared(struct platform *p, uint64_t gfn, uint64_t n)
 {
-	uint8_t zeros[64] = { 0 };
+	uint8_t zeros[64] = {0};
 
 	assert_true(n <= 8 * sizeof(zeros));
 	assert_int_equal(platform_set_bitmap(p, gfn, n, zeros), 0);
@@ -184,8 +184,8 @@ static void test_dbg_commands(void **state)
 	assert_int_equal(platform_dbg_decrypt(f->p, 0x7000, buf, 4096, &fw), 0);
 	assert_int_equal(fw, SEV_RET_SUCCESS);
 	assert_memory_equal(buf, f->low + 0x7000, 4096);
-	assert_int_equal(platform_dbg_decrypt(f->p, HIGH_GPA + 0x10, buf, 32,
-					      &fw), 0);
+	assert_int_equal(
+		platform_dbg_decrypt(f->p, HIGH_GPA + 0x10, buf, 32, &fw), 0);
 	assert_memory_equal(buf, f->high + 0x10, 32);
 	memset(in, 0x33, sizeof(in));
 	assert_int_equal(platform_dbg_encrypt(f->p, 0x7020, in, 32, &fw), 0);
@@ -245,8 +245,10 @@ static void test_psp_rules(void **state)
 
 static void test_policy_nodbg(void **state)
 {
-	struct sim_config cfg = { .key = key, .launched = true, .hc_fd = -1,
-				  .policy = SEV_POLICY_NODBG };
+	struct sim_config cfg = {.key = key,
+				 .launched = true,
+				 .hc_fd = -1,
+				 .policy = SEV_POLICY_NODBG};
 	struct fixture *f;
 	struct platform_info info;
 	uint8_t buf[16];
@@ -266,8 +268,8 @@ static void test_policy_nodbg(void **state)
 
 static void test_not_launched(void **state)
 {
-	struct sim_config cfg = { .key = key, .launched = false, .hc_fd = -1,
-				  .cbit = 47 };
+	struct sim_config cfg = {
+		.key = key, .launched = false, .hc_fd = -1, .cbit = 47};
 	struct fixture *f;
 	struct platform_info info;
 
@@ -331,10 +333,10 @@ static void test_feed_records(void **state)
 	s += 32;
 	memcpy(s, "SE", 2);
 	s += 2;
-	record(s, 12, 0x20000, 1, 1ULL << 7);	/* reserved attr bit */
+	record(s, 12, 0x20000, 1, 1ULL << 7); /* reserved attr bit */
 	s += 32;
 	record(s, 99, 0, 0, 0);
-	record(s + 8, 12, 0x30000, 1, 0);	/* starts inside */
+	record(s + 8, 12, 0x30000, 1, 0); /* starts inside */
 	s += 8 + 32;
 	record(s, 12, 0x11000, 1, HC_MAP_GPA_RANGE_ENCRYPTED);
 	s += 32;
@@ -344,7 +346,7 @@ static void test_feed_records(void **state)
 		for (i = 0; i < (size_t)(s - stream); i += cut)
 			sim_platform_feed(f->p, stream + i,
 					  MIN(cut, (size_t)(s - stream) - i));
-		assert_int_equal(bits_of(f->p, 0x10), 0xfe);	/* 0x10 clear */
+		assert_int_equal(bits_of(f->p, 0x10), 0xfe); /* 0x10 clear */
 		assert_int_equal(bits_of(f->p, 0x20), 0xff);
 		assert_int_equal(bits_of(f->p, 0x30), 0xfe);
 	}
@@ -382,12 +384,12 @@ static void test_sync_pipe_and_file(void **state)
 	record(rec, 12, 0x40000, 1, 0);
 	assert_int_equal(write(fds[1], rec, 20), 20);
 	assert_int_equal(platform_sync(p), 0);
-	assert_int_equal(bits_of(p, 0x40), 0xff);	/* not complete yet */
+	assert_int_equal(bits_of(p, 0x40), 0xff); /* not complete yet */
 	assert_int_equal(write(fds[1], rec + 20, 12), 12);
 	assert_int_equal(platform_sync(p), 0);
 	assert_int_equal(bits_of(p, 0x40), 0xfe);
 	close(fds[1]);
-	assert_int_equal(platform_sync(p), 0);		/* EOF */
+	assert_int_equal(platform_sync(p), 0); /* EOF */
 	platform_destroy(p);
 	close(fds[0]);
 	/* A socket. */
@@ -412,7 +414,7 @@ static void test_sync_pipe_and_file(void **state)
 	assert_int_equal(platform_sync(p), 0);
 	assert_int_equal(bits_of(p, 0x40), 0xfb);
 	assert_int_equal(platform_set_bitmap(p, 0, 0, NULL), 0);
-	assert_int_equal(platform_sync(p), 0);		/* nothing re-read */
+	assert_int_equal(platform_sync(p), 0); /* nothing re-read */
 	assert_int_equal(bits_of(p, 0x40), 0xff);
 	record(rec, 12, 0x43000, 1, 0);
 	assert_int_equal(write(fd, rec, 32), 32);
@@ -450,9 +452,9 @@ static int info_only(struct platform *p, struct platform_info *i)
 static void test_wrappers(void **state)
 {
 	struct fixture *f = *state;
-	static const struct platform_ops ops = { .name = "empty",
-						 .info = info_only };
-	struct platform empty = { .ops = &ops };
+	static const struct platform_ops ops = {.name = "empty",
+						.info = info_only};
+	struct platform empty = {.ops = &ops};
 	uint8_t buf[4096];
 	int fw = 0;
 
@@ -466,7 +468,7 @@ static void test_wrappers(void **state)
 	assert_int_equal(platform_set_bitmap(&empty, 0, 1, buf), -ENOSYS);
 	assert_int_equal(platform_sync(&empty), -ENOSYS);
 	assert_int_equal(empty.stats.errors, 6);
-	platform_destroy(&empty);	/* NULL destroy is fine */
+	platform_destroy(&empty); /* NULL destroy is fine */
 
 	/* Counters and fault injection on the sim. */
 	memset(&f->p->stats, 0, sizeof(f->p->stats));

@@ -22,18 +22,18 @@
 #include "sevdbg/walk.h"
 #include "sevdbg/util.h"
 
-#define RAM_SIZE (16u << 20)
-#define P 0x1ULL
-#define RW 0x2ULL
-#define US 0x4ULL
-#define PS 0x80ULL
-#define XD (1ULL << 63)
-#define CR0_PG (1ULL << 31)
-#define CR4_PSE (1ULL << 4)
-#define CR4_PAE (1ULL << 5)
-#define CR4_LA57 (1ULL << 12)
-#define EFER_LMA (1ULL << 10)
-#define EFER_NXE (1ULL << 11)
+#define RAM_SIZE   (16u << 20)
+#define P	   0x1ULL
+#define RW	   0x2ULL
+#define US	   0x4ULL
+#define PS	   0x80ULL
+#define XD	   (1ULL << 63)
+#define CR0_PG	   (1ULL << 31)
+#define CR4_PSE	   (1ULL << 4)
+#define CR4_PAE	   (1ULL << 5)
+#define CR4_LA57   (1ULL << 12)
+#define EFER_LMA   (1ULL << 10)
+#define EFER_NXE   (1ULL << 11)
 #define DIRECT_MAP 0xffff888000000000ULL
 
 struct fixture {
@@ -42,7 +42,7 @@ struct fixture {
 	struct platform *p;
 	struct router *r;
 	unsigned int cbit;
-	uint64_t next_table;	/* bump allocator for tables */
+	uint64_t next_table; /* bump allocator for tables */
 	struct walk_cpu cpu;
 	int levels;
 };
@@ -50,8 +50,8 @@ struct fixture {
 static int setup_cbit(void **state, unsigned int cbit)
 {
 	static const uint8_t key[16] = "walker-test-key!";
-	struct sim_config cfg = { .key = key, .launched = true, .hc_fd = -1,
-				  .cbit = cbit };
+	struct sim_config cfg = {
+		.key = key, .launched = true, .hc_fd = -1, .cbit = cbit};
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
@@ -155,8 +155,8 @@ static void basic_4level(struct fixture *f)
 	check_translate(f, DIRECT_MAP + 0x2abcde, 0x4abcde, 2 << 20, true);
 	check_translate(f, DIRECT_MAP + (1ULL << 30) + 0x12345678, 0x12345678,
 			1 << 30, true);
-	assert_int_equal(walk_translate(f->r, &f->cpu,
-					0xffffffff81000000ULL, &res), 0);
+	assert_int_equal(
+		walk_translate(f->r, &f->cpu, 0xffffffff81000000ULL, &res), 0);
 	assert_int_equal(res.nr_levels, 4);
 	assert_true(res.writable);
 	assert_false(res.nx);
@@ -167,12 +167,13 @@ static void basic_4level(struct fixture *f)
 		assert_true(res.levels[i].table_gpa < RAM_SIZE);
 	}
 	assert_int_equal(res.levels[0].table_gpa, 0x100000);
-	assert_int_equal(walk_translate(f->r, &f->cpu,
-					DIRECT_MAP + (1ULL << 30), &res), 0);
+	assert_int_equal(
+		walk_translate(f->r, &f->cpu, DIRECT_MAP + (1ULL << 30), &res),
+		0);
 	assert_true(res.nx);
 	assert_int_equal(res.nr_levels, 2);
-	assert_int_equal(walk_translate(f->r, &f->cpu,
-					0xffffffff81001000ULL, &res), 0);
+	assert_int_equal(
+		walk_translate(f->r, &f->cpu, 0xffffffff81001000ULL, &res), 0);
 	assert_false(res.writable);
 }
 
@@ -208,13 +209,13 @@ static void test_cbit_must_be_stripped(void **state)
 	f = *state;
 	paging_init(f, 4);
 	map(f, 0x400000, 0x800000, 1, RW, true);
-	f->cpu.cbit = 0;	/* a walker that ignored the C-bit */
+	f->cpu.cbit = 0; /* a walker that ignored the C-bit */
 	assert_int_equal(walk_translate(f->r, &f->cpu, 0x400000, &res),
 			 -EFAULT);
 	assert_int_equal(res.status, WALK_READ_ERROR);
 	assert_int_equal(res.fail_level, 4);
-	assert_non_null(strstr(walk_strerror(&res, buf, sizeof(buf)),
-			       "unreadable"));
+	assert_non_null(
+		strstr(walk_strerror(&res, buf, sizeof(buf)), "unreadable"));
 	f->cpu.cbit = 47;
 	check_translate(f, 0x400000, 0x800000, PAGE_SIZE, true);
 	teardown(state);
@@ -238,11 +239,13 @@ static void test_five_level(void **state)
 	assert_int_equal(res.levels[0].level, 5);
 	assert_int_equal(res.levels[0].index, (va >> 48) & 511);
 	/* Canonical for 57 bits, not for 48. */
-	assert_int_equal(walk_translate(f->r, &f->cpu, 0x0000800000000000ULL,
-					&res), -EFAULT);
+	assert_int_equal(
+		walk_translate(f->r, &f->cpu, 0x0000800000000000ULL, &res),
+		-EFAULT);
 	assert_int_equal(res.status, WALK_NOT_PRESENT);
-	assert_int_equal(walk_translate(f->r, &f->cpu, 0x0100000000000000ULL,
-					&res), -EFAULT);
+	assert_int_equal(
+		walk_translate(f->r, &f->cpu, 0x0100000000000000ULL, &res),
+		-EFAULT);
 	assert_int_equal(res.status, WALK_NON_CANONICAL);
 	teardown(state);
 }
@@ -271,16 +274,18 @@ static void test_not_present_and_errors(void **state)
 	assert_string_equal(walk_strerror(&res, buf, sizeof(buf)),
 			    "not present at level 1 (PT) for 0x7fff00002000");
 	/* Non-canonical. */
-	assert_int_equal(walk_translate(f->r, &f->cpu, 0x0000800000000000ULL,
-					&res), -EFAULT);
+	assert_int_equal(
+		walk_translate(f->r, &f->cpu, 0x0000800000000000ULL, &res),
+		-EFAULT);
 	assert_int_equal(res.status, WALK_NON_CANONICAL);
 	assert_int_equal(res.nr_levels, 0);
 	assert_non_null(strstr(walk_strerror(&res, buf, sizeof(buf)),
 			       "not a canonical"));
 	/* PS in a PML4 entry is reserved. */
 	*entry(f, 0x100000, 300) = 0x200000 | P | PS;
-	assert_int_equal(walk_translate(f->r, &f->cpu, 0xffff960000000000ULL,
-					&res), -EFAULT);
+	assert_int_equal(
+		walk_translate(f->r, &f->cpu, 0xffff960000000000ULL, &res),
+		-EFAULT);
 	assert_int_equal(res.status, WALK_RESERVED);
 	assert_int_equal(res.fail_level, 4);
 	/* 2M leaf with bits 20:13 set is reserved. */
@@ -331,11 +336,12 @@ static void test_read_write_split(void **state)
 	memcpy(want + PAGE_SIZE, f->mem + 0x801000, PAGE_SIZE);
 	memcpy(want + 2 * PAGE_SIZE, f->mem + 0x80a000, PAGE_SIZE);
 	router_reset_stats(f->r);
-	assert_int_equal(walk_read(f->r, &f->cpu, va + 100, buf, 3 * PAGE_SIZE -
-				   200), 3 * PAGE_SIZE - 200);
+	assert_int_equal(
+		walk_read(f->r, &f->cpu, va + 100, buf, 3 * PAGE_SIZE - 200),
+		3 * PAGE_SIZE - 200);
 	assert_memory_equal(buf, want + 100, 3 * PAGE_SIZE - 200);
 	router_get_stats(f->r, &st);
-	assert_int_equal(st.host_read_calls, 1);	/* the shared page */
+	assert_int_equal(st.host_read_calls, 1); /* the shared page */
 	/* Writes land in the right physical pages. */
 	memset(buf, 0x5a, sizeof(buf));
 	assert_int_equal(walk_write(f->r, &f->cpu, va + PAGE_SIZE - 3, buf, 6),
@@ -344,7 +350,8 @@ static void test_read_write_split(void **state)
 	assert_memory_equal(f->mem + 0x801000, buf, 3);
 	/* Short at the first unmapped page. */
 	assert_int_equal(walk_read(f->r, &f->cpu, va + 2 * PAGE_SIZE + 10, buf,
-				   2 * PAGE_SIZE), PAGE_SIZE - 10);
+				   2 * PAGE_SIZE),
+			 PAGE_SIZE - 10);
 	assert_int_equal(walk_read(f->r, &f->cpu, va + 3 * PAGE_SIZE, buf, 1),
 			 -EFAULT);
 	teardown(state);
@@ -368,7 +375,7 @@ static int collect(const struct walk_mapping *m, void *arg)
 static void test_mappings(void **state)
 {
 	struct fixture *f;
-	struct seen s = { .n = 0 };
+	struct seen s = {.n = 0};
 	uint64_t calls_before;
 	int i;
 
@@ -381,8 +388,8 @@ static void test_mappings(void **state)
 	map(f, DIRECT_MAP + (2 << 20), 0x200000, 2, RW, true);
 	map(f, DIRECT_MAP + (1ULL << 30), 0, 3, RW, true);
 	calls_before = f->p->stats.decrypt_calls;
-	assert_int_equal(walk_mappings(f->r, &f->cpu, 0, UINT64_MAX, collect,
-				       &s), 0);
+	assert_int_equal(
+		walk_mappings(f->r, &f->cpu, 0, UINT64_MAX, collect, &s), 0);
 	assert_int_equal(s.n, 5);
 	/* VA order: lower half first. */
 	assert_int_equal(s.m[0].va, 0x400000);
@@ -403,13 +410,14 @@ static void test_mappings(void **state)
 	s.n = 0;
 	assert_int_equal(walk_mappings(f->r, &f->cpu, DIRECT_MAP + 0x300000,
 				       DIRECT_MAP + (1ULL << 30) + 1, collect,
-				       &s), 0);
+				       &s),
+			 0);
 	assert_int_equal(s.n, 2);
 	assert_int_equal(s.m[0].va, DIRECT_MAP + (2 << 20));
 	s.n = 0;
 	s.stop_after = 2;
-	assert_int_equal(walk_mappings(f->r, &f->cpu, 0, UINT64_MAX, collect,
-				       &s), 1);
+	assert_int_equal(
+		walk_mappings(f->r, &f->cpu, 0, UINT64_MAX, collect, &s), 1);
 	assert_int_equal(s.n, 2);
 	teardown(state);
 }
@@ -452,7 +460,8 @@ static void test_verify(void **state)
 	router_invalidate(f->r);
 	memset(mm, 0, sizeof(mm));
 	assert_int_equal(walk_verify(f->r, &f->cpu, DIRECT_MAP,
-				     DIRECT_MAP + RAM_SIZE, collect_mm, mm), 4);
+				     DIRECT_MAP + RAM_SIZE, collect_mm, mm),
+			 4);
 	assert_int_equal(mm[0].pa, 0x201000);
 	assert_int_equal(mm[0].va, DIRECT_MAP + 0x201000);
 	assert_int_equal(mm[0].size, 2 * PAGE_SIZE);
@@ -472,7 +481,7 @@ static void test_verify(void **state)
 		struct bitmap_summary sum;
 
 		assert_int_equal(bitmap_init(&scan, RAM_SIZE >> PAGE_SHIFT), 0);
-		bitmap_assign(&scan, 0, 10, false);	/* must be reset */
+		bitmap_assign(&scan, 0, 10, false); /* must be reset */
 		assert_int_equal(walk_shared_scan(f->r, &f->cpu, DIRECT_MAP,
 						  DIRECT_MAP + RAM_SIZE, &scan),
 				 3);
@@ -502,7 +511,7 @@ static void test_pae_and_32bit(void **state)
 	f = *state;
 	/* PAE: PDPT at 0x100020 (32-byte aligned), PD at 0x101000. */
 	*entry(f, 0x100020, 3) = 0x101000 | P;
-	*entry(f, 0x101000, 1) = 0x600000 | P | RW | PS;	/* 2M */
+	*entry(f, 0x101000, 1) = 0x600000 | P | RW | PS; /* 2M */
 	*entry(f, 0x101000, 2) = 0x102000 | P | RW;
 	*entry(f, 0x102000, 7) = 0x345000 | P | RW | XD;
 	f->cpu.cr0 = CR0_PG | 1;
