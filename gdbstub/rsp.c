@@ -188,15 +188,15 @@ void rsp_escape_binary(struct strbuf *sb, const void *data, size_t len)
 
 void rsp_put_packet(struct rsp *r, const void *data, size_t len)
 {
-	size_t start, i;
+	const uint8_t *p = data;
 	uint8_t sum = 0;
+	size_t i;
 
+	for (i = 0; i < len; i++)
+		sum += p[i];
 	sb_reset(&r->last);
 	sb_putc(&r->last, '$');
-	start = r->last.len;
-	rsp_escape_binary(&r->last, data, len);
-	for (i = start; i < r->last.len; i++)
-		sum += (uint8_t)r->last.buf[i];
+	sb_add(&r->last, data, len);
 	sb_printf(&r->last, "#%02x", sum);
 	sb_add(&r->out, r->last.buf, r->last.len);
 }

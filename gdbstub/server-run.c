@@ -272,6 +272,7 @@ static int vcont_action(struct server *sv, const char *p, const char *end,
 int pkt_vcont(struct server *sv, const struct pkt_args *a)
 {
 	bool set[TARGET_MAX_VCPUS] = { false };
+	struct stop_event ev = { .kind = STOP_SIGNAL, .vcpu = -1 };
 	char buf[512], *p, *semi;
 	struct resume_req req;
 	int i, ret, running = 0;
@@ -288,12 +289,13 @@ int pkt_vcont(struct server *sv, const struct pkt_args *a)
 		if (ret)
 			return ret;
 	}
-	for (i = 0; i < sv->nr_vcpus; i++)
+	for (i = sv->nr_vcpus - 1; i >= 0; i--) {
 		running += req.action[i] != RESUME_STOP;
+		if (set[i])
+			ev.vcpu = i;
+	}
 	if (!running) {
 		/* Only 't' actions: nothing runs, report the stop now. */
-		struct stop_event ev = { .kind = STOP_SIGNAL, .vcpu = -1 };
-
 		server_stop_reply(sv, &ev);
 		return 0;
 	}

@@ -53,7 +53,10 @@ void rsp_release(struct rsp *r);
 void rsp_reset(struct rsp *r);
 enum rsp_event rsp_feed(struct rsp *r, uint8_t c);
 
-/* Queue one packet, escaping $ # } * in the payload. */
+/*
+ * Queue one packet as is: gdb unescapes only binary replies (x, qXfer), so
+ * their handlers escape with rsp_escape_binary(); text replies are plain.
+ */
 void rsp_put_packet(struct rsp *r, const void *data, size_t len);
 void rsp_put_str(struct rsp *r, const char *s);
 /* Append len bytes to sb with the binary escaping of X/x/qXfer. */
