@@ -44,6 +44,10 @@ int cmd_err(struct cmd_ctx *ctx, int err, const char *fmt, ...)
 int cmd_usage(struct cmd_ctx *ctx, const char *name);
 bool cmd_interrupted(const struct cmd_ctx *ctx);
 
+/* The selected vCPU's paging state; explains a failure in ctx->out. */
+struct walk_cpu;
+int cmd_walk_cpu(struct cmd_ctx *ctx, struct walk_cpu *c);
+
 /* Read/write guest memory; on failure the reason is appended to ctx->out
  * ("not present at level 2 (PD)", "policy forbids debugging", ...). */
 ssize_t cmd_read(struct cmd_ctx *ctx, uint64_t addr, bool phys, void *buf,

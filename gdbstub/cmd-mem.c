@@ -28,18 +28,6 @@ static const char *level_name(int level)
 	return level >= 1 && level <= 5 ? names[level] : names[0];
 }
 
-static int cmd_cpu(struct cmd_ctx *ctx, struct walk_cpu *c)
-{
-	int ret = session_walk_cpu(ctx->s, ctx->s->cur_vcpu, c);
-
-	if (ret)
-		return cmd_err(ctx, ret,
-			       "cannot read the paging registers of vCPU %d "
-			       "(%s); give a physical address as p:ADDR",
-			       ctx->s->cur_vcpu, strerror(-ret));
-	return 0;
-}
-
 static const char *read_path(struct cmd_ctx *ctx, bool enc)
 {
 	if (!enc)
@@ -131,7 +119,7 @@ CMD_FN(status)
 	si.phys |= !strcmp(argv[0], "status/p");
 	si.gpa = si.addr;
 	if (!si.phys) {
-		ret = cmd_cpu(ctx, &c);
+		ret = cmd_walk_cpu(ctx, &c);
 		if (ret)
 			return ret;
 		ret = walk_translate(ctx->s->router, &c, si.addr, &si.wr);
@@ -382,7 +370,7 @@ CMD_FN(translate)
 		return cmd_err(ctx, -EINVAL,
 			       "translate takes a virtual address");
 	if (!ret)
-		ret = cmd_cpu(ctx, &c);
+		ret = cmd_walk_cpu(ctx, &c);
 	if (ret)
 		return ret;
 	ret = walk_translate(ctx->s->router, &c, va, &wr);
@@ -561,7 +549,7 @@ CMD_FN(verify)
 			ctx, -EOPNOTSUPP,
 			"the platform (%s) has no C-bit: nothing to verify",
 			ctx->s->pinfo.kind ? ctx->s->pinfo.kind : "?");
-	ret = cmd_cpu(ctx, &c);
+	ret = cmd_walk_cpu(ctx, &c);
 	if (ret)
 		return ret;
 	ret = walk_verify(ctx->s->router, &c, start, end, verify_one, &v);

@@ -20,46 +20,89 @@
 static const struct cmd commands[] = {
 	{"status", "[--json] ADDR",
 	 "page of ADDR: encrypted or shared, mapping C-bit, how it is read",
-	 CMD_JSON, cmd_do_status},
+	 CMD_JSON, cmd_do_status,
+	 "ADDR is virtual (the selected vCPU's page tables) unless written\n"
+	 "p:ADDR or with status/p. Says whether the bitmap marks the page\n"
+	 "encrypted, whether the mapping's C-bit agrees, and whether a read\n"
+	 "goes through DBG_DECRYPT or directly.\n"
+	 "  status 0xffffffff81000000    status p:0x1000    status --json "
+	 "jiffies"},
 	{"bitmap", "[--json] [START-END]",
 	 "page-encryption bitmap: counts, runs (and a page map in the shell)",
-	 CMD_JSON, cmd_do_bitmap},
+	 CMD_JSON, cmd_do_bitmap,
+	 "Guest-physical range START-END or START+LEN (default: all RAM).\n"
+	 "The shell adds one character per page: E encrypted, . shared,\n"
+	 "_ not RAM.\n"
+	 "  bitmap 0x100000+2M    bitmap --json"},
 	{"translate", "[--json] VA",
 	 "walk the page tables of the selected vCPU for VA, level by level",
-	 CMD_JSON, cmd_do_translate},
+	 CMD_JSON, cmd_do_translate,
+	 "Each level: table address, index, entry, C-bit; then the physical\n"
+	 "address and page size, or the level where the walk stopped.\n"
+	 "  translate 0xffff888000001000"},
 	{"stats", "[--json] [reset]",
 	 "platform calls and bytes per path, cache hits, platform and target",
-	 CMD_JSON, cmd_do_stats},
+	 CMD_JSON, cmd_do_stats,
+	 "Counts what the bridge asked of the platform: DBG_DECRYPT and\n"
+	 "DBG_ENCRYPT commands, direct reads and writes, cache hits, bitmap\n"
+	 "refreshes. `stats reset` zeroes them (for measuring one command)."},
 	{"verify", "[VA-START-VA-END]",
 	 "compare each mapping's C-bit with the bitmap; list mismatches", 0,
-	 cmd_do_verify},
-	{"help", "[CMD]", "list the commands, or describe one", 0, cmd_do_help},
+	 cmd_do_verify,
+	 "Walks every present mapping (default: the whole address space) and\n"
+	 "reports runs of pages whose C-bit disagrees with the bitmap. Fails\n"
+	 "when there is any. Ctrl-C stops it.\n"
+	 "  verify 0xffff888000000000+4G"},
+	{"help", "[CMD]", "list the commands, or describe one", 0, cmd_do_help,
+	 NULL},
 	{"regs", "[VCPU]", "registers of the selected (or given) vCPU",
-	 CMD_SHELL, cmd_do_regs},
+	 CMD_SHELL, cmd_do_regs,
+	 "General, segment and control registers. SEV-ES guests keep them\n"
+	 "encrypted in the VMSA: then they are unavailable."},
 	{"x", "[/NFU] ADDR [COUNT]",
 	 "examine memory: U size b/h/w/g, F x/d/u/s, /p or p:ADDR physical",
-	 CMD_SHELL, cmd_do_x},
+	 CMD_SHELL, cmd_do_x,
+	 "Like gdb's x: N units (or COUNT) of size b, h, w (default) or g,\n"
+	 "shown as x hex, d signed, u unsigned; x/s prints strings.\n"
+	 "  x/4xg 0xffffffff81000000    x/s linux_banner    x/16xb p:0x1000"},
 	{"dis", "ADDR [COUNT]", "disassemble COUNT x86-64 instructions",
-	 CMD_SHELL, cmd_do_dis},
+	 CMD_SHELL, cmd_do_dis,
+	 "COUNT defaults to 10. `set syntax intel` or `att` (default). With\n"
+	 "--symbols, call and jump targets are named.\n"
+	 "  dis start_kernel 20"},
 	{"write", "ADDR BYTES...",
 	 "write hex bytes (\"de ad\" or 0xdead) or a \"string\" at ADDR",
-	 CMD_SHELL | CMD_WRITES, cmd_do_write},
+	 CMD_SHELL | CMD_WRITES, cmd_do_write,
+	 "Words in quotes are text (\\n, \\t, \\xNN escapes); others are hex\n"
+	 "bytes in memory order. Encrypted pages go through DBG_ENCRYPT.\n"
+	 "  write p:0x1000 \"hello\\n\"    write 0xffff888000001000 de ad be "
+	 "ef"},
 	{"find", "PATTERN [START-END]",
 	 "search guest-physical RAM for a string or 0xHEX bytes (Ctrl-C stops)",
-	 CMD_SHELL, cmd_do_find},
+	 CMD_SHELL, cmd_do_find,
+	 "Text in quotes, or 0x-prefixed hex bytes in memory order. Pages\n"
+	 "that cannot be decrypted are skipped and counted. Shows the first\n"
+	 "100 matches.\n"
+	 "  find \"Linux version\"    find 0x7f454c46 0x0-0x1000000"},
 	{"dump", "[OPTIONS] PATH",
 	 "dump the guest: --format elf|kdump|raw, --paging, --range R [--virt]",
-	 CMD_JSON, cmd_do_dump},
+	 CMD_JSON, cmd_do_dump,
+	 "Writes through a temporary file (nothing is left at PATH on\n"
+	 "failure). Encrypted pages are written decrypted; pages that cannot\n"
+	 "be decrypted are recorded as missing, never as ciphertext.\n"
+	 "  dump /tmp/vmcore    dump --format kdump /tmp/vmcore.kd\n"
+	 "  dump --format raw --range 0x1000+4K --virt /tmp/page.bin"},
 	{"vcpu", "[N]", "select vCPU N (0-based) for regs, x, dis, translate",
-	 CMD_SHELL, cmd_do_vcpu},
-	{"cont", "", "resume every vCPU", CMD_SHELL | CMD_LIVE, cmd_do_cont},
+	 CMD_SHELL, cmd_do_vcpu, "Without N, lists the vCPUs."},
+	{"cont", "", "resume every vCPU", CMD_SHELL | CMD_LIVE, cmd_do_cont,
+	 "Returns at once; `stop` stops the guest again."},
 	{"stop", "", "stop every vCPU and show where they are",
-	 CMD_SHELL | CMD_LIVE, cmd_do_stop},
+	 CMD_SHELL | CMD_LIVE, cmd_do_stop, NULL},
 	{"step", "", "single-step the selected vCPU", CMD_SHELL | CMD_LIVE,
-	 cmd_do_step},
+	 cmd_do_step, NULL},
 	{"set", "syntax intel|att", "choose the disassembly syntax", CMD_SHELL,
-	 cmd_do_set},
-	{NULL, NULL, NULL, 0, NULL},
+	 cmd_do_set, NULL},
+	{NULL, NULL, NULL, 0, NULL, NULL},
 };
 
 const struct cmd *cmd_table(void)
@@ -194,6 +237,26 @@ int cmd_parse_addr(struct cmd_ctx *ctx, const char *s, uint64_t *addr,
 	return ret;
 }
 
+int cmd_walk_cpu(struct cmd_ctx *ctx, struct walk_cpu *c)
+{
+	int vcpu = ctx->s->cur_vcpu;
+	int ret = session_walk_cpu(ctx->s, vcpu, c);
+
+	if (!ret)
+		return 0;
+	if (ret == -EBUSY || ctx->s->t->running)
+		return cmd_err(
+			ctx, ret,
+			"the guest is running, so vCPU %d's page tables "
+			"are unknown: `stop` it first, or give a physical "
+			"address as p:ADDR",
+			vcpu);
+	return cmd_err(ctx, ret,
+		       "cannot read the paging registers of vCPU %d (%s); "
+		       "give a physical address as p:ADDR",
+		       vcpu, strerror(-ret));
+}
+
 /* Why an access at addr stopped: the walker's or the router's reason. */
 int cmd_explain(struct cmd_ctx *ctx, uint64_t addr, bool phys, int err)
 {
@@ -204,13 +267,9 @@ int cmd_explain(struct cmd_ctx *ctx, uint64_t addr, bool phys, int err)
 	int ret;
 
 	if (!phys) {
-		ret = session_walk_cpu(ctx->s, ctx->s->cur_vcpu, &c);
+		ret = cmd_walk_cpu(ctx, &c);
 		if (ret)
-			return cmd_err(
-				ctx, ret,
-				"cannot read the paging registers of vCPU %d "
-				"(%s); use p:ADDR for a physical address",
-				ctx->s->cur_vcpu, strerror(-ret));
+			return ret;
 		ret = walk_translate(ctx->s->router, &c, addr, &wr);
 		if (ret ||
 		    (wr.status != WALK_OK && wr.status != WALK_PAGING_OFF))
@@ -257,6 +316,16 @@ static void help_one(struct cmd_ctx *ctx, const struct cmd *c)
 {
 	sb_printf(ctx->out, "%s%s%s%s\n    %s\n", ctx->monitor ? "sev " : "",
 		  c->name, *c->args ? " " : "", c->args, c->help);
+	if (c->detail) {
+		const char *p = c->detail;
+
+		while (*p) {
+			size_t n = strcspn(p, "\n");
+
+			sb_printf(ctx->out, "    %.*s\n", (int)n, p);
+			p += n + (p[n] == '\n');
+		}
+	}
 	if (c->flags & CMD_LIVE)
 		sb_puts(ctx->out, "    needs a live target (not a dump)\n");
 	if (c->flags & CMD_WRITES)

@@ -36,6 +36,7 @@ struct cmd {
 	unsigned int flags;
 	/* 0 or -errno; on error the message is already in ctx->out. */
 	int (*fn)(struct cmd_ctx *ctx, int argc, char **argv);
+	const char *detail; /* `help NAME`: more lines, examples */
 };
 
 /* The table, NULL-name terminated. */
