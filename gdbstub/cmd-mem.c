@@ -349,6 +349,8 @@ static int translate_json(struct cmd_ctx *ctx, const struct walk_result *wr,
 		json_object_set_new(o, "page_size",
 				    json_integer((json_int_t)wr->page_size));
 		json_object_set_new(o, "cbit", json_boolean(wr->cbit));
+		if (wr->status == WALK_PAGING_OFF)
+			json_object_set_new(o, "paging_off", json_true());
 	}
 	return cmd_json(ctx, o);
 }

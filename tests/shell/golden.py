@@ -9,6 +9,7 @@
 #   # options: --symbols {{guest}}
 #   # exit: 1                 expected exit status (default 0)
 #   # needs: FILE             skip unless FILE exists (after substitution)
+#   # stdin: yes              pipe the commands in instead of -x FILE
 #   # stderr: TEXT            TEXT must appear on stderr
 #   # mask: REGEX             output that varies run to run (timings) is
 #                             replaced by <masked> before the comparison
@@ -62,7 +63,7 @@ def substitute(text, env):
 def headers(text):
     h = {}
     for line in text.splitlines():
-        m = re.match(r"#\s*(target|options|exit|needs|mask|stderr):\s*(.*)", line)
+        m = re.match(r"#\s*(target|options|exit|needs|mask|stderr|stdin):\s*(.*)", line)
         if m and m.group(1) == "mask":
             h.setdefault("mask", []).append(m.group(2).strip())
         elif m:
@@ -92,13 +93,17 @@ def run_one(path, args, env):
     script = os.path.join(env["tmp"], name + ".cmds")
     with open(script, "w") as f:
         f.write(cmds)
-    argv = [args.sevdbg, "shell", "--echo", "-x", script]
+    piped = h.get("stdin") == "yes"
+    argv = [args.sevdbg, "shell", "--echo"]
+    if not piped:
+        argv += ["-x", script]
     argv += h.get("options", "").split()
     argv.append(h["target"])
     # The demo target boots this guest, not an installed one.
     cenv = dict(os.environ, SEVDBG_GUEST=env["guest"])
-    p = subprocess.run(argv, capture_output=True, text=True, env=cenv,
-                       timeout=args.timeout, stdin=subprocess.DEVNULL)
+    with open(script if piped else os.devnull) as stdin:
+        p = subprocess.run(argv, capture_output=True, text=True, env=cenv,
+                           timeout=args.timeout, stdin=stdin)
     want_exit = int(h.get("exit", "0"))
     expected_path = path[:-5] + ".out"
     got = normalize(p.stdout, h, env)
