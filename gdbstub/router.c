@@ -128,36 +128,90 @@ static __printf(4, 5) int router_fail(struct router *r, int err, uint64_t gpa,
 	return err;
 }
 
+static void router_sync(struct router *r)
+{
+	int ret = platform_sync(r->p);
+
+	if (ret && ret != -ENOSYS)
+		pr_warn("router: draining page-encryption records failed: %s",
+			strerror(-ret));
+}
+
+static void router_no_bitmap(struct router *r, int err, uint64_t gfn,
+			     uint64_t n)
+{
+	if (!r->warned_no_bitmap)
+		pr_warn("router: no page-encryption bitmap (%s); treating "
+			"every page as encrypted",
+			strerror(-err));
+	r->warned_no_bitmap = true;
+	bitmap_assign(&r->bm, gfn, n, true);
+}
+
+/*
+ * Bits for [gfn, gfn+n) only: while the guest runs every access refetches,
+ * so its cost must follow the access, not the guest's size.
+ */
+static void router_refresh_range(struct router *r, uint64_t gfn, uint64_t n)
+{
+	uint8_t small[256], *bits = small;
+	int ret;
+
+	if (gfn >= r->bm.npages)
+		return;
+	n = MIN(n, r->bm.npages - gfn);
+	r->st.bitmap_refreshes++;
+	if (!r->info.encrypted) {
+		bitmap_assign(&r->bm, gfn, n, false);
+		return;
+	}
+	router_sync(r);
+	if (n > 8 * sizeof(small) && !(bits = malloc((n + 7) / 8))) {
+		router_no_bitmap(r, -ENOMEM, gfn, n);
+		return;
+	}
+	ret = platform_get_bitmap(r->p, gfn, n, bits);
+	if (ret)
+		router_no_bitmap(r, ret, gfn, n);
+	else
+		bitmap_set(&r->bm, gfn, n, bits);
+	if (bits != small)
+		free(bits);
+}
+
 /* Drain page-encryption records, then copy the platform's bitmap. */
-static int router_refresh(struct router *r)
+static void router_refresh(struct router *r)
 {
 	int ret;
 
-	if (r->bm_valid && r->cache_on)
-		return 0;
+	if (r->bm_valid)
+		return;
 	r->st.bitmap_refreshes++;
 	if (!r->info.encrypted) {
 		bitmap_assign(&r->bm, 0, r->bm.npages, false);
 		r->bm_valid = true;
-		return 0;
+		return;
 	}
-	ret = platform_sync(r->p);
-	if (ret && ret != -ENOSYS)
-		pr_warn("router: draining page-encryption records failed: %s",
-			strerror(-ret));
+	router_sync(r);
 	/* Little-endian words are the byte view GET fills (bit i, byte i/8). */
 	ret = platform_get_bitmap(r->p, 0, r->bm.npages,
 				  (uint8_t *)r->bm.words);
-	if (ret) {
-		if (!r->warned_no_bitmap)
-			pr_warn("router: no page-encryption bitmap (%s); "
-				"treating every page as encrypted",
-				strerror(-ret));
-		r->warned_no_bitmap = true;
-		bitmap_assign(&r->bm, 0, r->bm.npages, true);
-	}
+	if (ret)
+		router_no_bitmap(r, ret, 0, r->bm.npages);
 	r->bm_valid = true;
-	return 0;
+}
+
+/* Bring the bitmap up to date for an access to [gpa, gpa+len). */
+static void router_refresh_for(struct router *r, uint64_t gpa, size_t len)
+{
+	uint64_t last = len > UINT64_MAX - gpa ? UINT64_MAX : gpa + len - 1;
+
+	if (r->cache_on)
+		router_refresh(r);
+	else if (len)
+		router_refresh_range(r, gpa >> PAGE_SHIFT,
+				     (last >> PAGE_SHIFT) - (gpa >> PAGE_SHIFT) +
+					     1);
 }
 
 static bool router_enc(const struct router *r, uint64_t gfn)
@@ -342,7 +396,7 @@ static ssize_t router_access(struct router *r, uint64_t gpa, uint8_t *rbuf,
 	int ret = 0;
 
 	memset(&r->err, 0, sizeof(r->err));
-	router_refresh(r);
+	router_refresh_for(r, gpa, len);
 	while (done < len) {
 		cur = gpa + done;
 		span = ram_span(r->ram, cur);
@@ -385,7 +439,7 @@ ssize_t router_write(struct router *r, uint64_t gpa, const void *buf,
 
 int router_page_encrypted(struct router *r, uint64_t gpa, bool *enc)
 {
-	router_refresh(r);
+	router_refresh_for(r, gpa, 1);
 	if (!ram_find(r->ram, gpa))
 		return -EFAULT;
 	*enc = router_enc(r, gpa >> PAGE_SHIFT);
@@ -422,6 +476,8 @@ void router_reset_stats(struct router *r)
 
 const struct bitmap *router_bitmap(struct router *r)
 {
+	if (!r->cache_on)
+		r->bm_valid = false;	/* the guest runs: always refetch */
 	router_refresh(r);
 	return &r->bm;
 }

@@ -461,6 +461,17 @@ static void test_bitmap_refresh(void **state)
 	router_get_stats(f->r, &st);
 	assert_int_equal(st.host_read_calls, 1);
 	assert_int_equal(st.decrypt_calls, 0);
+	/* While the guest runs (cache off) a record counts at once. */
+	router_set_cache(f->r, false);
+	rec[9] = 0x50;		/* gpa 0x5000 */
+	sim_platform_feed(f->p, rec, sizeof(rec));
+	router_reset_stats(f->r);
+	assert_int_equal(router_read(f->r, 0x5000, buf, 16), 16);
+	assert_memory_equal(buf, f->ref + 0x5000, 16);
+	router_get_stats(f->r, &st);
+	assert_int_equal(st.host_read_calls, 1);
+	assert_int_equal(st.bitmap_refreshes, 1);
+	assert_false(bitmap_test(router_bitmap(f->r), 5));
 }
 
 /* A cached page goes stale behind our back until invalidated. */
