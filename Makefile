@@ -77,6 +77,7 @@ OBJS += gdbstub/dump-raw.o
 OBJS += plugins/core.o
 OBJS += plugins/core-elf.o
 OBJS += plugins/core-kdump.o
+OBJS += plugins/core-flat.o
 OBJS += gdbstub/cli-dump.o
 
 # --- shell -------------------------------------------------------------------

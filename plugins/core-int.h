@@ -25,7 +25,10 @@ struct core_file {
 	/* The source: a file (fd) or, for the fuzzer, a buffer (mem). */
 	int fd;
 	const uint8_t *mem;
-	uint64_t size;
+	uint64_t size;			/* of the dump (flattened: rebuilt) */
+	uint64_t file_size;		/* of the bytes on disk */
+	struct core_flat *flat;		/* makedumpfile -F chunks, by dst */
+	size_t nr_flat;
 
 	enum core_kind kind;
 	char kind_name[64];		/* "ELF vmcore (QEMU dump-guest-memory)" */
@@ -52,6 +55,20 @@ struct core_file {
 	bool have_sevdbg;
 	struct sevdbg_note sev;		/* pointers into notes */
 };
+
+/* One data record of makedumpfile's flattened format. */
+struct core_flat {
+	uint64_t dst, len, src;
+};
+
+/* Bytes [off, off+len) of the file as stored, bounds-checked. */
+int core_raw_pread(const struct core_file *cf, void *buf, uint64_t len,
+		   uint64_t off);
+/* Flattened format (QEMU 7.2's kdump output): index it, then read through
+ * the index; cf->size becomes the rebuilt file's size. */
+int core_flat_parse(struct core_file *cf, char *err, size_t errlen);
+int core_flat_pread(const struct core_file *cf, void *buf, uint64_t len,
+		    uint64_t off);
 
 /* Bounds-checked read of [off, off+len); -EINVAL past the end. */
 int core_pread(const struct core_file *cf, void *buf, uint64_t len,

@@ -14,13 +14,13 @@
 #include "plugins/core-int.h"
 #include "sevdbg/platform.h"
 
-int core_pread(const struct core_file *cf, void *buf, uint64_t len,
-	       uint64_t off)
+int core_raw_pread(const struct core_file *cf, void *buf, uint64_t len,
+		   uint64_t off)
 {
 	uint8_t *p = buf;
 	ssize_t n;
 
-	if (off > cf->size || len > cf->size - off)
+	if (off > cf->file_size || len > cf->file_size - off)
 		return -EINVAL;
 	if (cf->mem) {
 		memcpy(buf, cf->mem + off, len);
@@ -37,6 +37,16 @@ int core_pread(const struct core_file *cf, void *buf, uint64_t len,
 		off += (uint64_t)n;
 	}
 	return 0;
+}
+
+int core_pread(const struct core_file *cf, void *buf, uint64_t len,
+	       uint64_t off)
+{
+	if (off > cf->size || len > cf->size - off)
+		return -EINVAL;
+	if (cf->flat)
+		return core_flat_pread(cf, buf, len, off);
+	return core_raw_pread(cf, buf, len, off);
 }
 
 static bool note_is(const uint8_t *name, uint32_t namesz, const char *want)
@@ -140,6 +150,7 @@ int core_parse(struct core_file *cf, char *err, size_t errlen)
 	int ret;
 
 	cf->cached_pfn = UINT64_MAX;
+	cf->file_size = cf->size;
 	if (core_pread(cf, magic, sizeof(magic), 0)) {
 		snprintf(err, errlen, "the file is too short to be a dump "
 			 "(%llu bytes)", (unsigned long long)cf->size);
@@ -150,9 +161,7 @@ int core_parse(struct core_file *cf, char *err, size_t errlen)
 	else if (!memcmp(magic, KDUMP_SIGNATURE, KDUMP_SIG_LEN))
 		ret = core_kdump_parse(cf, err, errlen);
 	else if (!memcmp(magic, "makedump", 8))
-		ret = -ENOTSUP, snprintf(err, errlen, "this is makedumpfile's "
-					 "flattened format: convert it with "
-					 "`makedumpfile -R OUT < FILE` first");
+		ret = core_flat_parse(cf, err, errlen);
 	else
 		ret = -EINVAL, snprintf(err, errlen, "neither an ELF vmcore "
 					"nor a kdump-compressed dump (unknown "
@@ -169,6 +178,7 @@ void core_release(struct core_file *cf)
 	free(cf->page);
 	free(cf->cpage);
 	free(cf->notes);
+	free(cf->flat);
 	ram_free(&cf->ram);
 	if (cf->fd >= 0 && !cf->mem)
 		close(cf->fd);

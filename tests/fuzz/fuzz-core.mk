@@ -1,7 +1,7 @@
 # libFuzzer harness for the core target's ELF/kdump readers, and its smoke
 # run in `make check` (skipped, visibly, when configure found no libFuzzer).
 FUZZ_CORE_SRCS = tests/fuzz/fuzz-core.c plugins/core.c plugins/core-elf.c \
-		 plugins/core-kdump.c gdbstub/dump-notes.c gdbstub/ram.c \
+		 plugins/core-kdump.c plugins/core-flat.c gdbstub/dump-notes.c gdbstub/ram.c \
 		 gdbstub/regs.c gdbstub/util.c
 
 ifneq ($(FUZZ_CC),)
