@@ -534,6 +534,35 @@ static void test_symbols(void **state)
 		sym_load("/dev/null", &f->env.syms, err, sizeof(err)), 0);
 }
 
+/* A call from fn_b to fn_a, disassembled at the symbols' own addresses. */
+static void test_dis_symbols(void **state)
+{
+	struct fixture *f = *state;
+	const struct sym *a, *b;
+	uint8_t call[5] = {0xe8};
+	int32_t rel;
+	char err[256], want[64];
+
+	assert_int_equal(
+		sym_load("/proc/self/exe", &f->env.syms, err, sizeof(err)), 0);
+	a = sym_by_name(f->env.syms, "fn_a");
+	b = sym_by_name(f->env.syms, "fn_b");
+	assert_non_null(a);
+	assert_non_null(b);
+	/* Physical addresses: the page tables this may overwrite are unused. */
+	if (b->addr + 16 > RAM_SIZE)
+		skip(); /* not a small PIE offset: no room in the fake RAM */
+	rel = (int32_t)(a->addr - (b->addr + 5));
+	memcpy(call + 1, &rel, 4);
+	memcpy(f->mem + b->addr, call, sizeof(call));
+	snprintf(want, sizeof(want), "dis p:0x%llx 1",
+		 (unsigned long long)b->addr);
+	assert_int_equal(sh(f, want), 0);
+	assert_out_has(f, "fn_b:\n");
+	assert_out_has(f, " <fn_a>\n");
+	assert_out_has(f, "<fn_b>:");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -558,6 +587,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nodbg, setup_nodbg,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_symbols, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dis_symbols, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
