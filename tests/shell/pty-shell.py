@@ -178,6 +178,9 @@ def main():
             sh.send(b"\x03")
             out = sh.expect(PROMPT, 60)
             assert b"interrupted" in out, out
+            sh.send(b"regs\r")        # QEMU got no SIGINT: still answers
+            out = sh.expect(PROMPT)
+            assert b"rip is" in out, out
             sh.send(b"status p:0x200000\r")
             out = sh.expect(PROMPT)
             assert b"read via" in out, out
