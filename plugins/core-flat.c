@@ -97,6 +97,8 @@ int core_flat_parse(struct core_file *cf, char *err, size_t errlen)
 	ret = flat_index(cf, err, errlen);
 	if (ret)
 		return ret;
+	if (!cf->nr_flat)
+		return flat_bad(err, errlen, "no data records");
 	qsort(cf->flat, cf->nr_flat, sizeof(*cf->flat), flat_cmp);
 	cf->size = 0;
 	for (i = 0; i < cf->nr_flat; i++) {

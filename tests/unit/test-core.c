@@ -181,6 +181,104 @@ static struct img build_kdump(void)
 	return im;
 }
 
+/* makedumpfile -F: 4 KiB header, (BE offset, BE size, data) records in
+ * reverse order (any order is legal), then the -1 end marker. */
+static void put_be64(uint8_t *p, uint64_t v)
+{
+	int i;
+
+	for (i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+static struct img build_flat(struct img src, size_t chunk)
+{
+	struct img im;
+	size_t nrec = (src.len + chunk - 1) / chunk, off, i;
+	uint8_t *p;
+
+	im.len = 4096 + nrec * 16 + src.len + 16;
+	im.b = calloc(1, im.len);
+	assert_non_null(im.b);
+	memcpy(im.b, "makedumpfile", 12);
+	put_be64(im.b + 16, 1);
+	put_be64(im.b + 24, 1);
+	p = im.b + 4096;
+	for (i = nrec; i-- > 0;) {
+		off = i * chunk;
+		put_be64(p, off);
+		put_be64(p + 8, MIN(chunk, src.len - off));
+		memcpy(p + 16, src.b + off, MIN(chunk, src.len - off));
+		p += 16 + MIN(chunk, src.len - off);
+	}
+	put_be64(p, UINT64_MAX);
+	put_be64(p + 8, 0);
+	free(src.b);
+	return im;
+}
+
+/*
+ * sevdbg's own ELF: build_elf plus a SEVDBG note saying page 1 was missing
+ * (left out: PT_LOAD 1 shrinks to page 0), pages 0x10 shared, 0 encrypted,
+ * and a full register record for vCPU 0 with a distinct rip.
+ */
+static struct img build_sevdbg_elf(void)
+{
+	struct img im = build_elf(), out;
+	uint64_t npages = 0x11, dsz = sevdbg_desc_size(npages, 1);
+	struct sevdbg_note_hdr h = { 0 };
+	struct strbuf note;
+	struct regs r;
+	uint8_t *desc = calloc(1, dsz), *rec;
+	size_t off;
+	Elf64_Phdr *ph;
+
+	assert_non_null(desc);
+	h.magic = SEVDBG_NOTE_MAGIC;
+	h.version = SEVDBG_NOTE_VERSION;
+	h.hdr_size = SEVDBG_NOTE_HDR_SIZE;
+	h.flags = SEVDBG_NOTE_F_ENCRYPTED;
+	h.cbit = 51;
+	h.nr_vcpus = 1;
+	h.npages = npages;
+	h.bitmap_off = SEVDBG_NOTE_HDR_SIZE;
+	h.source_off = h.bitmap_off + 8;
+	h.regs_off = h.source_off + 8;
+	h.regs_size = REGS_BYTES;
+	h.regs_nr = REGS_NR;
+	sevdbg_hdr_encode(desc, &h);
+	desc[h.bitmap_off] = 0x03;		/* pages 0, 1 encrypted */
+	sevdbg_src_set(desc + h.source_off, 0, SEVDBG_SRC_DECRYPTED);
+	sevdbg_src_set(desc + h.source_off, 1, SEVDBG_SRC_MISSING);
+	sevdbg_src_set(desc + h.source_off, 0x10, SEVDBG_SRC_SHARED);
+	test_regs(&r);
+	regs_set(&r, REG_RIP, 0x5eed);
+	rec = desc + h.regs_off;
+	memcpy(rec, r.raw, REGS_BYTES);
+	memcpy(rec + REGS_BYTES, r.valid, REGS_NR);
+	sb_init(&note);
+	note_append(&note, SEVDBG_NOTE_NAME, NT_SEVDBG, desc, dsz);
+	/* The note goes at the end of the file; the [64K, 68K) PT_LOAD
+	 * slot becomes its PT_NOTE, so page 0x10 is RAM without data. */
+	out.len = im.len + note.len;
+	out.b = calloc(1, out.len);
+	assert_non_null(out.b);
+	memcpy(out.b, im.b, im.len);
+	memcpy(out.b + im.len, note.buf, note.len);
+	off = im.len;
+	ph = (Elf64_Phdr *)(out.b + sizeof(Elf64_Ehdr));
+	ph[1].p_filesz = ph[1].p_memsz = PAGE_SIZE;	/* page 1 left out */
+	ph[2].p_type = PT_NOTE;
+	ph[2].p_offset = off;
+	ph[2].p_filesz = note.len;
+	ph[2].p_paddr = 0;
+	ph[2].p_memsz = 0;
+	sb_release(&note);
+	free(desc);
+	free(im.b);
+	return out;
+}
+
 static int parse(struct img *im, struct core_file *cf, char *err,
 		 size_t errlen)
 {
@@ -516,15 +614,91 @@ static void test_target_on_file(void **state)
 	free(im.b);
 }
 
+static void test_flattened_kdump(void **state)
+{
+	struct img im = build_flat(build_kdump(), 1000);
+	struct core_file cf;
+	uint8_t buf[PAGE_SIZE], want[PAGE_SIZE];
+	char err[200];
+
+	assert_int_equal(parse(&im, &cf, err, sizeof(err)), 0);
+	assert_string_equal(cf.kind_name, "kdump-compressed, flattened");
+	assert_int_equal(core_read_phys(&cf, 6 * PAGE_SIZE, buf, PAGE_SIZE), 0);
+	fill(want, 6 * PAGE_SIZE, PAGE_SIZE);
+	assert_memory_equal(buf, want, PAGE_SIZE);
+	assert_int_equal(core_read_phys(&cf, 3 * PAGE_SIZE, buf, 16), -EIO);
+	core_release(&cf);
+	free(im.b);
+}
+
+static void test_truncated_flattened(void **state)
+{
+	check_truncations(build_flat(build_kdump(), 1000), "flattened");
+}
+
+static void test_lying_flattened(void **state)
+{
+	struct img im = build_flat(build_kdump(), 1000);
+	uint8_t *save = malloc(im.len), *rec = im.b + 4096;
+
+	assert_non_null(save);
+	memcpy(save, im.b, im.len);
+	put_be64(rec + 8, UINT64_MAX - 20);
+	expect_refused(&im, "flattened record size near 2^64");
+	memcpy(im.b, save, im.len);
+	put_be64(rec, 1ULL << 63);
+	expect_refused(&im, "flattened record offset 2^63");
+	memcpy(im.b, save, im.len);
+	/* Make the first record (highest offset) overlap the one before. */
+	put_be64(rec, 10);
+	expect_refused(&im, "overlapping flattened records");
+	memcpy(im.b, save, im.len);
+	put_be64(im.b + 16, 7);
+	expect_refused(&im, "unknown flattened type");
+	memcpy(im.b, save, im.len);
+	/* Found by fuzz-core: no records at all (qsort(NULL) before). */
+	put_be64(rec, UINT64_MAX);
+	expect_refused(&im, "flattened file without records");
+	free(save);
+	free(im.b);
+}
+
+static void test_sevdbg_note_read(void **state)
+{
+	struct img im = build_sevdbg_elf();
+	struct core_file cf;
+	uint8_t buf[PAGE_SIZE], want[PAGE_SIZE];
+	char err[200];
+
+	assert_int_equal(parse(&im, &cf, err, sizeof(err)), 0);
+	assert_true(cf.have_sevdbg);
+	assert_string_equal(cf.kind_name, "ELF vmcore (sevdbg)");
+	assert_int_equal(cf.sev.h.cbit, 51);
+	/* SEVDBG registers win over NT_PRSTATUS and QEMUCPUState. */
+	assert_int_equal(regs_get(&cf.regs[0], REG_RIP), 0x5eed);
+	/* RAM: the source map (pages 0-1 and 0x10), not the PT_LOADs. */
+	assert_int_equal(cf.ram.nr, 2);
+	assert_int_equal(cf.ram.regions[0].size, 2 * PAGE_SIZE);
+	assert_int_equal(core_read_phys(&cf, 0, buf, PAGE_SIZE), 0);
+	fill(want, 0, PAGE_SIZE);
+	assert_memory_equal(buf, want, PAGE_SIZE);
+	assert_int_equal(core_read_phys(&cf, PAGE_SIZE, buf, 16), -EIO);
+	core_release(&cf);
+	free(im.b);
+}
+
 /* SEVDBG_WRITE_CORPUS=DIR: write the seed dumps for tests/fuzz. */
 static void write_corpus(const char *dir)
 {
-	struct img im[2] = { build_elf(), build_kdump() };
-	const char *name[2] = { "qemu-elf", "kdump" };
+	struct img im[4] = { build_elf(), build_kdump(),
+			     build_flat(build_kdump(), 3000),
+			     build_sevdbg_elf() };
+	const char *name[4] = { "qemu-elf", "kdump", "flattened",
+				"sevdbg-elf" };
 	char path[512];
 	int i, fd;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 4; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, name[i]);
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		if (fd >= 0 && write(fd, im[i].b, im[i].len) < 0)
@@ -546,6 +720,10 @@ int main(void)
 		cmocka_unit_test(test_lying_sevdbg_note),
 		cmocka_unit_test(test_lying_kdump),
 		cmocka_unit_test(test_target_on_file),
+		cmocka_unit_test(test_flattened_kdump),
+		cmocka_unit_test(test_truncated_flattened),
+		cmocka_unit_test(test_lying_flattened),
+		cmocka_unit_test(test_sevdbg_note_read),
 	};
 
 	if (getenv("SEVDBG_WRITE_CORPUS")) {
