@@ -88,7 +88,8 @@ static enum rsp_event rsp_idle(struct rsp *r, uint8_t c)
 		return RSP_ACK;
 	case '-':
 		/* gdb lost our reply: send it again. */
-		sb_add(&r->out, r->last.buf, r->last.len);
+		if (r->last.len)
+			sb_add(&r->out, r->last.buf, r->last.len);
 		return RSP_NACK;
 	default:
 		return RSP_NONE; /* line noise between packets */

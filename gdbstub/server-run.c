@@ -338,6 +338,7 @@ int pkt_detach(struct server *sv, const struct pkt_args *a)
 		return ret;
 	session_note_resume(sv->s);
 	server_reply_str(sv, "OK");
+	sv->waiting = false; /* no stop reply is owed to a gdb that left */
 	sv->closing = true;
 	return 0;
 }
@@ -349,6 +350,7 @@ static int server_kill(struct server *sv)
 	if (ret && ret != -ENOSYS)
 		pr_err("killing the target failed: %s", strerror(-ret));
 	fprintf(stderr, "sevdbg: gdb killed the target; stopping\n");
+	sv->waiting = false;
 	sv->closing = true;
 	sv->target_gone = true;
 	return 0;

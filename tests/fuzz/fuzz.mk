@@ -1,0 +1,32 @@
+# libFuzzer harness for the packet parser and dispatcher (needs FUZZ_CC,
+# clang with libFuzzer). `make check` runs a short smoke; `make fuzz
+# FUZZ_SECONDS=N` a long run that adds what it finds to corpus-rsp/.
+FUZZ_SECONDS ?= 600
+FUZZ_OBJDIR = tests/fuzz/obj
+FUZZ_SRCS = $(OBJS:.o=.c) tests/target/test-target.c
+FUZZ_OBJS = $(addprefix $(FUZZ_OBJDIR)/,$(FUZZ_SRCS:.c=.o))
+FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer \
+	     -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+$(FUZZ_OBJDIR)/%.o: %.c config.mak
+	$(quiet) FUZZCC $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 $(FUZZ_FLAGS) \
+		-fsanitize=fuzzer-no-link $(LIB_CFLAGS) -c -o $@ $<
+
+tests/fuzz/fuzz-rsp: tests/fuzz/fuzz-rsp.c $(FUZZ_OBJS)
+	$(quiet) FUZZLD $@
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 $(FUZZ_FLAGS) -fsanitize=fuzzer \
+		$(LIB_CFLAGS) -o $@ $^ $(LIBS)
+
+ifneq ($(FUZZ_CC),)
+CHECK_DEPS += tests/fuzz/fuzz-rsp
+endif
+CHECK_PROGS += tests/fuzz/fuzz-smoke
+CLEAN_FILES += tests/fuzz/fuzz-rsp
+
+fuzz: tests/fuzz/fuzz-rsp
+	tests/fuzz/fuzz-rsp -max_total_time=$(FUZZ_SECONDS) \
+		-dict=tests/fuzz/rsp.dict tests/fuzz/corpus-rsp
+
+.PHONY: fuzz
