@@ -9,6 +9,7 @@
 
 #include "sevdbg/bitmap.h"
 #include "sevdbg/ram.h"
+#include "sevdbg/util.h"
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the bitmap's byte view (bit i of byte i/8) assumes a little-endian host"
@@ -174,7 +175,7 @@ int bitmap_get(const struct bitmap *b, uint64_t start_gfn, uint64_t npages,
 	uint64_t i, v;
 	unsigned int k, nbits;
 
-	if (start_gfn + npages < start_gfn)
+	if (start_gfn + npages < start_gfn || !out)
 		return -EINVAL;
 	for (i = 0; i < npages; i += WORD_BITS) {
 		v = bits_at(b, start_gfn + i);
@@ -204,12 +205,17 @@ int bitmap_set(struct bitmap *b, uint64_t start_gfn, uint64_t npages,
 	unsigned int k, nbits;
 
 	if (!in) {
+		if (start_gfn || npages)
+			return -EINVAL;
 		bitmap_assign(b, 0, b->npages, true);
 		return 0;
 	}
-	if (start_gfn + npages < start_gfn || start_gfn > b->npages ||
-	    npages > b->npages - start_gfn)
+	if (start_gfn + npages < start_gfn)
 		return -EINVAL;
+	/* Bits for pages past the end are ignored, as in the series. */
+	if (start_gfn >= b->npages)
+		return 0;
+	npages = MIN(npages, b->npages - start_gfn);
 	for (i = 0; i < npages; i += WORD_BITS) {
 		nbits = npages - i >= WORD_BITS ? WORD_BITS
 						: (unsigned int)(npages - i);

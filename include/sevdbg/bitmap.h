@@ -37,7 +37,13 @@ void bitmap_assign(struct bitmap *b, uint64_t gfn, uint64_t n, bool val);
 int bitmap_apply_record(struct bitmap *b, uint64_t gpa, uint64_t npages,
 			uint64_t attrs, const char **why);
 
-/* GET/SET with the series' semantics (see include/uapi/linux/sevdbg_kvm.h). */
+/*
+ * GET/SET with the series' semantics (Documentation/virt/kvm/api.rst in
+ * kernel/patches): GET reports pages past the end as encrypted and keeps
+ * the caller's bits above the range in a partial last byte; SET ignores
+ * pages past the end; SET with in == NULL (and start_gfn = npages = 0)
+ * marks every page encrypted. -EINVAL when start_gfn + npages wraps.
+ */
 int bitmap_get(const struct bitmap *b, uint64_t start_gfn, uint64_t npages,
 	       uint8_t *out);
 int bitmap_set(struct bitmap *b, uint64_t start_gfn, uint64_t npages,

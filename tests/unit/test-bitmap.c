@@ -223,7 +223,8 @@ static void test_get_set_roundtrip(void **state)
 						 ((1u << (len % 8)) - 1),
 					 0);
 	}
-	assert_int_equal(bitmap_set(&b, 0, n, NULL) == 0, 1);
+	assert_int_equal(bitmap_set(&b, 0, n, NULL), -EINVAL);
+	assert_int_equal(bitmap_set(&b, 0, 0, NULL), 0);
 	assert_int_equal(bitmap_get(&a, 0, n, buf), 0);
 	assert_int_equal(bitmap_set(&b, 0, n, buf), 0);
 	for (i = 0; i < n; i++)
@@ -235,8 +236,12 @@ static void test_get_set_roundtrip(void **state)
 	assert_int_equal(bitmap_count(&b, 0, n), n - 3);
 	assert_false(bitmap_test(&b, 12));
 	assert_true(bitmap_test(&b, 13));
-	/* Out of range and NULL reset. */
-	assert_int_equal(bitmap_set(&b, n - 2, 3, buf), -EINVAL);
+	/* Past the end: ignored; wrapping: refused; NULL: reset. */
+	assert_int_equal(bitmap_set(&b, n - 2, 3, buf), 0);
+	assert_false(bitmap_test(&b, n - 1));
+	assert_int_equal(bitmap_set(&b, n + 5, 3, buf), 0);
+	assert_int_equal(bitmap_set(&b, UINT64_MAX, 2, buf), -EINVAL);
+	assert_int_equal(bitmap_get(&b, UINT64_MAX, 2, buf), -EINVAL);
 	assert_int_equal(bitmap_set(&b, 0, 0, NULL), 0);
 	assert_int_equal(bitmap_count(&b, 0, n), n);
 	bitmap_release(&a);
