@@ -213,13 +213,11 @@ static int kvm_info(struct platform *p, struct platform_info *info)
 	return 0;
 }
 
-/* A stop: the scanned bitmap (if any) follows the guest's page tables. */
-static int kvm_sync(struct platform *p)
-{
-	to_kvm(p)->scan_stale = true;
-	return 0;
-}
-
+/*
+ * Each stop brings new paging state (platform_set_paging() from the
+ * session); accesses while the guest runs reuse the last scan rather than
+ * rescanning the page tables every time.
+ */
 int kvm_platform_set_bitmap_source(struct platform *p, const struct walk_cpu *c,
 				   uint64_t va_start, uint64_t va_end)
 {
@@ -270,7 +268,6 @@ static const struct platform_ops kvm_ops = {
 	.get_bitmap = kvm_get_bitmap,
 	.set_bitmap = kvm_set_bitmap,
 	.info = kvm_info,
-	.sync = kvm_sync,
 	.destroy = kvm_destroy,
 	.set_paging = kvm_set_paging,
 };

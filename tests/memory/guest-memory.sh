@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # End-to-end check of the memory model on the test guest: boots it under
 # QEMU/TCG with shared memfd RAM and the sim record channel, then runs
 # tests/memory/guest-memory on its RAM (TAP). Skips without QEMU or the guest.
