@@ -46,15 +46,20 @@ static void dump_usage(FILE *f)
 
 	fputs("Usage: sevdbg dump [OPTIONS] -o FILE TARGET\n"
 	      "\n"
-	      "Write the guest's memory and vCPU state to FILE. Encrypted pages\n"
-	      "are decrypted, shared pages read directly; a page that cannot be\n"
+	      "Write the guest's memory and vCPU state to FILE. Encrypted "
+	      "pages\n"
+	      "are decrypted, shared pages read directly; a page that cannot "
+	      "be\n"
 	      "read is recorded as missing, never written as ciphertext.\n"
 	      "The vCPUs are stopped for the dump and resumed afterwards.\n"
 	      "\n"
-	      "  -o, --output FILE        where to write (created 0600 through a\n"
-	      "                           temporary file; `-` = stdout, raw only)\n"
+	      "  -o, --output FILE        where to write (created 0600 through "
+	      "a\n"
+	      "                           temporary file; `-` = stdout, raw "
+	      "only)\n"
 	      "  -f, --format elf|kdump|raw\n"
-	      "                           elf: QEMU dump-guest-memory compatible\n"
+	      "                           elf: QEMU dump-guest-memory "
+	      "compatible\n"
 	      "                           (default); kdump: kdump-compressed\n"
 	      "                           (zlib) for crash; raw: one range\n"
 	      "      --paging             elf: add PT_LOADs with the virtual\n"
@@ -64,29 +69,31 @@ static void dump_usage(FILE *f)
 	      "      --json               print a JSON summary on stdout\n"
 	      "      --keep-stopped       leave the vCPUs stopped afterwards\n"
 	      "      --sim                use the SEV simulator\n"
-	      "      --accel tcg|kvm      QEMU accelerator for launched guests\n"
+	      "      --accel tcg|kvm      QEMU accelerator for launched "
+	      "guests\n"
 	      "  -v, --verbose            debug messages on stderr\n"
 	      "  -h, --help               this text\n"
-	      "\nTARGET:\n", f);
+	      "\nTARGET:\n",
+	      f);
 	types = target_types(&nr);
 	for (i = 0; i < nr; i++)
 		fprintf(f, "  %-8s %s\n", types[i]->prefix, types[i]->usage);
 }
 
 static const struct option dump_longopts[] = {
-	{ "output", required_argument, NULL, 'o' },
-	{ "format", required_argument, NULL, 'f' },
-	{ "paging", no_argument, NULL, 'p' },
-	{ "range", required_argument, NULL, 'r' },
-	{ "virtual", no_argument, NULL, 'V' },
-	{ "virt", no_argument, NULL, 'V' },
-	{ "json", no_argument, NULL, 'j' },
-	{ "keep-stopped", no_argument, NULL, 'k' },
-	{ "sim", no_argument, NULL, 'S' },
-	{ "accel", required_argument, NULL, 'A' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	{"output", required_argument, NULL, 'o'},
+	{"format", required_argument, NULL, 'f'},
+	{"paging", no_argument, NULL, 'p'},
+	{"range", required_argument, NULL, 'r'},
+	{"virtual", no_argument, NULL, 'V'},
+	{"virt", no_argument, NULL, 'V'},
+	{"json", no_argument, NULL, 'j'},
+	{"keep-stopped", no_argument, NULL, 'k'},
+	{"sim", no_argument, NULL, 'S'},
+	{"accel", required_argument, NULL, 'A'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
 };
 
 static int dump_bad(const char *what, const char *val)
@@ -102,31 +109,50 @@ static int dump_parse(int argc, char **argv, struct dump_args *a)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:f:vh", dump_longopts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+o:f:vh", dump_longopts, NULL)) !=
+	       -1) {
 		switch (c) {
-		case 'o': a->o.path = optarg; break;
+		case 'o':
+			a->o.path = optarg;
+			break;
 		case 'f':
 			if (dump_parse_format(optarg, &a->o.format))
 				return dump_bad("--format (elf, kdump or raw)",
 						optarg);
 			break;
-		case 'p': a->o.paging = true; break;
+		case 'p':
+			a->o.paging = true;
+			break;
 		case 'r':
 			if (parse_range(optarg, &a->o.start, &a->o.end))
 				return dump_bad("--range (START-END or "
-						"START+LEN)", optarg);
+						"START+LEN)",
+						optarg);
 			a->o.has_range = true;
 			break;
-		case 'V': a->o.virt = true; break;
-		case 'j': a->json = true; break;
-		case 'k': a->o.keep_stopped = true; break;
-		case 'S': a->topts.force_sim = true; break;
-		case 'A': a->topts.accel = optarg; break;
-		case 'v': a->topts.verbose = true; break;
-		case 'h': return 1;
+		case 'V':
+			a->o.virt = true;
+			break;
+		case 'j':
+			a->json = true;
+			break;
+		case 'k':
+			a->o.keep_stopped = true;
+			break;
+		case 'S':
+			a->topts.force_sim = true;
+			break;
+		case 'A':
+			a->topts.accel = optarg;
+			break;
+		case 'v':
+			a->topts.verbose = true;
+			break;
+		case 'h':
+			return 1;
 		default:
-			fprintf(stderr, "sevdbg dump: see sevdbg dump --help\n");
+			fprintf(stderr,
+				"sevdbg dump: see sevdbg dump --help\n");
 			return -EINVAL;
 		}
 	}
@@ -136,7 +162,7 @@ static int dump_parse(int argc, char **argv, struct dump_args *a)
 	}
 	if (optind + 1 != argc) {
 		fprintf(stderr, "sevdbg dump: give exactly one TARGET (see "
-			"sevdbg dump --help)\n");
+				"sevdbg dump --help)\n");
 		return -EINVAL;
 	}
 	a->spec = argv[optind];
@@ -148,7 +174,7 @@ static void dump_signals(void)
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = dump_on_signal;	/* no SA_RESTART: writes see EINTR */
+	sa.sa_handler = dump_on_signal; /* no SA_RESTART: writes see EINTR */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -175,13 +201,14 @@ static void dump_report(const struct dump_args *a,
 		return;
 	fprintf(strcmp(a->o.path, "-") ? stdout : stderr,
 		"sevdbg dump: wrote %s: %llu bytes in %.2f s; pages: %llu "
-		"decrypted, %llu shared, %llu missing\n", a->o.path,
-		(unsigned long long)res->bytes_written, res->seconds,
+		"decrypted, %llu shared, %llu missing\n",
+		a->o.path, (unsigned long long)res->bytes_written, res->seconds,
 		(unsigned long long)res->pages_encrypted,
 		(unsigned long long)res->pages_shared,
 		(unsigned long long)res->pages_missing);
 	if (res->pages_missing)
-		fprintf(stderr, "sevdbg dump: %llu page(s) could not be read; "
+		fprintf(stderr,
+			"sevdbg dump: %llu page(s) could not be read; "
 			"they are marked missing in the dump (never written "
 			"as ciphertext)\n",
 			(unsigned long long)res->pages_missing);
@@ -196,8 +223,10 @@ static int dump_run(struct dump_args *a, struct target *t)
 	memset(&s, 0, sizeof(s));
 	ret = session_init(&s, t);
 	if (ret) {
-		fprintf(stderr, "sevdbg dump: cannot start a session on %s: "
-			"%s\n", a->spec, strerror(-ret));
+		fprintf(stderr,
+			"sevdbg dump: cannot start a session on %s: "
+			"%s\n",
+			a->spec, strerror(-ret));
 		return ret;
 	}
 	s.interrupted = &dump_interrupted;

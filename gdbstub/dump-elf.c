@@ -12,7 +12,7 @@
 #include "sevdbg/session.h"
 #include "sevdbg/walk.h"
 
-#define ELF_SPARE_PHDRS 64	/* room for runs split by missing pages */
+#define ELF_SPARE_PHDRS	 64 /* room for runs split by missing pages */
 #define ELF_MAX_MAPPINGS (1u << 20)
 
 struct elf_seg {
@@ -20,11 +20,11 @@ struct elf_seg {
 };
 
 struct elf_state {
-	struct elf_seg *segs;		/* physical runs, in gpa order */
+	struct elf_seg *segs; /* physical runs, in gpa order */
 	size_t nr, cap;
-	bool open;			/* last run may grow */
+	bool open; /* last run may grow */
 	uint64_t next_gfn;
-	struct walk_mapping *maps;	/* --paging: virtual mappings */
+	struct walk_mapping *maps; /* --paging: virtual mappings */
 	size_t nr_maps, cap_maps;
 };
 
@@ -56,10 +56,10 @@ static int elf_page(struct dump_ctx *c, uint64_t gfn, const uint8_t *data,
 		    void *arg)
 {
 	struct elf_state *st = arg;
-	struct elf_seg seg = { 0, gfn << PAGE_SHIFT, c->off, 0 };
+	struct elf_seg seg = {0, gfn << PAGE_SHIFT, c->off, 0};
 
 	if (!data) {
-		st->open = false;	/* split the PT_LOAD around it */
+		st->open = false; /* split the PT_LOAD around it */
 		return 0;
 	}
 	if (!st->open || gfn != st->next_gfn) {
@@ -87,8 +87,7 @@ static int map_add(const struct walk_mapping *m, void *arg)
 	}
 	if (st->nr_maps >= ELF_MAX_MAPPINGS)
 		return -E2BIG;
-	if (grow((void **)&st->maps, &st->cap_maps, st->nr_maps,
-		 sizeof(*m)))
+	if (grow((void **)&st->maps, &st->cap_maps, st->nr_maps, sizeof(*m)))
 		return -ENOMEM;
 	st->maps[st->nr_maps++] = *m;
 	return 0;
@@ -101,17 +100,22 @@ static int elf_collect_mappings(struct dump_ctx *c, struct elf_state *st)
 
 	ret = session_walk_cpu(c->s, c->s->cur_vcpu, &wc);
 	if (ret)
-		return dump_fail(c, ret, "--paging needs the vCPU's page "
+		return dump_fail(c, ret,
+				 "--paging needs the vCPU's page "
 				 "tables but its registers are unavailable "
-				 "(%s); dump without --paging", strerror(-ret));
+				 "(%s); dump without --paging",
+				 strerror(-ret));
 	ret = walk_mappings(c->s->router, &wc, 0, UINT64_MAX, map_add, st);
 	if (ret == -E2BIG)
-		return dump_fail(c, ret, "--paging: more than %u virtual "
+		return dump_fail(c, ret,
+				 "--paging: more than %u virtual "
 				 "mappings; dump without --paging",
 				 ELF_MAX_MAPPINGS);
 	if (ret < 0)
-		return dump_fail(c, ret, "--paging: walking the page tables "
-				 "failed: %s", strerror(-ret));
+		return dump_fail(c, ret,
+				 "--paging: walking the page tables "
+				 "failed: %s",
+				 strerror(-ret));
 	return 0;
 }
 
@@ -203,7 +207,7 @@ static int elf_write_headers(struct dump_ctx *c, struct elf_state *st,
 		return -ENOMEM;
 	elf_fill_phdrs(ph, st, notes_off, notes->len);
 	if (phnum > reserved)
-		phoff = c->off;	/* too many splits: after the data */
+		phoff = c->off; /* too many splits: after the data */
 	ret = dump_pwrite(c, ph, phlen, phoff);
 	free(ph);
 	if (ret)
@@ -226,7 +230,7 @@ static int elf_write_headers(struct dump_ctx *c, struct elf_state *st,
 
 int dump_elf_write(struct dump_ctx *c)
 {
-	struct elf_state st = { 0 };
+	struct elf_state st = {0};
 	struct strbuf notes;
 	size_t sevdbg_off = 0, reserved, nr_phys;
 	uint64_t notes_off;

@@ -62,8 +62,8 @@ size_t note_append(struct strbuf *sb, const char *name, uint32_t type,
 		   const void *desc, size_t descsz);
 
 /* The x86_64 NT_PRSTATUS descriptor and the "QEMU" QEMUCPUState note. */
-void note_prstatus_encode(uint8_t out[ELF_PRSTATUS_SIZE],
-			  const struct regs *r, int vcpu);
+void note_prstatus_encode(uint8_t out[ELF_PRSTATUS_SIZE], const struct regs *r,
+			  int vcpu);
 void note_prstatus_decode(const uint8_t *in, struct regs *r);
 void note_qemu_encode(uint8_t out[QEMU_CPUSTATE_SIZE], const struct regs *r);
 /* 0, or -EINVAL when version/size are not QEMUCPUState version 1. */
@@ -75,9 +75,9 @@ uint64_t sevdbg_desc_size(uint64_t npages, uint32_t nr_vcpus);
 /* A parsed, bounds-checked SEVDBG descriptor (pointers into it). */
 struct sevdbg_note {
 	struct sevdbg_note_hdr h;
-	const uint8_t *bitmap;	/* h.npages bits */
-	const uint8_t *source;	/* h.npages 2-bit codes */
-	const uint8_t *regs;	/* h.nr_vcpus records */
+	const uint8_t *bitmap; /* h.npages bits */
+	const uint8_t *source; /* h.npages 2-bit codes */
+	const uint8_t *regs;   /* h.nr_vcpus records */
 };
 /* 0 or -EINVAL with a reason in *why. */
 int sevdbg_note_parse(const uint8_t *desc, size_t len, struct sevdbg_note *n,
@@ -99,25 +99,25 @@ static inline void sevdbg_src_set(uint8_t *src, uint64_t i, unsigned int v)
 struct session;
 struct strbuf;
 
-#define DUMP_CHUNK (256 * PAGE_SIZE)	/* one router_read, one write */
+#define DUMP_CHUNK (256 * PAGE_SIZE) /* one router_read, one write */
 
 struct dump_ctx {
 	struct session *s;
 	const struct dump_opts *o;
 	struct dump_result *res;
 	int fd;
-	bool seq;			/* fd is a pipe: write(), no offsets */
-	uint64_t off;			/* next append offset */
-	uint8_t *wbuf;			/* append buffer, DUMP_CHUNK */
+	bool seq;      /* fd is a pipe: write(), no offsets */
+	uint64_t off;  /* next append offset */
+	uint8_t *wbuf; /* append buffer, DUMP_CHUNK */
 	size_t wlen;
 	int nr_vcpus;
-	struct regs *regs;		/* nr_vcpus */
-	uint64_t npages;		/* RAM end / PAGE_SIZE */
-	uint8_t *encbits;		/* 1 = encrypted, npages bits */
-	uint8_t *source;		/* SEVDBG_SRC_* per page */
+	struct regs *regs; /* nr_vcpus */
+	uint64_t npages;   /* RAM end / PAGE_SIZE */
+	uint8_t *encbits;  /* 1 = encrypted, npages bits */
+	uint8_t *source;   /* SEVDBG_SRC_* per page */
 	uint64_t pages_total, pages_done;
 	uint64_t progress_ns;
-	uint8_t *rbuf;			/* read buffer, DUMP_CHUNK */
+	uint8_t *rbuf; /* read buffer, DUMP_CHUNK */
 };
 
 /* Called per RAM page in gpa order; data is NULL for a missing page. */
@@ -126,11 +126,9 @@ typedef int (*dump_page_fn)(struct dump_ctx *c, uint64_t gfn,
 int dump_for_each_page(struct dump_ctx *c, dump_page_fn fn, void *arg);
 int dump_append(struct dump_ctx *c, const void *buf, size_t len);
 int dump_flush(struct dump_ctx *c);
-int dump_pwrite(struct dump_ctx *c, const void *buf, size_t len,
-		uint64_t off);
+int dump_pwrite(struct dump_ctx *c, const void *buf, size_t len, uint64_t off);
 /* Set res->msg (first failure wins) and return err. */
-int dump_fail(struct dump_ctx *c, int err, const char *fmt, ...)
-	__printf(3, 4);
+int dump_fail(struct dump_ctx *c, int err, const char *fmt, ...) __printf(3, 4);
 /* prstatus and QEMU notes for every vCPU, then a SEVDBG note whose
  * descriptor (at *sevdbg_off in sb) dump_sevdbg_fill writes later. */
 void dump_build_notes(struct dump_ctx *c, struct strbuf *sb,

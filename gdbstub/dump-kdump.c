@@ -12,17 +12,17 @@
 #include "gdbstub/dump-int.h"
 #include "sevdbg/session.h"
 
-#define KD_BLOCK	PAGE_SIZE
-#define KD_PD_BATCH	4096	/* descriptors written per pwrite */
+#define KD_BLOCK    PAGE_SIZE
+#define KD_PD_BATCH 4096 /* descriptors written per pwrite */
 
 struct kdump_state {
-	uint64_t len_bitmap;		/* bytes of one bitmap */
-	uint8_t *bm1, *bm2;		/* exists / dumped */
-	uint64_t desc_off;		/* first page descriptor */
-	uint64_t nr_desc;		/* descriptors written so far */
-	uint8_t *pd;			/* KD_PD_BATCH descriptors pending */
+	uint64_t len_bitmap; /* bytes of one bitmap */
+	uint8_t *bm1, *bm2;  /* exists / dumped */
+	uint64_t desc_off;   /* first page descriptor */
+	uint64_t nr_desc;    /* descriptors written so far */
+	uint8_t *pd;	     /* KD_PD_BATCH descriptors pending */
 	size_t nr_pd;
-	uint8_t zero_pd[KDUMP_PD_SIZE];	/* shared by every zero page */
+	uint8_t zero_pd[KDUMP_PD_SIZE]; /* shared by every zero page */
 	uint8_t *cbuf;			/* compressBound(PAGE_SIZE) */
 	uLong cbound;
 };
@@ -38,13 +38,12 @@ static bool page_is_zero(const uint8_t *p)
 	return true;
 }
 
-static void pd_encode(uint8_t *pd, uint64_t off, uint32_t size,
-		      uint32_t flags)
+static void pd_encode(uint8_t *pd, uint64_t off, uint32_t size, uint32_t flags)
 {
 	put_le64(pd, off);
 	put_le32(pd + 8, size);
 	put_le32(pd + 12, flags);
-	put_le64(pd + 16, 0);	/* page_flags */
+	put_le64(pd + 16, 0); /* page_flags */
 }
 
 static int pd_flush(struct dump_ctx *c, struct kdump_state *st)
@@ -59,8 +58,7 @@ static int pd_flush(struct dump_ctx *c, struct kdump_state *st)
 	return ret;
 }
 
-static int pd_add(struct dump_ctx *c, struct kdump_state *st,
-		  const uint8_t *pd)
+static int pd_add(struct dump_ctx *c, struct kdump_state *st, const uint8_t *pd)
 {
 	memcpy(st->pd + st->nr_pd * KDUMP_PD_SIZE, pd, KDUMP_PD_SIZE);
 	st->nr_pd++;
@@ -78,14 +76,14 @@ static int kdump_page(struct dump_ctx *c, uint64_t gfn, const uint8_t *data,
 
 	st->bm1[gfn / 8] |= (uint8_t)(1u << (gfn % 8));
 	if (!data)
-		return 0;	/* missing: exists, but not dumped */
+		return 0; /* missing: exists, but not dumped */
 	st->bm2[gfn / 8] |= (uint8_t)(1u << (gfn % 8));
 	if (page_is_zero(data)) {
 		c->res->pages_zero++;
 		return pd_add(c, st, st->zero_pd);
 	}
-	if (compress2(st->cbuf, &clen, data, PAGE_SIZE, Z_BEST_SPEED) ==
-		    Z_OK && clen < PAGE_SIZE) {
+	if (compress2(st->cbuf, &clen, data, PAGE_SIZE, Z_BEST_SPEED) == Z_OK &&
+	    clen < PAGE_SIZE) {
 		pd_encode(pd, c->off, (uint32_t)clen, KDUMP_DH_COMPRESSED_ZLIB);
 		ret = dump_append(c, st->cbuf, clen);
 	} else {
@@ -120,7 +118,7 @@ static void kdump_fill_header(struct dump_ctx *c, uint8_t *h,
 static void kdump_fill_sub(struct dump_ctx *c, uint8_t *sh, uint64_t note_len)
 {
 	memset(sh, 0, KDUMP_SUB_HEADER_SIZE);
-	put_le32(sh + KSH_DUMP_LEVEL, 1);	/* zero pages shared */
+	put_le32(sh + KSH_DUMP_LEVEL, 1); /* zero pages shared */
 	put_le64(sh + KSH_OFFSET_NOTE, KD_BLOCK + KDUMP_SUB_HEADER_SIZE);
 	put_le64(sh + KSH_NOTE_SIZE, note_len);
 	put_le64(sh + KSH_END_PFN_64, c->npages);
@@ -158,7 +156,7 @@ static int kdump_write_meta(struct dump_ctx *c, struct kdump_state *st,
 
 int dump_kdump_write(struct dump_ctx *c)
 {
-	struct kdump_state st = { 0 };
+	struct kdump_state st = {0};
 	struct strbuf notes;
 	static const uint8_t zero_page[PAGE_SIZE];
 	size_t sevdbg_off = 0;
@@ -176,10 +174,11 @@ int dump_kdump_write(struct dump_ctx *c)
 	st.cbuf = malloc(st.cbound);
 	if (notes.oom || !st.bm1 || !st.bm2 || !st.pd || !st.cbuf)
 		goto out;
-	sub_blocks = (uint32_t)((KDUMP_SUB_HEADER_SIZE + notes.len +
-				 KD_BLOCK - 1) / KD_BLOCK);
-	st.desc_off = (1 + sub_blocks + 2 * st.len_bitmap / KD_BLOCK) *
-		      KD_BLOCK;
+	sub_blocks =
+		(uint32_t)((KDUMP_SUB_HEADER_SIZE + notes.len + KD_BLOCK - 1) /
+			   KD_BLOCK);
+	st.desc_off =
+		(1 + sub_blocks + 2 * st.len_bitmap / KD_BLOCK) * KD_BLOCK;
 	/* Room for a descriptor per RAM page; missing pages leave slack. */
 	c->off = st.desc_off + nr_ram * KDUMP_PD_SIZE;
 	pd_encode(st.zero_pd, c->off, PAGE_SIZE, 0);

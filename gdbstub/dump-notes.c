@@ -29,10 +29,11 @@ size_t note_append(struct strbuf *sb, const char *name, uint32_t type,
 
 /* user_regs_struct order (x86_64) → our register numbers; -1 = orig_rax. */
 static const int prstatus_regs[ELF_PRSTATUS_NREGS] = {
-	REG_R15, REG_R14, REG_R13, REG_R12, REG_RBP, REG_RBX, REG_R11,
-	REG_R10, REG_R9, REG_R8, REG_RAX, REG_RCX, REG_RDX, REG_RSI,
-	REG_RDI, -1, REG_RIP, REG_CS, REG_EFLAGS, REG_RSP, REG_SS,
-	REG_FS_BASE, REG_GS_BASE, REG_DS, REG_ES, REG_FS, REG_GS,
+	REG_R15,    REG_R14, REG_R13, REG_R12,	   REG_RBP,	REG_RBX,
+	REG_R11,    REG_R10, REG_R9,  REG_R8,	   REG_RAX,	REG_RCX,
+	REG_RDX,    REG_RSI, REG_RDI, -1,	   REG_RIP,	REG_CS,
+	REG_EFLAGS, REG_RSP, REG_SS,  REG_FS_BASE, REG_GS_BASE, REG_DS,
+	REG_ES,	    REG_FS,  REG_GS,
 };
 
 static uint64_t reg_or_zero(const struct regs *r, int nr)
@@ -40,8 +41,8 @@ static uint64_t reg_or_zero(const struct regs *r, int nr)
 	return nr >= 0 && r->valid[nr] ? regs_get(r, (unsigned int)nr) : 0;
 }
 
-void note_prstatus_encode(uint8_t out[ELF_PRSTATUS_SIZE],
-			  const struct regs *r, int vcpu)
+void note_prstatus_encode(uint8_t out[ELF_PRSTATUS_SIZE], const struct regs *r,
+			  int vcpu)
 {
 	unsigned int i;
 
@@ -68,29 +69,27 @@ void note_prstatus_decode(const uint8_t *in, struct regs *r)
 }
 
 /* QEMUCPUState (target/i386/arch_dump.c), version 1, little endian. */
-#define QCS_GPR		8	/* rax rbx rcx rdx rsi rdi rsp rbp r8..r15 */
-#define QCS_RIP		136
-#define QCS_RFLAGS	144
-#define QCS_SEG		152	/* cs ds es fs gs ss ldt tr gdt idt, 24 each */
-#define QCS_CR		392	/* cr[5] */
-#define QCS_KGSBASE	432
-#define QCS_SEG_L	(1u << 21)	/* DESC_L_MASK: 64-bit code segment */
+#define QCS_GPR	    8 /* rax rbx rcx rdx rsi rdi rsp rbp r8..r15 */
+#define QCS_RIP	    136
+#define QCS_RFLAGS  144
+#define QCS_SEG	    152 /* cs ds es fs gs ss ldt tr gdt idt, 24 each */
+#define QCS_CR	    392 /* cr[5] */
+#define QCS_KGSBASE 432
+#define QCS_SEG_L   (1u << 21) /* DESC_L_MASK: 64-bit code segment */
 
 static const int qcs_gpr[16] = {
-	REG_RAX, REG_RBX, REG_RCX, REG_RDX, REG_RSI, REG_RDI, REG_RSP,
-	REG_RBP, REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13,
-	REG_R14, REG_R15,
+	REG_RAX, REG_RBX, REG_RCX, REG_RDX, REG_RSI, REG_RDI, REG_RSP, REG_RBP,
+	REG_R8,	 REG_R9,  REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
 };
 
 static const struct {
 	int sel, base;
 } qcs_seg[6] = {
-	{ REG_CS, REG_CS_BASE }, { REG_DS, REG_DS_BASE },
-	{ REG_ES, REG_ES_BASE }, { REG_FS, REG_FS_BASE },
-	{ REG_GS, REG_GS_BASE }, { REG_SS, REG_SS_BASE },
+	{REG_CS, REG_CS_BASE}, {REG_DS, REG_DS_BASE}, {REG_ES, REG_ES_BASE},
+	{REG_FS, REG_FS_BASE}, {REG_GS, REG_GS_BASE}, {REG_SS, REG_SS_BASE},
 };
 
-static const int qcs_cr[5] = { REG_CR0, -1, REG_CR2, REG_CR3, REG_CR4 };
+static const int qcs_cr[5] = {REG_CR0, -1, REG_CR2, REG_CR3, REG_CR4};
 
 /*
  * Limits and descriptor flags are not part of gdb's register file, so they

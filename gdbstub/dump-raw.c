@@ -15,7 +15,8 @@ static int raw_error(struct dump_ctx *c, uint64_t addr, ssize_t n)
 	const struct router_error *e = router_last_error(c->s->router);
 	int err = n < 0 ? (int)n : -EIO;
 
-	return dump_fail(c, err, "cannot read %s address 0x%llx: %s; a raw "
+	return dump_fail(c, err,
+			 "cannot read %s address 0x%llx: %s; a raw "
 			 "dump has no way to mark missing bytes (narrow "
 			 "--range or use --format elf)",
 			 c->o->virt ? "virtual" : "physical",
@@ -30,11 +31,12 @@ int dump_raw_write(struct dump_ctx *c)
 	int ret;
 
 	c->off = 0;
-	c->pages_total = (c->o->end - c->o->start + PAGE_SIZE - 1) >>
-			 PAGE_SHIFT;
+	c->pages_total =
+		(c->o->end - c->o->start + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	while (addr < c->o->end) {
 		if (c->s->interrupted && *c->s->interrupted)
-			return dump_fail(c, -EINTR, "interrupted; no dump "
+			return dump_fail(c, -EINTR,
+					 "interrupted; no dump "
 					 "written");
 		len = MIN(c->o->end - addr, DUMP_CHUNK);
 		if (c->o->virt)

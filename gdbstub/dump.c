@@ -89,7 +89,8 @@ static int write_full(struct dump_ctx *c, const void *buf, size_t len,
 			return dump_fail(c, err,
 					 "writing the dump failed: %s (free "
 					 "some space or choose another "
-					 "directory)", strerror(-err));
+					 "directory)",
+					 strerror(-err));
 		}
 		p += n;
 		len -= (size_t)n;
@@ -199,8 +200,10 @@ static int visit_chunk(struct dump_ctx *c, uint64_t gpa, size_t len,
 
 			return dump_fail(c, (int)n,
 					 "reading guest memory at 0x%llx "
-					 "failed: %s", (unsigned long long)(gpa + done),
-					 e && e->msg[0] ? e->msg : strerror((int)-n));
+					 "failed: %s",
+					 (unsigned long long)(gpa + done),
+					 e && e->msg[0] ? e->msg
+							: strerror((int)-n));
 		}
 		n = n < 0 ? 0 : n;
 		for (i = 0; i + PAGE_SIZE <= (size_t)n; i += PAGE_SIZE) {
@@ -211,9 +214,10 @@ static int visit_chunk(struct dump_ctx *c, uint64_t gpa, size_t len,
 		}
 		done += i;
 		if (done < len) {
-			/* The page at done failed: record it, go on after it. */
-			ret = visit_page(c, (gpa + done) >> PAGE_SHIFT, NULL, fn,
-					 arg);
+			/* The page at done failed: record it, go on after it.
+			 */
+			ret = visit_page(c, (gpa + done) >> PAGE_SHIFT, NULL,
+					 fn, arg);
 			if (ret)
 				return ret;
 			done += PAGE_SIZE;
@@ -234,8 +238,9 @@ int dump_for_each_page(struct dump_ctx *c, dump_page_fn fn, void *arg)
 		end = gpa + m->regions[i].size;
 		for (; gpa < end; gpa += len) {
 			if (interrupted(c))
-				return dump_fail(c, -EINTR,
-						 "interrupted; no dump written");
+				return dump_fail(
+					c, -EINTR,
+					"interrupted; no dump written");
 			len = MIN(end - gpa, DUMP_CHUNK);
 			ret = visit_chunk(c, gpa, len, fn, arg);
 			if (ret)
@@ -247,8 +252,7 @@ int dump_for_each_page(struct dump_ctx *c, dump_page_fn fn, void *arg)
 	return 0;
 }
 
-void dump_build_notes(struct dump_ctx *c, struct strbuf *sb,
-		      size_t *sevdbg_off)
+void dump_build_notes(struct dump_ctx *c, struct strbuf *sb, size_t *sevdbg_off)
 {
 	uint8_t pr[ELF_PRSTATUS_SIZE], qcs[QEMU_CPUSTATE_SIZE];
 	uint64_t dsz = sevdbg_desc_size(c->npages, (uint32_t)c->nr_vcpus);
@@ -274,7 +278,7 @@ void dump_build_notes(struct dump_ctx *c, struct strbuf *sb,
 
 void dump_sevdbg_fill(struct dump_ctx *c, uint8_t *desc)
 {
-	struct sevdbg_note_hdr h = { 0 };
+	struct sevdbg_note_hdr h = {0};
 	uint64_t bm = ALIGN_UP((c->npages + 7) / 8, 8);
 	uint64_t src = ALIGN_UP((c->npages + 3) / 4, 8);
 	uint8_t *p;
@@ -331,10 +335,13 @@ static int dump_stop_guest(struct dump_ctx *c, bool *stopped)
 		if (ret == 0)
 			break;
 		if (ret != -EAGAIN)
-			return dump_fail(c, ret, "waiting for the guest to "
-					 "stop failed: %s", strerror(-ret));
+			return dump_fail(c, ret,
+					 "waiting for the guest to "
+					 "stop failed: %s",
+					 strerror(-ret));
 		if (now_ns() > deadline || interrupted(c))
-			return dump_fail(c, -ETIMEDOUT, "the guest did not "
+			return dump_fail(c, -ETIMEDOUT,
+					 "the guest did not "
 					 "stop within %d s; nothing dumped",
 					 STOP_TIMEOUT_MS / 1000);
 		pfd.fd = target_event_fd(t);
@@ -363,7 +370,8 @@ static int dump_resume_guest(struct dump_ctx *c)
 	ret = target_resume(c->s->t, &req);
 	if (ret)
 		pr_warn("the dump is complete but resuming the guest failed: "
-			"%s", strerror(-ret));
+			"%s",
+			strerror(-ret));
 	return ret;
 }
 
@@ -401,7 +409,8 @@ static int dump_load_bitmap(struct dump_ctx *c)
 		return 0;
 	b = router_bitmap(c->s->router);
 	if (!b)
-		return dump_fail(c, -EIO, "cannot read the page-encryption "
+		return dump_fail(c, -EIO,
+				 "cannot read the page-encryption "
 				 "bitmap; nothing dumped");
 	for (gfn = 0; gfn < c->npages && gfn < b->npages; gfn++)
 		if (bitmap_test(b, gfn))
@@ -416,16 +425,20 @@ static int dump_check_opts(struct dump_ctx *c)
 	if (!o->path || !*o->path)
 		return dump_fail(c, -EINVAL, "no output file: give -o FILE");
 	if (o->format == DUMP_FMT_RAW && !o->has_range)
-		return dump_fail(c, -EINVAL, "--format raw needs --range "
+		return dump_fail(c, -EINVAL,
+				 "--format raw needs --range "
 				 "START-END");
 	if (o->format != DUMP_FMT_RAW && (o->has_range || o->virt))
-		return dump_fail(c, -EINVAL, "--range and --virtual are for "
+		return dump_fail(c, -EINVAL,
+				 "--range and --virtual are for "
 				 "--format raw; elf and kdump dump all RAM");
 	if (o->paging && o->format != DUMP_FMT_ELF)
-		return dump_fail(c, -EINVAL, "--paging is only for --format "
+		return dump_fail(c, -EINVAL,
+				 "--paging is only for --format "
 				 "elf");
 	if (!strcmp(o->path, "-") && o->format != DUMP_FMT_RAW)
-		return dump_fail(c, -EINVAL, "only --format raw can go to "
+		return dump_fail(c, -EINVAL,
+				 "only --format raw can go to "
 				 "stdout; give -o FILE");
 	return 0;
 }
@@ -437,12 +450,14 @@ static int dump_open_tmp(struct dump_ctx *c, char *tmp, size_t len)
 
 	if (lstat(c->o->path, &st) == 0) {
 		if (S_ISLNK(st.st_mode))
-			return dump_fail(c, -ELOOP, "%s is a symbolic link; "
+			return dump_fail(c, -ELOOP,
+					 "%s is a symbolic link; "
 					 "refusing to write a dump through it "
 					 "(remove it or choose another path)",
 					 c->o->path);
 		if (!S_ISREG(st.st_mode))
-			return dump_fail(c, -EEXIST, "%s exists and is not a "
+			return dump_fail(c, -EEXIST,
+					 "%s exists and is not a "
 					 "regular file; choose another path",
 					 c->o->path);
 	}
@@ -453,9 +468,11 @@ static int dump_open_tmp(struct dump_ctx *c, char *tmp, size_t len)
 		int err = -errno;
 
 		tmp[0] = '\0';
-		return dump_fail(c, err, "cannot create a temporary file next "
+		return dump_fail(c, err,
+				 "cannot create a temporary file next "
 				 "to %s: %s (check the directory exists and "
-				 "is writable)", c->o->path, strerror(-err));
+				 "is writable)",
+				 c->o->path, strerror(-err));
 	}
 	return fchmod(c->fd, 0600) ? -errno : 0;
 }
@@ -494,7 +511,8 @@ static int dump_finish(struct dump_ctx *c, const char *tmp)
 		ret = -errno;
 	c->fd = -1;
 	if (ret)
-		return dump_fail(c, ret, "writing the dump failed: %s (free "
+		return dump_fail(c, ret,
+				 "writing the dump failed: %s (free "
 				 "some space or choose another directory)",
 				 strerror(-ret));
 	if (rename(tmp, c->o->path))
@@ -528,7 +546,7 @@ static uint64_t platform_calls(struct session *s)
 int dump_write(struct session *s, const struct dump_opts *o,
 	       struct dump_result *res)
 {
-	struct dump_ctx c = { .s = s, .o = o, .res = res, .fd = -1 };
+	struct dump_ctx c = {.s = s, .o = o, .res = res, .fd = -1};
 	char tmp[PATH_MAX] = "";
 	uint64_t t0 = now_ns(), calls0;
 	bool stopped = false, to_stdout;

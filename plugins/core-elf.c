@@ -11,7 +11,7 @@
 
 #include "plugins/core-int.h"
 
-#define PHYS_LIMIT (1ULL << 52)	/* x86-64 physical address width */
+#define PHYS_LIMIT (1ULL << 52) /* x86-64 physical address width */
 
 static int bad(char *err, size_t errlen, int ret, const char *why)
 {
@@ -23,16 +23,20 @@ static int elf_check_ehdr(const Elf64_Ehdr *eh, char *err, size_t errlen)
 {
 	if (eh->e_ident[EI_CLASS] != ELFCLASS64 ||
 	    eh->e_ident[EI_DATA] != ELFDATA2LSB)
-		return bad(err, errlen, -EINVAL, "not a 64-bit little-endian "
+		return bad(err, errlen, -EINVAL,
+			   "not a 64-bit little-endian "
 			   "ELF file");
 	if (eh->e_type != ET_CORE)
-		return bad(err, errlen, -EINVAL, "an ELF file but not a core "
+		return bad(err, errlen, -EINVAL,
+			   "an ELF file but not a core "
 			   "dump (e_type is not ET_CORE)");
 	if (eh->e_machine != EM_X86_64)
-		return bad(err, errlen, -EINVAL, "an ELF core of another "
+		return bad(err, errlen, -EINVAL,
+			   "an ELF core of another "
 			   "architecture; sevdbg reads x86-64 dumps");
 	if (eh->e_phentsize != sizeof(Elf64_Phdr))
-		return bad(err, errlen, -EINVAL, "bad ELF program header "
+		return bad(err, errlen, -EINVAL,
+			   "bad ELF program header "
 			   "size (e_phentsize)");
 	return 0;
 }
@@ -48,51 +52,58 @@ static int elf_phnum(struct core_file *cf, const Elf64_Ehdr *eh,
 		return 0;
 	if (eh->e_shentsize < sizeof(sh) ||
 	    core_pread(cf, &sh, sizeof(sh), eh->e_shoff))
-		return bad(err, errlen, -EINVAL, "e_phnum is PN_XNUM but "
+		return bad(err, errlen, -EINVAL,
+			   "e_phnum is PN_XNUM but "
 			   "section header 0 is missing or outside the file");
 	*phnum = sh.sh_info;
 	return 0;
 }
 
-static int elf_add_note(struct core_file *cf, const Elf64_Phdr *ph,
-			char *err, size_t errlen)
+static int elf_add_note(struct core_file *cf, const Elf64_Phdr *ph, char *err,
+			size_t errlen)
 {
 	uint8_t *p;
 
 	if (ph->p_filesz > CORE_MAX_NOTES - cf->notes_len)
-		return bad(err, errlen, -EINVAL, "PT_NOTE segments are "
+		return bad(err, errlen, -EINVAL,
+			   "PT_NOTE segments are "
 			   "unreasonably large");
 	if (ph->p_offset > cf->size || ph->p_filesz > cf->size - ph->p_offset)
-		return bad(err, errlen, -EINVAL, "a PT_NOTE segment lies "
+		return bad(err, errlen, -EINVAL,
+			   "a PT_NOTE segment lies "
 			   "outside the file (truncated?)");
 	p = realloc(cf->notes, cf->notes_len + ph->p_filesz + 1);
 	if (!p)
 		return -ENOMEM;
 	cf->notes = p;
 	if (core_pread(cf, p + cf->notes_len, ph->p_filesz, ph->p_offset))
-		return bad(err, errlen, -EINVAL, "a PT_NOTE segment lies "
+		return bad(err, errlen, -EINVAL,
+			   "a PT_NOTE segment lies "
 			   "outside the file (truncated?)");
 	cf->notes_len += ph->p_filesz;
 	return 0;
 }
 
-static int elf_add_load(struct core_file *cf, const Elf64_Phdr *ph,
-			size_t i, char *err, size_t errlen)
+static int elf_add_load(struct core_file *cf, const Elf64_Phdr *ph, size_t i,
+			char *err, size_t errlen)
 {
 	struct core_seg *s = &cf->segs[cf->nr_segs];
 
 	if (!ph->p_filesz)
 		return 0;
 	if (ph->p_offset > cf->size || ph->p_filesz > cf->size - ph->p_offset) {
-		snprintf(err, errlen, "PT_LOAD %zu (paddr 0x%llx) extends past "
-			 "the end of the file (truncated dump?)", i,
-			 (unsigned long long)ph->p_paddr);
+		snprintf(err, errlen,
+			 "PT_LOAD %zu (paddr 0x%llx) extends past "
+			 "the end of the file (truncated dump?)",
+			 i, (unsigned long long)ph->p_paddr);
 		return -EINVAL;
 	}
 	if (ph->p_paddr >= PHYS_LIMIT ||
 	    ph->p_filesz > PHYS_LIMIT - ph->p_paddr) {
-		snprintf(err, errlen, "PT_LOAD %zu has an impossible physical "
-			 "address 0x%llx", i, (unsigned long long)ph->p_paddr);
+		snprintf(err, errlen,
+			 "PT_LOAD %zu has an impossible physical "
+			 "address 0x%llx",
+			 i, (unsigned long long)ph->p_paddr);
 		return -EINVAL;
 	}
 	s->gpa = ph->p_paddr;
@@ -125,7 +136,8 @@ static int elf_merge_segs(struct core_file *cf, char *err, size_t errlen)
 		if (last && s[i].gpa <= last->gpa + last->size) {
 			if (s[i].gpa < last->gpa + last->size &&
 			    s[i].off - s[i].gpa != last->off - last->gpa) {
-				snprintf(err, errlen, "PT_LOAD segments overlap "
+				snprintf(err, errlen,
+					 "PT_LOAD segments overlap "
 					 "at physical 0x%llx with different "
 					 "contents",
 					 (unsigned long long)s[i].gpa);
@@ -178,8 +190,7 @@ int core_ram_from_segs(struct core_file *cf)
  * still RAM: with a SEVDBG note the RAM map is its page-source map, so a
  * missing page reads as "missing" rather than as a hole.
  */
-static int elf_ram_from_sevdbg(struct core_file *cf, char *err,
-			       size_t errlen)
+static int elf_ram_from_sevdbg(struct core_file *cf, char *err, size_t errlen)
 {
 	const struct sevdbg_note *n = &cf->sev;
 	struct ram_region *r = NULL, *nr;
@@ -192,16 +203,20 @@ static int elf_ram_from_sevdbg(struct core_file *cf, char *err,
 			continue;
 		}
 		for (start = i; i < n->h.npages &&
-		     sevdbg_src_get(n->source, i) != SEVDBG_SRC_NONE; i++)
+				sevdbg_src_get(n->source, i) != SEVDBG_SRC_NONE;
+		     i++)
 			;
 		if (cnt == cap) {
 			cap = cap ? cap * 2 : 16;
-			nr = cap > CORE_MAX_SEGS ? NULL :
-			     reallocarray(r, cap, sizeof(*r));
+			nr = cap > CORE_MAX_SEGS
+				     ? NULL
+				     : reallocarray(r, cap, sizeof(*r));
 			if (!nr) {
 				free(r);
-				return bad(err, errlen, -EINVAL, "the SEVDBG "
-					   "note describes too many RAM ranges");
+				return bad(
+					err, errlen, -EINVAL,
+					"the SEVDBG "
+					"note describes too many RAM ranges");
 			}
 			r = nr;
 		}
@@ -226,7 +241,8 @@ static int elf_read_phdrs(struct core_file *cf, const Elf64_Ehdr *eh,
 
 	if (eh->e_phoff > cf->size ||
 	    phnum * sizeof(*ph) > cf->size - eh->e_phoff)
-		return bad(err, errlen, -EINVAL, "the ELF program headers lie "
+		return bad(err, errlen, -EINVAL,
+			   "the ELF program headers lie "
 			   "outside the file (truncated dump?)");
 	ph = calloc(phnum, sizeof(*ph));
 	cf->segs = calloc(phnum, sizeof(*cf->segs));
@@ -236,7 +252,8 @@ static int elf_read_phdrs(struct core_file *cf, const Elf64_Ehdr *eh,
 	}
 	if (core_pread(cf, ph, phnum * sizeof(*ph), eh->e_phoff)) {
 		free(ph);
-		return bad(err, errlen, -EINVAL, "the ELF program headers lie "
+		return bad(err, errlen, -EINVAL,
+			   "the ELF program headers lie "
 			   "outside the file (truncated dump?)");
 	}
 	for (i = 0; i < phnum && !ret; i++) {
@@ -264,7 +281,8 @@ int core_elf_parse(struct core_file *cf, char *err, size_t errlen)
 	if (ret)
 		return ret;
 	if (!phnum || phnum > CORE_MAX_SEGS)
-		return bad(err, errlen, -EINVAL, "the ELF core has no or too "
+		return bad(err, errlen, -EINVAL,
+			   "the ELF core has no or too "
 			   "many program headers");
 	ret = elf_read_phdrs(cf, &eh, phnum, err, errlen);
 	if (!ret)
@@ -272,12 +290,13 @@ int core_elf_parse(struct core_file *cf, char *err, size_t errlen)
 	if (!ret)
 		ret = core_parse_notes(cf, err, errlen);
 	if (!ret)
-		ret = cf->have_sevdbg ? elf_ram_from_sevdbg(cf, err, errlen) :
-					core_ram_from_segs(cf);
+		ret = cf->have_sevdbg ? elf_ram_from_sevdbg(cf, err, errlen)
+				      : core_ram_from_segs(cf);
 	if (ret)
 		return ret;
 	snprintf(cf->kind_name, sizeof(cf->kind_name), "ELF vmcore (%s)",
-		 cf->have_sevdbg ? "sevdbg" :
-		 cf->have_qemu_note ? "QEMU dump-guest-memory" : "plain");
+		 cf->have_sevdbg      ? "sevdbg"
+		 : cf->have_qemu_note ? "QEMU dump-guest-memory"
+				      : "plain");
 	return 0;
 }

@@ -10,9 +10,9 @@
 
 #include "plugins/core-int.h"
 
-#define FLAT_HEADER_SIZE 4096		/* MAX_SIZE_MDF_HEADER */
-#define FLAT_SIGNATURE "makedumpfile"
-#define FLAT_MAX_CHUNKS (1u << 24)
+#define FLAT_HEADER_SIZE 4096 /* MAX_SIZE_MDF_HEADER */
+#define FLAT_SIGNATURE	 "makedumpfile"
+#define FLAT_MAX_CHUNKS	 (1u << 24)
 
 static uint64_t get_be64(const uint8_t *p)
 {
@@ -51,7 +51,7 @@ static int flat_add(struct core_file *cf, size_t *cap, uint64_t dst,
 		cf->flat = n;
 		*cap = *cap ? *cap * 2 : 256;
 	}
-	cf->flat[cf->nr_flat++] = (struct core_flat){ dst, len, src };
+	cf->flat[cf->nr_flat++] = (struct core_flat){dst, len, src};
 	return 0;
 }
 
@@ -64,15 +64,17 @@ static int flat_index(struct core_file *cf, char *err, size_t errlen)
 
 	for (;;) {
 		if (core_raw_pread(cf, rec, sizeof(rec), pos))
-			return flat_bad(err, errlen, "the record stream ends "
+			return flat_bad(err, errlen,
+					"the record stream ends "
 					"without an end marker (truncated?)");
 		dst = get_be64(rec);
 		len = get_be64(rec + 8);
 		if (dst == UINT64_MAX)
-			return 0;	/* END_FLAG_FLAT_HEADER */
+			return 0; /* END_FLAG_FLAT_HEADER */
 		pos += sizeof(rec);
 		if (dst >> 62 || len > cf->file_size - pos)
-			return flat_bad(err, errlen, "a record lies outside "
+			return flat_bad(err, errlen,
+					"a record lies outside "
 					"the file (truncated?)");
 		ret = len ? flat_add(cf, &cap, dst, len, pos) : 0;
 		if (ret == -E2BIG)
@@ -102,8 +104,8 @@ int core_flat_parse(struct core_file *cf, char *err, size_t errlen)
 	qsort(cf->flat, cf->nr_flat, sizeof(*cf->flat), flat_cmp);
 	cf->size = 0;
 	for (i = 0; i < cf->nr_flat; i++) {
-		if (i && cf->flat[i].dst <
-				 cf->flat[i - 1].dst + cf->flat[i - 1].len)
+		if (i &&
+		    cf->flat[i].dst < cf->flat[i - 1].dst + cf->flat[i - 1].len)
 			return flat_bad(err, errlen, "records overlap");
 		cf->size = cf->flat[i].dst + cf->flat[i].len;
 	}
@@ -127,7 +129,7 @@ int core_flat_pread(const struct core_file *cf, void *buf, uint64_t len,
 	uint64_t n;
 	int ret;
 
-	while (lo < hi) {	/* first record ending after off */
+	while (lo < hi) { /* first record ending after off */
 		size_t mid = lo + (hi - lo) / 2;
 
 		if (cf->flat[mid].dst + cf->flat[mid].len <= off)
@@ -136,8 +138,8 @@ int core_flat_pread(const struct core_file *cf, void *buf, uint64_t len,
 			hi = mid;
 	}
 	for (; len; lo++) {
-		const struct core_flat *c = lo < cf->nr_flat ? &cf->flat[lo] :
-							       NULL;
+		const struct core_flat *c =
+			lo < cf->nr_flat ? &cf->flat[lo] : NULL;
 
 		if (!c || c->dst > off) {
 			n = c ? MIN(len, c->dst - off) : len;

@@ -12,11 +12,11 @@
 
 #include "gdbstub/dump-int.h"
 
-#define CORE_MAX_SEGS (1u << 20)	/* PT_LOADs, or kdump RAM runs */
-#define CORE_MAX_NOTES (256u << 20)	/* bytes of notes we accept */
+#define CORE_MAX_SEGS  (1u << 20)   /* PT_LOADs, or kdump RAM runs */
+#define CORE_MAX_NOTES (256u << 20) /* bytes of notes we accept */
 
 struct core_seg {
-	uint64_t gpa, size, off;	/* file bytes [off, off+size) */
+	uint64_t gpa, size, off; /* file bytes [off, off+size) */
 };
 
 enum core_kind { CORE_ELF, CORE_KDUMP };
@@ -25,35 +25,35 @@ struct core_file {
 	/* The source: a file (fd) or, for the fuzzer, a buffer (mem). */
 	int fd;
 	const uint8_t *mem;
-	uint64_t size;			/* of the dump (flattened: rebuilt) */
-	uint64_t file_size;		/* of the bytes on disk */
-	struct core_flat *flat;		/* makedumpfile -F chunks, by dst */
+	uint64_t size;		/* of the dump (flattened: rebuilt) */
+	uint64_t file_size;	/* of the bytes on disk */
+	struct core_flat *flat; /* makedumpfile -F chunks, by dst */
 	size_t nr_flat;
 
 	enum core_kind kind;
-	char kind_name[64];		/* "ELF vmcore (QEMU dump-guest-memory)" */
+	char kind_name[64]; /* "ELF vmcore (QEMU dump-guest-memory)" */
 
-	struct core_seg *segs;		/* ELF: sorted by gpa, no overlap */
+	struct core_seg *segs; /* ELF: sorted by gpa, no overlap */
 	size_t nr_segs;
 
 	/* kdump */
 	uint32_t block_size;
 	uint64_t max_mapnr;
-	uint8_t *bm1, *bm2;		/* exists / dumped, max_mapnr bits */
-	uint64_t *rank;			/* dumped pages before each 64-page word */
+	uint8_t *bm1, *bm2; /* exists / dumped, max_mapnr bits */
+	uint64_t *rank;	    /* dumped pages before each 64-page word */
 	uint64_t desc_off, nr_desc;
-	uint8_t *page, *cpage;		/* decompressed cache, compressed input */
-	uint64_t cached_pfn;		/* UINT64_MAX = none */
+	uint8_t *page, *cpage; /* decompressed cache, compressed input */
+	uint64_t cached_pfn;   /* UINT64_MAX = none */
 
-	struct ram_map ram;		/* from the segments / 1st bitmap */
+	struct ram_map ram; /* from the segments / 1st bitmap */
 
-	uint8_t *notes;			/* copy of the note area */
+	uint8_t *notes; /* copy of the note area */
 	uint64_t notes_len;
 	int nr_vcpus;
 	struct regs regs[TARGET_MAX_VCPUS];
 	bool have_qemu_note, have_cr3;
 	bool have_sevdbg;
-	struct sevdbg_note sev;		/* pointers into notes */
+	struct sevdbg_note sev; /* pointers into notes */
 };
 
 /* One data record of makedumpfile's flattened format. */
@@ -79,8 +79,7 @@ int core_parse(struct core_file *cf, char *err, size_t errlen);
 void core_release(struct core_file *cf);
 /* Plaintext guest-physical bytes; -EFAULT in a hole, -EIO for a page the
  * dump left out (missing, excluded). */
-int core_read_phys(struct core_file *cf, uint64_t gpa, void *buf,
-		   size_t len);
+int core_read_phys(struct core_file *cf, uint64_t gpa, void *buf, size_t len);
 
 /* Format parsers (core-elf.c, core-kdump.c). */
 int core_elf_parse(struct core_file *cf, char *err, size_t errlen);

@@ -11,7 +11,7 @@
 
 #include "plugins/core-int.h"
 
-#define KD_MAX_MAPNR (1ULL << 40)	/* 4 PiB of 4 KiB pages */
+#define KD_MAX_MAPNR (1ULL << 40) /* 4 PiB of 4 KiB pages */
 
 static int kbad(char *err, size_t errlen, const char *why)
 {
@@ -64,13 +64,15 @@ static int kd_ram_from_bitmap(struct core_file *cf, char *err, size_t errlen)
 			continue;
 		}
 		start = pfn;
-		while (pfn < cf->max_mapnr && (cf->bm1[pfn / 8] >> (pfn % 8) & 1))
+		while (pfn < cf->max_mapnr &&
+		       (cf->bm1[pfn / 8] >> (pfn % 8) & 1))
 			pfn++;
 		if (cf->nr_segs == cap) {
 			struct core_seg *s;
 
 			if (cap >= CORE_MAX_SEGS)
-				return kbad(err, errlen, "the 1st bitmap has too "
+				return kbad(err, errlen,
+					    "the 1st bitmap has too "
 					    "many separate RAM ranges");
 			s = reallocarray(cf->segs, cap * 2, sizeof(*s));
 			if (!s)
@@ -99,13 +101,15 @@ static int kd_read_notes(struct core_file *cf, const uint8_t *sub,
 	if (len > CORE_MAX_NOTES)
 		return kbad(err, errlen, "the note area is unreasonably large");
 	if (off > cf->size || len > cf->size - off)
-		return kbad(err, errlen, "the note area lies outside the file "
+		return kbad(err, errlen,
+			    "the note area lies outside the file "
 			    "(truncated dump?)");
 	cf->notes = malloc(len);
 	if (!cf->notes)
 		return -ENOMEM;
 	if (core_pread(cf, cf->notes, len, off))
-		return kbad(err, errlen, "the note area lies outside the file "
+		return kbad(err, errlen,
+			    "the note area lies outside the file "
 			    "(truncated dump?)");
 	cf->notes_len = len;
 	return core_parse_notes(cf, err, errlen);
@@ -115,7 +119,8 @@ static int kd_read_bitmaps(struct core_file *cf, uint64_t bm_off,
 			   uint64_t len_bitmap, char *err, size_t errlen)
 {
 	if (bm_off > cf->size || 2 * len_bitmap > cf->size - bm_off)
-		return kbad(err, errlen, "the bitmaps lie outside the file "
+		return kbad(err, errlen,
+			    "the bitmaps lie outside the file "
 			    "(truncated dump?)");
 	cf->bm1 = malloc(len_bitmap);
 	cf->bm2 = malloc(len_bitmap);
@@ -123,7 +128,8 @@ static int kd_read_bitmaps(struct core_file *cf, uint64_t bm_off,
 		return -ENOMEM;
 	if (core_pread(cf, cf->bm1, len_bitmap, bm_off) ||
 	    core_pread(cf, cf->bm2, len_bitmap, bm_off + len_bitmap))
-		return kbad(err, errlen, "the bitmaps lie outside the file "
+		return kbad(err, errlen,
+			    "the bitmaps lie outside the file "
 			    "(truncated dump?)");
 	return 0;
 }
@@ -136,13 +142,15 @@ static int kd_check_header(struct core_file *cf, const uint8_t *h,
 		return kbad(err, errlen, "unknown header version");
 	cf->block_size = get_le32(h + KDH_BLOCK_SIZE);
 	if (cf->block_size != PAGE_SIZE)
-		return kbad(err, errlen, "block size is not 4096; sevdbg reads "
+		return kbad(err, errlen,
+			    "block size is not 4096; sevdbg reads "
 			    "x86-64 dumps with 4 KiB pages");
 	if (get_le32(h + KDH_SUB_HDR_SIZE) == 0)
 		return kbad(err, errlen, "no sub-header");
 	if (get_le32(h + KDH_BITMAP_BLOCKS) == 0 ||
 	    get_le32(h + KDH_BITMAP_BLOCKS) % 2)
-		return kbad(err, errlen, "the bitmap size is not two equal "
+		return kbad(err, errlen,
+			    "the bitmap size is not two equal "
 			    "bitmaps");
 	if (get_le32(h + KDH_NR_CPUS) > 4096)
 		return kbad(err, errlen, "implausible number of CPUs");
@@ -167,10 +175,10 @@ int core_kdump_parse(struct core_file *cf, char *err, size_t errlen)
 	cf->max_mapnr = get_le32(h + KDH_MAX_MAPNR);
 	if (version >= 6)
 		cf->max_mapnr = get_le64(sub + KSH_MAX_MAPNR_64);
-	bm_off = (1 + (uint64_t)get_le32(h + KDH_SUB_HDR_SIZE)) *
-		 cf->block_size;
-	len_bitmap = (uint64_t)get_le32(h + KDH_BITMAP_BLOCKS) / 2 *
-		     cf->block_size;
+	bm_off =
+		(1 + (uint64_t)get_le32(h + KDH_SUB_HDR_SIZE)) * cf->block_size;
+	len_bitmap =
+		(uint64_t)get_le32(h + KDH_BITMAP_BLOCKS) / 2 * cf->block_size;
 	if (!cf->max_mapnr || cf->max_mapnr > KD_MAX_MAPNR ||
 	    cf->max_mapnr > len_bitmap * 8)
 		return kbad(err, errlen, "max_mapnr does not fit the bitmaps");
@@ -180,9 +188,10 @@ int core_kdump_parse(struct core_file *cf, char *err, size_t errlen)
 	if (ret)
 		return ret;
 	cf->desc_off = bm_off + 2 * len_bitmap;
-	if (cf->nr_desc > (cf->size - MIN(cf->size, cf->desc_off)) /
-				  KDUMP_PD_SIZE)
-		return kbad(err, errlen, "the page descriptors extend past the "
+	if (cf->nr_desc >
+	    (cf->size - MIN(cf->size, cf->desc_off)) / KDUMP_PD_SIZE)
+		return kbad(err, errlen,
+			    "the page descriptors extend past the "
 			    "end of the file (truncated dump?)");
 	ret = kd_read_notes(cf, sub, version, err, errlen);
 	if (!ret)
@@ -208,7 +217,7 @@ static int kd_load(struct core_file *cf, const uint8_t *pd)
 		return -EIO;
 	if (flags & (KDUMP_DH_COMPRESSED_LZO | KDUMP_DH_COMPRESSED_SNAPPY |
 		     KDUMP_DH_COMPRESSED_ZSTD))
-		return -ENOTSUP;	/* only zlib is linked in */
+		return -ENOTSUP; /* only zlib is linked in */
 	if (flags & KDUMP_DH_COMPRESSED_ZLIB) {
 		if (core_pread(cf, cf->cpage, size, off))
 			return -EIO;
@@ -231,9 +240,9 @@ int core_kdump_read_page(struct core_file *cf, uint64_t pfn)
 	if (pfn == cf->cached_pfn)
 		return 0;
 	if (pfn >= cf->max_mapnr || !(cf->bm1[pfn / 8] >> (pfn % 8) & 1))
-		return -EFAULT;		/* not RAM */
+		return -EFAULT; /* not RAM */
 	if (!(cf->bm2[pfn / 8] >> (pfn % 8) & 1))
-		return -EIO;		/* RAM, but left out of the dump */
+		return -EIO; /* RAM, but left out of the dump */
 	x = bm_word(cf->bm2, pfn / 64) & ((1ULL << (pfn % 64)) - 1);
 	idx = cf->rank[pfn / 64] + (uint64_t)__builtin_popcountll(x);
 	if (core_pread(cf, pd, sizeof(pd), cf->desc_off + idx * KDUMP_PD_SIZE))

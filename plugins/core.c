@@ -31,7 +31,7 @@ int core_raw_pread(const struct core_file *cf, void *buf, uint64_t len,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return n < 0 ? -errno : -EIO;	/* shrank under us */
+			return n < 0 ? -errno : -EIO; /* shrank under us */
 		p += n;
 		len -= (uint64_t)n;
 		off += (uint64_t)n;
@@ -124,7 +124,8 @@ int core_parse_notes(struct core_file *cf, char *err, size_t errlen)
 		desc_off = name_off + NOTE_ALIGN4((uint64_t)namesz);
 		next = desc_off + NOTE_ALIGN4((uint64_t)descsz);
 		if (next > len) {
-			snprintf(err, errlen, "an ELF note at offset %llu of "
+			snprintf(err, errlen,
+				 "an ELF note at offset %llu of "
 				 "the note area runs past its end (%llu bytes)",
 				 (unsigned long long)pos,
 				 (unsigned long long)len);
@@ -152,8 +153,10 @@ int core_parse(struct core_file *cf, char *err, size_t errlen)
 	cf->cached_pfn = UINT64_MAX;
 	cf->file_size = cf->size;
 	if (core_pread(cf, magic, sizeof(magic), 0)) {
-		snprintf(err, errlen, "the file is too short to be a dump "
-			 "(%llu bytes)", (unsigned long long)cf->size);
+		snprintf(err, errlen,
+			 "the file is too short to be a dump "
+			 "(%llu bytes)",
+			 (unsigned long long)cf->size);
 		return -EINVAL;
 	}
 	if (!memcmp(magic, "\177ELF", 4))
@@ -163,7 +166,8 @@ int core_parse(struct core_file *cf, char *err, size_t errlen)
 	else if (!memcmp(magic, "makedump", 8))
 		ret = core_flat_parse(cf, err, errlen);
 	else
-		ret = -EINVAL, snprintf(err, errlen, "neither an ELF vmcore "
+		ret = -EINVAL, snprintf(err, errlen,
+					"neither an ELF vmcore "
 					"nor a kdump-compressed dump (unknown "
 					"signature)");
 	return ret;
@@ -256,8 +260,8 @@ static int file_read(struct platform *p, uint64_t gpa, void *buf, size_t len)
 	return core_read_phys(p->priv, gpa, buf, len);
 }
 
-static int file_decrypt(struct platform *p, uint64_t gpa, void *buf,
-			size_t len, int *fw_error)
+static int file_decrypt(struct platform *p, uint64_t gpa, void *buf, size_t len,
+			int *fw_error)
 {
 	*fw_error = SEV_RET_SUCCESS;
 	return core_read_phys(p->priv, gpa, buf, len);
@@ -272,7 +276,7 @@ static int file_get_bitmap(struct platform *p, uint64_t start_gfn,
 
 	memset(bits, 0, (npages + 7) / 8);
 	if (!cf->have_sevdbg || !(n->h.flags & SEVDBG_NOTE_F_ENCRYPTED))
-		return 0;	/* no SEVDBG note: every page plain */
+		return 0; /* no SEVDBG note: every page plain */
 	for (i = 0; i < npages; i++) {
 		g = start_gfn + i;
 		if (g < n->h.start_gfn || g - n->h.start_gfn >= n->h.npages)
@@ -333,14 +337,13 @@ static int core_read_regs(struct target *t, int vcpu, struct regs *regs)
 	if (vcpu < 0 || vcpu >= core_nr_vcpus(t))
 		return -EINVAL;
 	if (vcpu >= cf->nr_vcpus)
-		memset(regs, 0, sizeof(*regs));	/* all <unavailable> */
+		memset(regs, 0, sizeof(*regs)); /* all <unavailable> */
 	else
 		*regs = cf->regs[vcpu];
 	return 0;
 }
 
-static int core_vcpu_describe(struct target *t, int vcpu, char *buf,
-			      size_t len)
+static int core_vcpu_describe(struct target *t, int vcpu, char *buf, size_t len)
 {
 	snprintf(buf, len, "vCPU %d (dump)", vcpu);
 	return 0;
@@ -353,10 +356,12 @@ static int core_describe(struct target *t, char *buf, size_t len)
 
 	snprintf(buf, len, "core: %s, %s, %d vCPU(s)%s%s", ct->path,
 		 cf->kind_name, cf->nr_vcpus,
-		 cf->have_sevdbg ? "" : "; this dump has no SEVDBG note: "
-				       "every page is shown as shared/plain",
-		 cf->have_cr3 ? "" : "; no CR3 saved (NT_PRSTATUS only): "
-				     "virtual addresses are unavailable");
+		 cf->have_sevdbg ? ""
+				 : "; this dump has no SEVDBG note: "
+				   "every page is shown as shared/plain",
+		 cf->have_cr3 ? ""
+			      : "; no CR3 saved (NT_PRSTATUS only): "
+				"virtual addresses are unavailable");
 	return 0;
 }
 
@@ -432,7 +437,7 @@ static int core_open(const char *arg, const struct target_opts *o,
 	}
 	ct->t.ops = &core_target_ops;
 	ct->t.priv = ct;
-	ct->t.ram = ct->cf.ram;		/* the target owns the map now */
+	ct->t.ram = ct->cf.ram; /* the target owns the map now */
 	memset(&ct->cf.ram, 0, sizeof(ct->cf.ram));
 	ct->plat.ops = &file_platform_ops;
 	ct->plat.priv = &ct->cf;
@@ -445,6 +450,7 @@ static int core_open(const char *arg, const struct target_opts *o,
 
 const struct target_type core_target_type = {
 	.prefix = "core",
-	.usage = "core:FILE  a dump (sevdbg or QEMU ELF vmcore, kdump-compressed)",
+	.usage = "core:FILE  a dump (sevdbg or QEMU ELF vmcore, "
+		 "kdump-compressed)",
 	.open = core_open,
 };

@@ -61,8 +61,8 @@ static struct img build_elf(void)
 	uint8_t pr[ELF_PRSTATUS_SIZE], qcs[QEMU_CPUSTATE_SIZE];
 	struct strbuf notes;
 	struct regs r;
-	Elf64_Ehdr eh = { 0 };
-	Elf64_Phdr ph[3] = { 0 };
+	Elf64_Ehdr eh = {0};
+	Elf64_Phdr ph[3] = {0};
 	struct img im;
 	size_t hdr = sizeof(eh) + sizeof(ph), data;
 
@@ -71,7 +71,7 @@ static struct img build_elf(void)
 	note_prstatus_encode(pr, &r, 0);
 	note_append(&notes, "CORE", 1, pr, sizeof(pr));
 	note_qemu_encode(qcs, &r);
-	put_le32(qcs + 152 + 8, 1u << 21);	/* cs.flags: L */
+	put_le32(qcs + 152 + 8, 1u << 21); /* cs.flags: L */
 	note_append(&notes, "QEMU", 0, qcs, sizeof(qcs));
 	data = hdr + notes.len;
 	im.len = data + 3 * PAGE_SIZE;
@@ -113,7 +113,7 @@ static struct img build_elf(void)
  * left out). Page 0 zlib, page 1 raw, page 2 the shared zero page, 6 zlib.
  */
 #define KD_NOTE_OFF (PAGE_SIZE + KDUMP_SUB_HEADER_SIZE)
-#define KD_BM_OFF (2 * PAGE_SIZE)
+#define KD_BM_OFF   (2 * PAGE_SIZE)
 #define KD_DESC_OFF (4 * PAGE_SIZE)
 
 static size_t kd_page(struct img *im, size_t off, uint8_t *pd, uint64_t pfn,
@@ -124,8 +124,9 @@ static size_t kd_page(struct img *im, size_t off, uint8_t *pd, uint64_t pfn,
 
 	fill(page, pfn << PAGE_SHIFT, PAGE_SIZE);
 	if (compress) {
-		assert_int_equal(compress2(im->b + off, &clen, page, PAGE_SIZE,
-					   1), Z_OK);
+		assert_int_equal(
+			compress2(im->b + off, &clen, page, PAGE_SIZE, 1),
+			Z_OK);
 		assert_true(clen < PAGE_SIZE);
 	} else {
 		clen = PAGE_SIZE;
@@ -166,8 +167,8 @@ static struct img build_kdump(void)
 	put_le64(sub + KSH_NOTE_SIZE, notes.len);
 	put_le64(sub + KSH_MAX_MAPNR_64, 8);
 	memcpy(im.b + KD_NOTE_OFF, notes.buf, notes.len);
-	im.b[KD_BM_OFF] = 0x4f;			/* 0-3, 6 */
-	im.b[KD_BM_OFF + PAGE_SIZE] = 0x47;	/* 0-2, 6 */
+	im.b[KD_BM_OFF] = 0x4f;		    /* 0-3, 6 */
+	im.b[KD_BM_OFF + PAGE_SIZE] = 0x47; /* 0-2, 6 */
 	pd = im.b + KD_DESC_OFF;
 	zero_off = off;
 	off += PAGE_SIZE;
@@ -226,7 +227,7 @@ static struct img build_sevdbg_elf(void)
 {
 	struct img im = build_elf(), out;
 	uint64_t npages = 0x11, dsz = sevdbg_desc_size(npages, 1);
-	struct sevdbg_note_hdr h = { 0 };
+	struct sevdbg_note_hdr h = {0};
 	struct strbuf note;
 	struct regs r;
 	uint8_t *desc = calloc(1, dsz), *rec;
@@ -247,7 +248,7 @@ static struct img build_sevdbg_elf(void)
 	h.regs_size = REGS_BYTES;
 	h.regs_nr = REGS_NR;
 	sevdbg_hdr_encode(desc, &h);
-	desc[h.bitmap_off] = 0x03;		/* pages 0, 1 encrypted */
+	desc[h.bitmap_off] = 0x03; /* pages 0, 1 encrypted */
 	sevdbg_src_set(desc + h.source_off, 0, SEVDBG_SRC_DECRYPTED);
 	sevdbg_src_set(desc + h.source_off, 1, SEVDBG_SRC_MISSING);
 	sevdbg_src_set(desc + h.source_off, 0x10, SEVDBG_SRC_SHARED);
@@ -267,7 +268,7 @@ static struct img build_sevdbg_elf(void)
 	memcpy(out.b + im.len, note.buf, note.len);
 	off = im.len;
 	ph = (Elf64_Phdr *)(out.b + sizeof(Elf64_Ehdr));
-	ph[1].p_filesz = ph[1].p_memsz = PAGE_SIZE;	/* page 1 left out */
+	ph[1].p_filesz = ph[1].p_memsz = PAGE_SIZE; /* page 1 left out */
 	ph[2].p_type = PT_NOTE;
 	ph[2].p_offset = off;
 	ph[2].p_filesz = note.len;
@@ -279,8 +280,7 @@ static struct img build_sevdbg_elf(void)
 	return out;
 }
 
-static int parse(struct img *im, struct core_file *cf, char *err,
-		 size_t errlen)
+static int parse(struct img *im, struct core_file *cf, char *err, size_t errlen)
 {
 	memset(cf, 0, sizeof(*cf));
 	cf->fd = -1;
@@ -298,7 +298,8 @@ static void test_elf_reads_back(void **state)
 	char err[200];
 
 	assert_int_equal(parse(&im, &cf, err, sizeof(err)), 0);
-	assert_string_equal(cf.kind_name, "ELF vmcore (QEMU dump-guest-memory)");
+	assert_string_equal(cf.kind_name,
+			    "ELF vmcore (QEMU dump-guest-memory)");
 	assert_int_equal(cf.nr_vcpus, 1);
 	assert_true(cf.have_cr3);
 	assert_false(cf.have_sevdbg);
@@ -331,17 +332,18 @@ static void test_kdump_reads_back(void **state)
 
 	assert_int_equal(parse(&im, &cf, err, sizeof(err)), 0);
 	assert_int_equal(cf.nr_vcpus, 1);
-	assert_false(cf.have_cr3);	/* NT_PRSTATUS only */
+	assert_false(cf.have_cr3); /* NT_PRSTATUS only */
 	assert_int_equal(cf.ram.nr, 2);
 	for (pfn = 0; pfn < 8; pfn++) {
-		int ret = core_read_phys(&cf, pfn << PAGE_SHIFT, buf, PAGE_SIZE);
+		int ret =
+			core_read_phys(&cf, pfn << PAGE_SHIFT, buf, PAGE_SIZE);
 
 		if (pfn == 3) {
-			assert_int_equal(ret, -EIO);	/* excluded */
+			assert_int_equal(ret, -EIO); /* excluded */
 			continue;
 		}
 		if (pfn == 4 || pfn == 5 || pfn == 7) {
-			assert_int_equal(ret, -EFAULT);	/* not RAM */
+			assert_int_equal(ret, -EFAULT); /* not RAM */
 			continue;
 		}
 		assert_int_equal(ret, 0);
@@ -362,7 +364,8 @@ static int readable_pages(struct core_file *cf)
 	int n = 0;
 
 	for (pfn = 0; pfn < 0x11; pfn++)
-		n += core_read_phys(cf, pfn << PAGE_SHIFT, page, PAGE_SIZE) == 0;
+		n += core_read_phys(cf, pfn << PAGE_SHIFT, page, PAGE_SIZE) ==
+		     0;
 	return n;
 }
 
@@ -389,7 +392,8 @@ static void check_truncations(struct img im, const char *what)
 		if (parse(&t, &cf, err, sizeof(err)) == 0) {
 			if (readable_pages(&cf) >= full)
 				fail_msg("%s truncated to %zu bytes was "
-					 "accepted whole", what, len);
+					 "accepted whole",
+					 what, len);
 		} else {
 			assert_true(err[0] != '\0');
 		}
@@ -486,8 +490,8 @@ static void test_lying_elf(void **state)
 static void test_lying_sevdbg_note(void **state)
 {
 	struct img im = build_elf();
-	uint8_t desc[SEVDBG_NOTE_HDR_SIZE + 64] = { 0 };
-	struct sevdbg_note_hdr h = { 0 };
+	uint8_t desc[SEVDBG_NOTE_HDR_SIZE + 64] = {0};
+	struct sevdbg_note_hdr h = {0};
 	struct sevdbg_note n;
 	const char *why;
 
@@ -512,7 +516,7 @@ static void test_lying_sevdbg_note(void **state)
 	assert_int_equal(sevdbg_note_parse(desc, sizeof(desc), &n, &why),
 			 -EINVAL);
 	h.source_off = SEVDBG_NOTE_HDR_SIZE + 8;
-	h.nr_vcpus = 1;	/* a register record does not fit in 64 bytes */
+	h.nr_vcpus = 1; /* a register record does not fit in 64 bytes */
 	sevdbg_hdr_encode(desc, &h);
 	assert_int_equal(sevdbg_note_parse(desc, sizeof(desc), &n, &why),
 			 -EINVAL);
@@ -583,9 +587,9 @@ static void test_target_on_file(void **state)
 	struct img im = build_elf();
 	char path[] = "/tmp/sevdbg-test-core-XXXXXX", err[256] = "";
 	struct platform_info info;
-	struct target_opts o = { 0 };
+	struct target_opts o = {0};
 	struct target *t = NULL;
-	uint8_t bits[1] = { 0xff }, buf[32], want[32];
+	uint8_t bits[1] = {0xff}, buf[32], want[32];
 	int fd = mkstemp(path);
 
 	assert_true(fd >= 0);
@@ -608,8 +612,8 @@ static void test_target_on_file(void **state)
 	assert_non_null(strstr(err, "no SEVDBG note"));
 	target_destroy(t);
 	unlink(path);
-	assert_int_not_equal(core_target_type.open(path, &o, &t, err,
-						   sizeof(err)), 0);
+	assert_int_not_equal(
+		core_target_type.open(path, &o, &t, err, sizeof(err)), 0);
 	assert_non_null(strstr(err, path));
 	free(im.b);
 }
@@ -690,11 +694,10 @@ static void test_sevdbg_note_read(void **state)
 /* SEVDBG_WRITE_CORPUS=DIR: write the seed dumps for tests/fuzz. */
 static void write_corpus(const char *dir)
 {
-	struct img im[4] = { build_elf(), build_kdump(),
-			     build_flat(build_kdump(), 3000),
-			     build_sevdbg_elf() };
-	const char *name[4] = { "qemu-elf", "kdump", "flattened",
-				"sevdbg-elf" };
+	struct img im[4] = {build_elf(), build_kdump(),
+			    build_flat(build_kdump(), 3000),
+			    build_sevdbg_elf()};
+	const char *name[4] = {"qemu-elf", "kdump", "flattened", "sevdbg-elf"};
 	char path[512];
 	int i, fd;
 

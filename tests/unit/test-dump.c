@@ -34,13 +34,13 @@
 void *memmem(const void *hay, size_t hlen, const void *needle, size_t nlen);
 
 /* RAM: A = [0, 48 pages), hole, B = [1 MiB, 1 MiB + 16 pages). */
-#define A_PAGES 48
-#define B_GPA 0x100000ULL
-#define B_PAGES 16
-#define NR_VCPUS 2
-#define ZERO_PAGE_A 5		/* all zero: kdump shares a descriptor */
-#define SHARED_A 10		/* pages 10..13 of A shared */
-#define SHARED_B (B_GPA + 2 * PAGE_SIZE)
+#define A_PAGES	    48
+#define B_GPA	    0x100000ULL
+#define B_PAGES	    16
+#define NR_VCPUS    2
+#define ZERO_PAGE_A 5  /* all zero: kdump shares a descriptor */
+#define SHARED_A    10 /* pages 10..13 of A shared */
+#define SHARED_B    (B_GPA + 2 * PAGE_SIZE)
 #define PRIVATE_GPA (20 * PAGE_SIZE)
 
 struct fx {
@@ -69,7 +69,7 @@ static int fake_read_regs(struct target *t, int vcpu, struct regs *r)
 		r->valid[i] = 1;
 	}
 	regs_set(r, REG_CR0, 0x80050033);
-	regs_set(r, REG_CR3, 0x3000);	/* not a real page table */
+	regs_set(r, REG_CR3, 0x3000); /* not a real page table */
 	regs_set(r, REG_CR4, 0x20);
 	regs_set(r, REG_EFER, 0xd00);
 	return 0;
@@ -97,15 +97,15 @@ static void make_shared(struct platform *p, uint64_t gpa, uint64_t npages)
 	put_le32(rec + 4, SIM_HC_NR_MAP_GPA_RANGE);
 	put_le64(rec + 8, gpa);
 	put_le64(rec + 16, npages);
-	put_le64(rec + 24, 0);	/* 4K, decrypted */
+	put_le64(rec + 24, 0); /* 4K, decrypted */
 	assert_int_equal(sim_platform_feed(p, rec, sizeof(rec)), 0);
 }
 
 static int setup(void **state)
 {
 	static const uint8_t key[16] = "dump-test-key-16";
-	struct sim_config cfg = { .cbit = 52, .key = key, .hc_fd = -1,
-				  .launched = true };
+	struct sim_config cfg = {
+		.cbit = 52, .key = key, .hc_fd = -1, .launched = true};
 	struct fx *f = calloc(1, sizeof(*f));
 	uint64_t seed = 0x9e3779b97f4a7c15ULL, *w;
 	size_t i;
@@ -123,10 +123,11 @@ static int setup(void **state)
 		w[i] = xorshift(&seed);
 	memset(f->mem[0] + ZERO_PAGE_A * PAGE_SIZE, 0, PAGE_SIZE);
 	memset(f->mem[0] + 7 * PAGE_SIZE, 'z', PAGE_SIZE); /* compressible */
-	assert_int_equal(ram_add(&f->t.ram, 0, A_PAGES * PAGE_SIZE, f->mem[0],
-				 "A"), 0);
-	assert_int_equal(ram_add(&f->t.ram, B_GPA, B_PAGES * PAGE_SIZE,
-				 f->mem[1], "B"), 0);
+	assert_int_equal(
+		ram_add(&f->t.ram, 0, A_PAGES * PAGE_SIZE, f->mem[0], "A"), 0);
+	assert_int_equal(
+		ram_add(&f->t.ram, B_GPA, B_PAGES * PAGE_SIZE, f->mem[1], "B"),
+		0);
 	assert_int_equal(sim_platform_new(&f->t.ram, &cfg, &f->t.plat), 0);
 	make_shared(f->t.plat, SHARED_A * PAGE_SIZE, 4);
 	make_shared(f->t.plat, SHARED_B, 1);
@@ -201,7 +202,7 @@ static const uint8_t *plain(struct fx *f, uint64_t gpa)
 
 static int do_dump(struct fx *f, enum dump_format fmt, struct dump_result *r)
 {
-	struct dump_opts o = { .format = fmt, .path = f->path };
+	struct dump_opts o = {.format = fmt, .path = f->path};
 
 	return dump_write(&f->s, &o, r);
 }
@@ -209,7 +210,7 @@ static int do_dump(struct fx *f, enum dump_format fmt, struct dump_result *r)
 /* Open the dump as core:FILE and compare every page and register. */
 static void check_read_back(struct fx *f, uint64_t missing_gpa)
 {
-	struct target_opts o = { 0 };
+	struct target_opts o = {0};
 	struct target *t = NULL;
 	struct session s;
 	struct regs want, got;
@@ -220,8 +221,8 @@ static void check_read_back(struct fx *f, uint64_t missing_gpa)
 	size_t i;
 	int v;
 
-	assert_int_equal(core_target_type.open(f->path, &o, &t, err,
-					       sizeof(err)), 0);
+	assert_int_equal(
+		core_target_type.open(f->path, &o, &t, err, sizeof(err)), 0);
 	assert_true(core_has_sevdbg_note(t));
 	assert_int_equal(session_init(&s, t), 0);
 	assert_true(s.read_only);
@@ -251,10 +252,11 @@ static void check_read_back(struct fx *f, uint64_t missing_gpa)
 	assert_int_equal(platform_info(t->plat, &info), 0);
 	assert_true(info.encrypted);
 	assert_int_equal(info.cbit, 52);
-	assert_int_equal(platform_get_bitmap(t->plat, 0, sizeof(bits) * 8,
-					     bits), 0);
-	assert_int_equal(platform_get_bitmap(f->t.plat, 0, sizeof(bits) * 8,
-					     sim_bits), 0);
+	assert_int_equal(
+		platform_get_bitmap(t->plat, 0, sizeof(bits) * 8, bits), 0);
+	assert_int_equal(
+		platform_get_bitmap(f->t.plat, 0, sizeof(bits) * 8, sim_bits),
+		0);
 	/* Beyond RAM the sim may say anything; compare RAM pages only. */
 	for (i = 0; i < A_PAGES; i++)
 		assert_int_equal(bits[i / 8] >> (i % 8) & 1,
@@ -276,8 +278,8 @@ static void check_no_ciphertext(struct fx *f, uint64_t gpa, bool want_plain)
 	assert_memory_not_equal(ct, plain(f, gpa), PAGE_SIZE);
 	assert_null(memmem(f->file, f->file_len, ct, 256));
 	if (want_plain)
-		assert_non_null(memmem(f->file, f->file_len, plain(f, gpa),
-				       PAGE_SIZE));
+		assert_non_null(
+			memmem(f->file, f->file_len, plain(f, gpa), PAGE_SIZE));
 }
 
 static void check_counts(const struct dump_result *r, uint64_t missing)
@@ -298,7 +300,7 @@ static void test_elf_round_trip(void **state)
 
 	assert_int_equal(do_dump(f, DUMP_FMT_ELF, &r), 0);
 	check_counts(&r, 0);
-	assert_int_equal(dir_entries(f->dir), 1);	/* no temp file left */
+	assert_int_equal(dir_entries(f->dir), 1); /* no temp file left */
 	slurp(f);
 	assert_memory_equal(f->file, "\177ELF", 4);
 	check_no_ciphertext(f, PRIVATE_GPA, true);
@@ -331,7 +333,7 @@ static void test_kdump_round_trip(void **state)
 static void missing_page(struct fx *f, enum dump_format fmt)
 {
 	struct dump_result r;
-	uint64_t missing = 3 * PAGE_SIZE;	/* third private page */
+	uint64_t missing = 3 * PAGE_SIZE; /* third private page */
 	uint8_t ct[PAGE_SIZE];
 
 	f->t.plat->fail_decrypt_at = f->t.plat->stats.decrypt_calls + 4;
@@ -342,8 +344,7 @@ static void missing_page(struct fx *f, enum dump_format fmt)
 	assert_int_equal(platform_read_host(f->t.plat, missing, ct, PAGE_SIZE),
 			 0);
 	assert_null(memmem(f->file, f->file_len, ct, 256));
-	assert_null(memmem(f->file, f->file_len, plain(f, missing),
-			   PAGE_SIZE));
+	assert_null(memmem(f->file, f->file_len, plain(f, missing), PAGE_SIZE));
 	check_read_back(f, missing);
 }
 
@@ -360,9 +361,11 @@ static void test_kdump_missing_page(void **state)
 static void test_raw_range(void **state)
 {
 	struct fx *f = *state;
-	struct dump_opts o = { .format = DUMP_FMT_RAW, .path = f->path,
-			       .has_range = true, .start = 8 * PAGE_SIZE + 100,
-			       .end = 16 * PAGE_SIZE };
+	struct dump_opts o = {.format = DUMP_FMT_RAW,
+			      .path = f->path,
+			      .has_range = true,
+			      .start = 8 * PAGE_SIZE + 100,
+			      .end = 16 * PAGE_SIZE};
 	struct dump_result r;
 
 	assert_int_equal(dump_write(&f->s, &o, &r), 0);
@@ -409,7 +412,7 @@ static void test_interrupted(void **state)
 static void test_disk_full(void **state)
 {
 	struct fx *f = *state;
-	struct rlimit old, small = { 64 << 10, 0 };
+	struct rlimit old, small = {64 << 10, 0};
 	struct dump_result r;
 	int ret;
 
@@ -427,7 +430,7 @@ static void test_disk_full(void **state)
 static void test_bad_options(void **state)
 {
 	struct fx *f = *state;
-	struct dump_opts o = { .format = DUMP_FMT_RAW, .path = f->path };
+	struct dump_opts o = {.format = DUMP_FMT_RAW, .path = f->path};
 	struct dump_result r;
 
 	assert_int_equal(dump_write(&f->s, &o, &r), -EINVAL);
