@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Session tests with a fake target over the sim: virtual access through the
+ * selected vCPU's CR3, read-only refusal, caches that follow run state.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sevdbg/platform.h"
+#include "sevdbg/ram.h"
+#include "sevdbg/regs.h"
+#include "sevdbg/router.h"
+#include "sevdbg/session.h"
+
+#define RAM_SIZE (4u << 20)
+#define CBIT	 (1ULL << 52)
+#define VA	 0xffffffff80000000ULL
+
+struct fake {
+	struct target t;
+	uint8_t *mem;
+	bool regs_hidden; /* SEV-ES: control registers unavailable */
+};
+
+/* vCPU n uses the page tables at 0x10000 * (n + 1). */
+static int fake_read_regs(struct target *t, int vcpu, struct regs *r)
+{
+	struct fake *f = t->priv;
+
+	memset(r, 0, sizeof(*r));
+	if (vcpu < 0 || vcpu > 1)
+		return -EINVAL;
+	regs_set(r, REG_RIP, VA);
+	if (f->regs_hidden)
+		return 0;
+	regs_set(r, REG_CR0, 0x80000011);
+	regs_set(r, REG_CR3, 0x10000ULL * (vcpu + 1));
+	regs_set(r, REG_CR4, 0x20);
+	regs_set(r, REG_EFER, 0xd00);
+	return 0;
+}
+
+static const struct target_ops fake_ops = {
+	.name = "fake",
+	.read_regs = fake_read_regs,
+};
+
+static void put(struct fake *f, uint64_t gpa, uint64_t v)
+{
+	memcpy(f->mem + gpa, &v, 8);
+}
+
+/* VA → pa with 4-level tables rooted at root, tables right after it. */
+static void map(struct fake *f, uint64_t root, uint64_t pa)
+{
+	put(f, root + 511 * 8, (root + 0x1000) | 3 | CBIT);
+	put(f, root + 0x1000 + 510 * 8, (root + 0x2000) | 3 | CBIT);
+	put(f, root + 0x2000, (root + 0x3000) | 3 | CBIT);
+	put(f, root + 0x3000, pa | 3 | CBIT);
+}
+
+static int setup(void **state)
+{
+	static const uint8_t key[16] = "session-test-key";
+	struct sim_config cfg = {.key = key, .launched = true, .hc_fd = -1};
+	struct fake *f = calloc(1, sizeof(*f));
+
+	f->mem = calloc(1, RAM_SIZE);
+	f->t.ops = &fake_ops;
+	f->t.priv = f;
+	f->t.live = true;
+	assert_int_equal(ram_add(&f->t.ram, 0, RAM_SIZE, f->mem, "ram"), 0);
+	assert_int_equal(sim_platform_new(&f->t.ram, &cfg, &f->t.plat), 0);
+	map(f, 0x10000, 0x100000);
+	map(f, 0x20000, 0x200000);
+	memcpy(f->mem + 0x100000, "vcpu0 sees this", 16);
+	memcpy(f->mem + 0x200000, "vcpu1 sees that", 16);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fake *f = *state;
+
+	platform_destroy(f->t.plat);
+	ram_free(&f->t.ram);
+	free(f->mem);
+	free(f);
+	return 0;
+}
+
+static void test_read_virt_per_vcpu(void **state)
+{
+	struct fake *f = *state;
+	struct session s;
+	struct walk_cpu c;
+	char buf[16];
+
+	assert_int_equal(session_init(&s, &f->t), 0);
+	assert_string_equal(s.pinfo.kind, "sim");
+	assert_int_equal(session_walk_cpu(&s, 1, &c), 0);
+	assert_int_equal(c.cr3, 0x20000);
+	assert_int_equal(c.cbit, 52);
+	assert_int_equal(session_read_virt(&s, 0, VA, buf, 16), 16);
+	assert_string_equal(buf, "vcpu0 sees this");
+	assert_int_equal(session_read_virt(&s, 1, VA, buf, 16), 16);
+	assert_string_equal(buf, "vcpu1 sees that");
+	s.cur_vcpu = 1; /* -1 = the selected vCPU */
+	assert_int_equal(session_read_virt(&s, -1, VA, buf, 16), 16);
+	assert_string_equal(buf, "vcpu1 sees that");
+	assert_int_equal(session_read_virt(&s, 0, VA + 0x1000, buf, 1),
+			 -EFAULT);
+	assert_int_equal(session_read_virt(&s, 5, VA, buf, 1), -EINVAL);
+	session_release(&s);
+}
+
+static void test_write_virt_and_read_only(void **state)
+{
+	struct fake *f = *state;
+	struct session s;
+
+	assert_int_equal(session_init(&s, &f->t), 0);
+	assert_int_equal(session_write_virt(&s, 0, VA + 3, "XY", 2), 2);
+	assert_memory_equal(f->mem + 0x100000, "vcpXY", 5);
+	s.read_only = true;
+	assert_int_equal(session_write_virt(&s, 0, VA, "Z", 1), -EROFS);
+	s.read_only = false;
+	f->t.read_only = true;
+	assert_int_equal(session_write_virt(&s, 0, VA, "Z", 1), -EROFS);
+	assert_int_equal(f->mem[0x100000], 'v');
+	session_release(&s);
+	/* A read-only target makes a read-only session. */
+	assert_int_equal(session_init(&s, &f->t), 0);
+	assert_true(s.read_only);
+	session_release(&s);
+}
+
+static void test_registers_unavailable(void **state)
+{
+	struct fake *f = *state;
+	struct session s;
+	char buf[4];
+
+	f->regs_hidden = true;
+	assert_int_equal(session_init(&s, &f->t), 0);
+	assert_int_equal(session_read_virt(&s, 0, VA, buf, 4), -ENODATA);
+	session_release(&s);
+}
+
+/* Stopped: cached; resumed: every read goes to the platform. */
+static void test_cache_follows_run_state(void **state)
+{
+	struct fake *f = *state;
+	struct router_stats st;
+	struct session s;
+	char buf[16];
+
+	assert_int_equal(session_init(&s, &f->t), 0); /* stopped */
+	assert_int_equal(session_read_virt(&s, 0, VA, buf, 16), 16);
+	f->mem[0x100000] = 'V'; /* the guest "runs" behind our back */
+	assert_int_equal(session_read_virt(&s, 0, VA, buf, 16), 16);
+	assert_int_equal(buf[0], 'v'); /* cached while stopped */
+	router_get_stats(s.router, &st);
+	assert_true(st.cache_hits > 0);
+	session_note_resume(&s);
+	assert_int_equal(session_read_virt(&s, 0, VA, buf, 16), 16);
+	assert_int_equal(buf[0], 'V');
+	f->mem[0x100000] = 'w';
+	assert_int_equal(session_read_virt(&s, 0, VA, buf, 16), 16);
+	assert_int_equal(buf[0], 'w'); /* no cache while running */
+	session_note_stop(&s);
+	f->mem[0x100000] = 'v';
+	assert_int_equal(session_read_virt(&s, 0, VA, buf, 16), 16);
+	assert_int_equal(buf[0], 'v');
+	session_release(&s);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_read_virt_per_vcpu),
+		T(test_write_virt_and_read_only),
+		T(test_registers_unavailable),
+		T(test_cache_follows_run_state),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
