@@ -63,7 +63,9 @@ static int setup(void **state)
 	uint64_t i;
 
 	assert_non_null(f);
-	f->rng = 0x1234567;
+	f->rng = getenv("ROUTER_TEST_SEED")
+			 ? strtoull(getenv("ROUTER_TEST_SEED"), NULL, 0) | 1
+			 : 0x1234567;
 	f->ref = malloc(END_GPA);
 	for (i = 0; i < END_GPA; i++)
 		f->ref[i] = (uint8_t)rnd(f);
@@ -273,9 +275,14 @@ static int sweep(struct fixture *f)
 	return bad;
 }
 
+/* ROUTER_TEST_ROUNDS=N runs N times as many rounds (soak testing). */
 static int differential(struct fixture *f, int rounds, int ops)
 {
+	const char *mult = getenv("ROUTER_TEST_ROUNDS");
 	int bad = 0, i, k;
+
+	if (mult && atoi(mult) > 1)
+		rounds *= atoi(mult);
 
 	for (k = 0; k < rounds; k++) {
 		random_bitmap(f, (unsigned int)(rnd(f) % 101));
@@ -463,7 +470,7 @@ static void test_bitmap_refresh(void **state)
 	assert_int_equal(st.decrypt_calls, 0);
 	/* While the guest runs (cache off) a record counts at once. */
 	router_set_cache(f->r, false);
-	rec[9] = 0x50;		/* gpa 0x5000 */
+	rec[9] = 0x50; /* gpa 0x5000 */
 	sim_platform_feed(f->p, rec, sizeof(rec));
 	router_reset_stats(f->r);
 	assert_int_equal(router_read(f->r, 0x5000, buf, 16), 16);
