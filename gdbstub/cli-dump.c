@@ -180,6 +180,9 @@ static void dump_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* A file size limit is a failed write (EFBIG), cleaned up, not a
+	 * death that leaves the temporary file behind. */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 static void dump_report(const struct dump_args *a,
