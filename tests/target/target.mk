@@ -8,3 +8,4 @@ tests/target/sevdbg-test: $(MAIN_OBJS) $(TEST_TARGET_OBJS) $(LIB)
 
 CHECK_DEPS += tests/target/sevdbg-test
 CLEAN_FILES += tests/target/sevdbg-test $(TEST_TARGET_OBJS)
+CHECK_PROGS += tests/target/cli-test
