@@ -10,7 +10,7 @@
 
 #include "ours.h"
 
-#define SAME(what, value) \
+#define SAME(what, value)                                          \
 	_Static_assert((unsigned long long)(value) == OURS_##what, \
 		       "sevdbg_kvm.h differs from the series: " #what)
 
@@ -46,7 +46,7 @@ SAME(DBG_LEN, offsetof(struct kvm_sev_dbg, len));
 
 int main(void)
 {
-	struct kvm_page_enc_bitmap bmap = { .start_gfn = 0 };
+	struct kvm_page_enc_bitmap bmap = {.start_gfn = 0};
 
 	return (int)bmap.start_gfn;
 }

@@ -16,9 +16,12 @@ int main(void)
 	SHOW("GET_PAGE_ENC_BITMAP", KVM_GET_PAGE_ENC_BITMAP);
 	SHOW("SET_PAGE_ENC_BITMAP", KVM_SET_PAGE_ENC_BITMAP);
 	SHOW("BITMAP_SIZE", sizeof(struct kvm_page_enc_bitmap));
-	SHOW("BITMAP_START_GFN", offsetof(struct kvm_page_enc_bitmap, start_gfn));
-	SHOW("BITMAP_NUM_PAGES", offsetof(struct kvm_page_enc_bitmap, num_pages));
-	SHOW("BITMAP_ENC_BITMAP", offsetof(struct kvm_page_enc_bitmap, enc_bitmap));
+	SHOW("BITMAP_START_GFN",
+	     offsetof(struct kvm_page_enc_bitmap, start_gfn));
+	SHOW("BITMAP_NUM_PAGES",
+	     offsetof(struct kvm_page_enc_bitmap, num_pages));
+	SHOW("BITMAP_ENC_BITMAP",
+	     offsetof(struct kvm_page_enc_bitmap, enc_bitmap));
 	SHOW("BITMAP_PADDING", offsetof(struct kvm_page_enc_bitmap, padding));
 	SHOW("HC_MAP_GPA_RANGE", KVM_HC_MAP_GPA_RANGE);
 	SHOW("PAGE_SZ_4K", KVM_MAP_GPA_RANGE_PAGE_SZ_4K);

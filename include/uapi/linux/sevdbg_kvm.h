@@ -34,8 +34,8 @@ struct kvm_page_enc_bitmap {
 	};
 };
 
-#define KVM_GET_PAGE_ENC_BITMAP	_IOW(KVMIO, 0xf0, struct kvm_page_enc_bitmap)
-#define KVM_SET_PAGE_ENC_BITMAP	_IOW(KVMIO, 0xf1, struct kvm_page_enc_bitmap)
+#define KVM_GET_PAGE_ENC_BITMAP _IOW(KVMIO, 0xf0, struct kvm_page_enc_bitmap)
+#define KVM_SET_PAGE_ENC_BITMAP _IOW(KVMIO, 0xf1, struct kvm_page_enc_bitmap)
 #endif
 
 /*
@@ -44,39 +44,40 @@ struct kvm_page_enc_bitmap {
  * 63:5 must be 0.
  */
 #ifndef KVM_HC_MAP_GPA_RANGE
-#define KVM_HC_MAP_GPA_RANGE		12
+#define KVM_HC_MAP_GPA_RANGE 12
 #endif
 
 #ifndef KVM_MAP_GPA_RANGE_ENCRYPTED
-#define KVM_MAP_GPA_RANGE_PAGE_SZ_4K	0
-#define KVM_MAP_GPA_RANGE_PAGE_SZ_2M	(1 << 0)
-#define KVM_MAP_GPA_RANGE_PAGE_SZ_1G	(1 << 1)
-#define KVM_MAP_GPA_RANGE_ENC_STAT(n)	(n << 4)
-#define KVM_MAP_GPA_RANGE_ENCRYPTED	KVM_MAP_GPA_RANGE_ENC_STAT(1)
-#define KVM_MAP_GPA_RANGE_DECRYPTED	KVM_MAP_GPA_RANGE_ENC_STAT(0)
+#define KVM_MAP_GPA_RANGE_PAGE_SZ_4K  0
+#define KVM_MAP_GPA_RANGE_PAGE_SZ_2M  (1 << 0)
+#define KVM_MAP_GPA_RANGE_PAGE_SZ_1G  (1 << 1)
+#define KVM_MAP_GPA_RANGE_ENC_STAT(n) (n << 4)
+#define KVM_MAP_GPA_RANGE_ENCRYPTED   KVM_MAP_GPA_RANGE_ENC_STAT(1)
+#define KVM_MAP_GPA_RANGE_DECRYPTED   KVM_MAP_GPA_RANGE_ENC_STAT(0)
 #endif
 
-/* Not in the kernel's headers: the fields of attrs as the series checks them. */
-#define SEVDBG_MAP_GPA_RANGE_PAGE_SZ_MASK	0xfULL
-#define SEVDBG_MAP_GPA_RANGE_RESERVED		(~0x1fULL)
+/* Not in the kernel's headers: the fields of attrs as the series checks them.
+ */
+#define SEVDBG_MAP_GPA_RANGE_PAGE_SZ_MASK 0xfULL
+#define SEVDBG_MAP_GPA_RANGE_RESERVED	  (~0x1fULL)
 
 /*
  * SEV debugging through KVM_MEMORY_ENCRYPT_OP (stock since Linux 4.16;
  * allowed on mirror VMs since 5.15).
  */
 #ifndef __LINUX_KVM_H
-#define KVM_MEMORY_ENCRYPT_OP	_IOWR(KVMIO, 0xba, unsigned long)
+#define KVM_MEMORY_ENCRYPT_OP _IOWR(KVMIO, 0xba, unsigned long)
 
 #define KVM_CAP_VM_COPY_ENC_CONTEXT_FROM 197
 
 /* Values of kvm_sev_cmd.id (an enum in <linux/kvm.h>). */
-#define KVM_SEV_DBG_DECRYPT	17
-#define KVM_SEV_DBG_ENCRYPT	18
+#define KVM_SEV_DBG_DECRYPT 17
+#define KVM_SEV_DBG_ENCRYPT 18
 
 struct kvm_sev_cmd {
 	__u32 id;
-	__u64 data;		/* user address of the command's structure */
-	__u32 error;		/* firmware error code, e.g. 7 POLICY_FAILURE */
+	__u64 data;  /* user address of the command's structure */
+	__u32 error; /* firmware error code, e.g. 7 POLICY_FAILURE */
 	__u32 sev_fd;
 };
 
