@@ -43,8 +43,15 @@ void *memmem(const void *hay, size_t hlen, const void *needle, size_t nlen);
 #define SHARED_B    (B_GPA + 2 * PAGE_SIZE)
 #define PRIVATE_GPA (20 * PAGE_SIZE)
 
+/* Run control of the fake: counts what the dump writer asked for. */
+struct fake_run {
+	int interrupts, waits, resumes;
+	enum resume_action last[NR_VCPUS];
+};
+
 struct fx {
 	struct target t;
+	struct fake_run run;
 	struct session s;
 	uint8_t *mem[2];
 	char dir[64], path[96];
@@ -75,10 +82,51 @@ static int fake_read_regs(struct target *t, int vcpu, struct regs *r)
 	return 0;
 }
 
+static struct fake_run *fake_run_of(struct target *t)
+{
+	return t->priv;
+}
+
+static int fake_interrupt(struct target *t)
+{
+	fake_run_of(t)->interrupts++;
+	return 0;
+}
+
+static int fake_wait_stop(struct target *t, struct stop_event *ev)
+{
+	struct fake_run *r = fake_run_of(t);
+
+	if (!r->interrupts || r->waits++ == 0)
+		return -EAGAIN; /* still running once, like a real guest */
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = STOP_SIGNAL;
+	ev->signo = 2;
+	return 0;
+}
+
+static int fake_resume(struct target *t, const struct resume_req *req)
+{
+	struct fake_run *r = fake_run_of(t);
+
+	r->resumes++;
+	memcpy(r->last, req->action, sizeof(r->last));
+	return 0;
+}
+
+static int fake_event_fd(struct target *t)
+{
+	return -1;
+}
+
 static const struct target_ops fake_ops = {
 	.name = "fake",
 	.nr_vcpus = fake_nr_vcpus,
 	.read_regs = fake_read_regs,
+	.interrupt = fake_interrupt,
+	.wait_stop = fake_wait_stop,
+	.resume = fake_resume,
+	.event_fd = fake_event_fd,
 };
 
 static uint64_t xorshift(uint64_t *x)
@@ -132,6 +180,7 @@ static int setup(void **state)
 	make_shared(f->t.plat, SHARED_A * PAGE_SIZE, 4);
 	make_shared(f->t.plat, SHARED_B, 1);
 	f->t.ops = &fake_ops;
+	f->t.priv = &f->run;
 	assert_int_equal(session_init(&f->s, &f->t), 0);
 	strcpy(f->dir, "/tmp/sevdbg-test-dump-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
@@ -427,6 +476,33 @@ static void test_disk_full(void **state)
 	assert_int_equal(dir_entries(f->dir), 0);
 }
 
+/* A running guest is stopped for the dump and resumed unless asked not to. */
+static void test_stops_and_resumes(void **state)
+{
+	struct fx *f = *state;
+	struct dump_opts o = {.format = DUMP_FMT_ELF, .path = f->path};
+	struct dump_result r;
+
+	f->t.live = true;
+	f->t.running = true;
+	assert_int_equal(dump_write(&f->s, &o, &r), 0);
+	assert_int_equal(f->run.interrupts, 1);
+	assert_int_equal(f->run.resumes, 1);
+	assert_int_equal(f->run.last[0], RESUME_CONT);
+	assert_int_equal(f->run.last[1], RESUME_CONT);
+	assert_true(f->t.running);
+	o.keep_stopped = true;
+	assert_int_equal(dump_write(&f->s, &o, &r), 0);
+	assert_int_equal(f->run.interrupts, 2);
+	assert_int_equal(f->run.resumes, 1);
+	assert_false(f->t.running);
+	/* Already stopped: nothing to interrupt, nothing to resume. */
+	o.keep_stopped = false;
+	assert_int_equal(dump_write(&f->s, &o, &r), 0);
+	assert_int_equal(f->run.interrupts, 2);
+	assert_int_equal(f->run.resumes, 1);
+}
+
 static void test_bad_options(void **state)
 {
 	struct fx *f = *state;
@@ -459,6 +535,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_interrupted, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_disk_full, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_stops_and_resumes, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_options, setup,
 						teardown),
