@@ -15,6 +15,9 @@
  *    nearest breakpoint above rip, else at the lowest watchpoint (a write
  *    watch increments the watched byte), else run until interrupted.
  *  - "test:exit=N": the guest exits with code 3 at the N-th resume.
+ *  - "test:paging": 4-level paging on (cr0.PG, efer.LMA), 2 MiB pages with
+ *    the sim C-bit mapping [0, 6M) at va 0 and at 0xffffffff80000000;
+ *    tables at 0x9000 (PML4), 0xa000/0xc000 (PDPT), 0xb000 (PD).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -52,6 +55,7 @@ struct tt {
 	bool running, pending, exited;
 	struct stop_event ev;
 	unsigned int resumes, exit_after;
+	bool paging;
 };
 
 static struct tt *tt_of(struct target *t)
@@ -439,20 +443,56 @@ static int tt_share(struct platform *p, uint64_t gpa, uint64_t npages)
 	return sim_platform_feed(p, rec, sizeof(rec));
 }
 
+/* Comma-separated options after "test:". */
 static int tt_parse(struct tt *tt, const char *arg, char *err, size_t errlen)
 {
+	char buf[128], *opt, *save = NULL;
 	uint64_t v;
 
-	if (!*arg)
-		return 0;
-	if (!strncmp(arg, "exit=", 5) && !parse_u64(arg + 5, 0, &v) && v &&
-	    v < 1000) {
-		tt->exit_after = (unsigned int)v;
-		return 0;
+	if (strlen(arg) >= sizeof(buf))
+		goto bad;
+	strcpy(buf, arg);
+	for (opt = strtok_r(buf, ",", &save); opt;
+	     opt = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(opt, "paging"))
+			tt->paging = true;
+		else if (!strncmp(opt, "exit=", 5) &&
+			 !parse_u64(opt + 5, 0, &v) && v && v < 1000)
+			tt->exit_after = (unsigned int)v;
+		else
+			goto bad;
 	}
-	snprintf(err, errlen, "bad test target option '%s': use test: or "
-		 "test:exit=N", arg);
+	return 0;
+bad:
+	snprintf(err, errlen, "bad test target option '%s': use test:, "
+		 "test:exit=N, test:paging or both, comma-separated", arg);
 	return -EINVAL;
+}
+
+static void tt_put64(struct tt *tt, uint64_t gpa, uint64_t v)
+{
+	memcpy(tt->mem + gpa, &v, 8); /* tables live in region "lo" */
+}
+
+/* Identity and higher-half 2 MiB mappings, private (C-bit set). */
+static void tt_build_tables(struct tt *tt, unsigned int cbit)
+{
+	const uint64_t pw = 0x3, c = 1ULL << cbit;
+	uint64_t i;
+
+	memset(tt->mem + 0x9000, 0, 0x4000);
+	tt_put64(tt, 0x9000, 0xa000 | pw | c);
+	tt_put64(tt, 0x9000 + 511 * 8, 0xc000 | pw | c);
+	tt_put64(tt, 0xa000, 0xb000 | pw | c);
+	tt_put64(tt, 0xc000 + 510 * 8, 0xb000 | pw | c);
+	for (i = 0; i < 3; i++) /* PS: 2 MiB pages */
+		tt_put64(tt, 0xb000 + i * 8, (i << 21) | 0x80 | pw | c);
+}
+
+static void tt_paging_regs(struct regs *r)
+{
+	regs_set(r, REG_CR0, 0x80000011);
+	regs_set(r, REG_EFER, 0x500);
 }
 
 static int tt_open(const char *arg, const struct target_opts *o,
@@ -467,6 +507,8 @@ static int tt_open(const char *arg, const struct target_opts *o,
 	ret = tt->evfd < 0 ? -errno : tt_parse(tt, arg, err, errlen);
 	if (!ret)
 		ret = tt_map_ram(tt);
+	if (!ret && tt->paging)
+		tt_build_tables(tt, o && o->sim ? o->sim->cbit : 52);
 	if (!ret)
 		ret = sim_platform_new(&tt->t.ram, o ? o->sim : NULL,
 				       &tt->t.plat);
@@ -476,8 +518,11 @@ static int tt_open(const char *arg, const struct target_opts *o,
 		ret = tt_share(tt->t.plat, TT_HI_GPA, 1);
 	if (ret)
 		goto fail;
-	for (n = 0; n < TT_VCPUS; n++)
+	for (n = 0; n < TT_VCPUS; n++) {
 		tt_init_regs(&tt->regs[n], n);
+		if (tt->paging)
+			tt_paging_regs(&tt->regs[n]);
+	}
 	tt->t.ops = &tt_ops;
 	tt->t.priv = tt;
 	tt->t.live = true;
@@ -501,7 +546,7 @@ fail:
 
 static const struct target_type tt_type = {
 	.prefix = "test",
-	.usage = "test:[exit=N]   deterministic test target (tests only)",
+	.usage = "test:[exit=N][,paging]   deterministic target (tests only)",
 	.open = tt_open,
 };
 
