@@ -242,9 +242,8 @@ int dump_elf_write(struct dump_ctx *c)
 		if (ret)
 			goto out;
 	}
-	dump_build_notes(c, &notes, &sevdbg_off);
-	ret = -ENOMEM;
-	if (notes.oom)
+	ret = dump_build_notes(c, &notes, &sevdbg_off);
+	if (ret)
 		goto out;
 	reserved = 1 + c->s->t->ram.nr + ELF_SPARE_PHDRS + st.nr_maps;
 	notes_off = sizeof(Elf64_Ehdr) + reserved * sizeof(Elf64_Phdr);

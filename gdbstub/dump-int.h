@@ -131,8 +131,7 @@ int dump_pwrite(struct dump_ctx *c, const void *buf, size_t len, uint64_t off);
 int dump_fail(struct dump_ctx *c, int err, const char *fmt, ...) __printf(3, 4);
 /* prstatus and QEMU notes for every vCPU, then a SEVDBG note whose
  * descriptor (at *sevdbg_off in sb) dump_sevdbg_fill writes later. */
-void dump_build_notes(struct dump_ctx *c, struct strbuf *sb,
-		      size_t *sevdbg_off);
+int dump_build_notes(struct dump_ctx *c, struct strbuf *sb, size_t *sevdbg_off);
 void dump_sevdbg_fill(struct dump_ctx *c, uint8_t *desc);
 
 int dump_elf_write(struct dump_ctx *c);

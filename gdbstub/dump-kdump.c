@@ -102,7 +102,6 @@ static void kdump_fill_header(struct dump_ctx *c, uint8_t *h,
 	memset(h, 0, KD_BLOCK);
 	memcpy(h, KDUMP_SIGNATURE, KDUMP_SIG_LEN);
 	put_le32(h + KDH_VERSION, KDUMP_HEADER_VERSION);
-	memcpy(h + KDH_UTS + 0 * 65, "Linux", 5);
 	memcpy(h + KDH_UTS_MACHINE, "x86_64", 6);
 	gettimeofday(&tv, NULL);
 	put_le64(h + KDH_TIMESTAMP, (uint64_t)tv.tv_sec);
@@ -165,7 +164,10 @@ int dump_kdump_write(struct dump_ctx *c)
 	int ret = -ENOMEM;
 
 	sb_init(&notes);
-	dump_build_notes(c, &notes, &sevdbg_off);
+	ret = dump_build_notes(c, &notes, &sevdbg_off);
+	if (ret)
+		goto out;
+	ret = -ENOMEM;
 	st.len_bitmap = ALIGN_UP(MAX(c->npages, 1), 8 * KD_BLOCK) / 8;
 	st.bm1 = calloc(1, st.len_bitmap);
 	st.bm2 = calloc(1, st.len_bitmap);

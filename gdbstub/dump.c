@@ -161,7 +161,8 @@ static bool interrupted(const struct dump_ctx *c)
 static bool page_error(int err)
 {
 	return err == -EIO || err == -EFAULT || err == -EPERM ||
-	       err == -EACCES || err == -ENOENT;
+	       err == -ENODATA || err == -ENOTSUP || err == -EACCES ||
+	       err == -ENOENT;
 }
 
 static int visit_page(struct dump_ctx *c, uint64_t gfn, const uint8_t *data,
@@ -252,7 +253,7 @@ int dump_for_each_page(struct dump_ctx *c, dump_page_fn fn, void *arg)
 	return 0;
 }
 
-void dump_build_notes(struct dump_ctx *c, struct strbuf *sb, size_t *sevdbg_off)
+int dump_build_notes(struct dump_ctx *c, struct strbuf *sb, size_t *sevdbg_off)
 {
 	uint8_t pr[ELF_PRSTATUS_SIZE], qcs[QEMU_CPUSTATE_SIZE];
 	uint64_t dsz = sevdbg_desc_size(c->npages, (uint32_t)c->nr_vcpus);
@@ -267,13 +268,19 @@ void dump_build_notes(struct dump_ctx *c, struct strbuf *sb, size_t *sevdbg_off)
 		note_qemu_encode(qcs, &c->regs[i]);
 		note_append(sb, "QEMU", 0, qcs, sizeof(qcs));
 	}
+	/* ELF note sizes are 32-bit: past ~40 TiB of RAM the note cannot
+	 * describe every page. */
+	if (dsz > UINT32_MAX - 8)
+		return dump_fail(c, -EFBIG,
+				 "guest RAM too large for the SEVDBG note "
+				 "(%llu pages)",
+				 (unsigned long long)c->npages);
 	zero = calloc(1, dsz);
-	if (!zero) {
-		sb->oom = true;
-		return;
-	}
+	if (!zero)
+		return -ENOMEM;
 	*sevdbg_off = note_append(sb, SEVDBG_NOTE_NAME, NT_SEVDBG, zero, dsz);
 	free(zero);
+	return sb->oom ? -ENOMEM : 0;
 }
 
 void dump_sevdbg_fill(struct dump_ctx *c, uint8_t *desc)

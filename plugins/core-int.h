@@ -77,8 +77,8 @@ int core_pread(const struct core_file *cf, void *buf, uint64_t len,
 /* Parse cf (fd or mem, size set); err gets the reason on failure. */
 int core_parse(struct core_file *cf, char *err, size_t errlen);
 void core_release(struct core_file *cf);
-/* Plaintext guest-physical bytes; -EFAULT in a hole, -EIO for a page the
- * dump left out (missing, excluded). */
+/* Plaintext guest-physical bytes; -EFAULT in a hole, -ENODATA for a page
+ * the dump left out (missing, excluded), -EIO for a corrupt one. */
 int core_read_phys(struct core_file *cf, uint64_t gpa, void *buf, size_t len);
 
 /* Format parsers (core-elf.c, core-kdump.c). */

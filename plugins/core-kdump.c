@@ -242,7 +242,7 @@ int core_kdump_read_page(struct core_file *cf, uint64_t pfn)
 	if (pfn >= cf->max_mapnr || !(cf->bm1[pfn / 8] >> (pfn % 8) & 1))
 		return -EFAULT; /* not RAM */
 	if (!(cf->bm2[pfn / 8] >> (pfn % 8) & 1))
-		return -EIO; /* RAM, but left out of the dump */
+		return -ENODATA; /* RAM, but left out of the dump */
 	x = bm_word(cf->bm2, pfn / 64) & ((1ULL << (pfn % 64)) - 1);
 	idx = cf->rank[pfn / 64] + (uint64_t)__builtin_popcountll(x);
 	if (core_pread(cf, pd, sizeof(pd), cf->desc_off + idx * KDUMP_PD_SIZE))

@@ -229,7 +229,7 @@ int core_read_phys(struct core_file *cf, uint64_t gpa, void *buf, size_t len)
 	while (len) {
 		pfn = gpa >> PAGE_SHIFT;
 		if (core_page_missing(cf, pfn))
-			return -EIO;
+			return -ENODATA;
 		if (cf->kind == CORE_KDUMP) {
 			ret = core_kdump_read_page(cf, pfn);
 			if (ret)
