@@ -25,7 +25,7 @@
 struct serve_args {
 	struct server_listen listen;
 	const char *spec;
-	char *spec_buf;			/* launch: QEMU_ARGS joined */
+	char *spec_buf; /* launch: QEMU_ARGS joined */
 	struct target_opts topts;
 	struct sim_config sim;
 	uint8_t key[16];
@@ -44,29 +44,37 @@ static void serve_usage(FILE *f)
 	      "\n"
 	      "  -l, --listen unix:PATH   a unix socket, mode 0600 (default:\n"
 	      "                           unix:./sevdbg.sock)\n"
-	      "      --listen tcp:HOST:PORT   loopback only unless --allow-remote\n"
+	      "      --listen tcp:HOST:PORT   loopback only unless "
+	      "--allow-remote\n"
 	      "      --listen stdio       for `target remote | sevdbg serve "
 	      "--listen stdio ...`\n"
-	      "      --allow-remote       accept a non-loopback tcp address (the\n"
+	      "      --allow-remote       accept a non-loopback tcp address "
+	      "(the\n"
 	      "                           protocol has no authentication)\n"
 	      "      --sim                use the SEV simulator even where SEV "
 	      "exists\n"
 	      "      --read-only          refuse every write to the guest\n"
-	      "      --accel tcg|kvm      QEMU accelerator for launched guests\n"
-	      "      --sim-cbit N         simulated C-bit position (default 52)\n"
-	      "      --sim-policy nodbg   simulate a guest whose policy forbids\n"
+	      "      --accel tcg|kvm      QEMU accelerator for launched "
+	      "guests\n"
+	      "      --sim-cbit N         simulated C-bit position (default "
+	      "52)\n"
+	      "      --sim-policy nodbg   simulate a guest whose policy "
+	      "forbids\n"
 	      "                           debugging (every decrypt fails)\n"
-	      "      --sim-key FILE       16-byte AES key (raw or 32 hex digits)\n"
+	      "      --sim-key FILE       16-byte AES key (raw or 32 hex "
+	      "digits)\n"
 	      "      --sim-latency US     microseconds per simulated firmware "
 	      "command\n"
 	      "  -v, --verbose            debug messages on stderr\n"
 	      "  -h, --help               this text\n"
-	      "\nTARGET:\n", f);
+	      "\nTARGET:\n",
+	      f);
 	types = target_types(&nr);
 	for (i = 0; i < nr; i++)
 		fprintf(f, "  %-8s %s\n", types[i]->prefix, types[i]->usage);
 	fputs("\nIn gdb: target remote PATH-or-HOST:PORT. Ctrl-C interrupts "
-	      "the guest;\ndetach leaves it running; kill ends it.\n", f);
+	      "the guest;\ndetach leaves it running; kill ends it.\n",
+	      f);
 }
 
 static int serve_read_key(const char *path, uint8_t key[16])
@@ -108,8 +116,10 @@ static int serve_sim_option(struct serve_args *a, int c, const char *arg)
 		return 0;
 	case 'K':
 		if (serve_read_key(arg, a->key)) {
-			fprintf(stderr, "sevdbg serve: --sim-key %s: need a file "
-				"of 16 raw bytes or 32 hex digits\n", arg);
+			fprintf(stderr,
+				"sevdbg serve: --sim-key %s: need a file "
+				"of 16 raw bytes or 32 hex digits\n",
+				arg);
 			return -EINVAL;
 		}
 		a->sim.key = a->key;
@@ -124,18 +134,18 @@ static int serve_sim_option(struct serve_args *a, int c, const char *arg)
 }
 
 static const struct option serve_opts[] = {
-	{ "listen", required_argument, NULL, 'l' },
-	{ "allow-remote", no_argument, NULL, 'R' },
-	{ "sim", no_argument, NULL, 'S' },
-	{ "read-only", no_argument, NULL, 'r' },
-	{ "accel", required_argument, NULL, 'A' },
-	{ "sim-cbit", required_argument, NULL, 'C' },
-	{ "sim-policy", required_argument, NULL, 'P' },
-	{ "sim-key", required_argument, NULL, 'K' },
-	{ "sim-latency", required_argument, NULL, 'L' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	{"listen", required_argument, NULL, 'l'},
+	{"allow-remote", no_argument, NULL, 'R'},
+	{"sim", no_argument, NULL, 'S'},
+	{"read-only", no_argument, NULL, 'r'},
+	{"accel", required_argument, NULL, 'A'},
+	{"sim-cbit", required_argument, NULL, 'C'},
+	{"sim-policy", required_argument, NULL, 'P'},
+	{"sim-key", required_argument, NULL, 'K'},
+	{"sim-latency", required_argument, NULL, 'L'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
 };
 
 /* launch:QEMU_ARGS may span several words: they are joined by spaces. */
@@ -146,15 +156,17 @@ static int serve_target_spec(struct serve_args *a, int argc, char **argv)
 
 	if (optind >= argc) {
 		fprintf(stderr, "sevdbg serve: no TARGET given (see sevdbg "
-			"serve --help)\n");
+				"serve --help)\n");
 		return -EINVAL;
 	}
 	a->spec = argv[optind];
 	if (optind + 1 == argc)
 		return 0;
 	if (strncmp(a->spec, "launch:", 7)) {
-		fprintf(stderr, "sevdbg serve: one TARGET only, got '%s' after "
-			"'%s'\n", argv[optind + 1], a->spec);
+		fprintf(stderr,
+			"sevdbg serve: one TARGET only, got '%s' after "
+			"'%s'\n",
+			argv[optind + 1], a->spec);
 		return -EINVAL;
 	}
 	sb_init(&sb);
@@ -178,28 +190,45 @@ static int serve_parse(int argc, char **argv, struct serve_args *a)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+l:vh", serve_opts, NULL)) != -1) {
 		switch (c) {
-		case 'l': a->listen.spec = optarg; break;
-		case 'R': a->listen.allow_remote = true; break;
-		case 'S': a->topts.force_sim = true; break;
-		case 'r': a->topts.read_only = true; break;
-		case 'A': a->topts.accel = optarg; break;
-		case 'v': a->topts.verbose = true; break;
-		case 'h': return 1;
+		case 'l':
+			a->listen.spec = optarg;
+			break;
+		case 'R':
+			a->listen.allow_remote = true;
+			break;
+		case 'S':
+			a->topts.force_sim = true;
+			break;
+		case 'r':
+			a->topts.read_only = true;
+			break;
+		case 'A':
+			a->topts.accel = optarg;
+			break;
+		case 'v':
+			a->topts.verbose = true;
+			break;
+		case 'h':
+			return 1;
 		case 'C':
 		case 'P':
 		case 'K':
 		case 'L':
 			if (serve_sim_option(a, c, optarg)) {
-				fprintf(stderr, "sevdbg serve: bad value '%s' "
-					"for --%s (see --help)\n", optarg,
-					c == 'C' ? "sim-cbit" : c == 'P' ?
-					"sim-policy" : c == 'K' ? "sim-key" :
-					"sim-latency");
+				fprintf(stderr,
+					"sevdbg serve: bad value '%s' "
+					"for --%s (see --help)\n",
+					optarg,
+					c == 'C'   ? "sim-cbit"
+					: c == 'P' ? "sim-policy"
+					: c == 'K' ? "sim-key"
+						   : "sim-latency");
 				return -EINVAL;
 			}
 			break;
 		default:
-			fprintf(stderr, "sevdbg serve: see sevdbg serve --help\n");
+			fprintf(stderr,
+				"sevdbg serve: see sevdbg serve --help\n");
 			return -EINVAL;
 		}
 	}
@@ -233,7 +262,8 @@ static int serve_run(struct serve_args *a, struct target *t)
 	memset(&s, 0, sizeof(s));
 	ret = session_init(&s, t);
 	if (ret) {
-		fprintf(stderr, "sevdbg serve: cannot start a session on %s: %s\n",
+		fprintf(stderr,
+			"sevdbg serve: cannot start a session on %s: %s\n",
 			a->spec, strerror(-ret));
 		return ret;
 	}

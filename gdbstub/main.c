@@ -18,12 +18,14 @@ struct subcommand {
 };
 
 /* One line per subcommand; owners replace cli_not_built with theirs. */
+/* clang-format off */
 static const struct subcommand subcommands[] = {
 	{ "serve", cli_serve, "[--listen unix:PATH | tcp:HOST:PORT | stdio] [--allow-remote] [--sim] [--read-only] TARGET" },
 	{ "dump", cli_dump, "[--format elf|kdump|raw] [--paging] [--range START-END] [--virtual] [--json] [--keep-stopped] -o FILE TARGET" },
 	{ "shell", cli_shell, "[-x SCRIPT] [--symbols ELF] TARGET" },
 	{ "demo", cli_demo, "[--listen ...] [--accel tcg|kvm] [--sim-policy nodbg]" },
 };
+/* clang-format on */
 
 static void main_usage(FILE *f)
 {
@@ -32,8 +34,10 @@ static void main_usage(FILE *f)
 
 	fputs("Usage: sevdbg [-v] [--version] [-h] COMMAND [ARGS]\n"
 	      "\n"
-	      "gdb remote stub for AMD SEV encrypted guests (and dumps of them).\n"
-	      "\n", f);
+	      "gdb remote stub for AMD SEV encrypted guests (and dumps of "
+	      "them).\n"
+	      "\n",
+	      f);
 	for (i = 0; i < ARRAY_SIZE(subcommands); i++)
 		fprintf(f, "  sevdbg %-5s %s\n", subcommands[i].name,
 			subcommands[i].usage);
@@ -44,7 +48,8 @@ static void main_usage(FILE *f)
 	fputs("\n  -v, --verbose   debug messages on stderr\n"
 	      "      --version   print the version\n"
 	      "  -h, --help      this text; `sevdbg COMMAND --help` for one "
-	      "command\n", f);
+	      "command\n",
+	      f);
 }
 
 int cli_not_built(int argc, char **argv)
@@ -71,7 +76,8 @@ int main(int argc, char **argv)
 			log_set_level(LOG_DEBUG);
 			continue;
 		}
-		fprintf(stderr, "sevdbg: unknown option %s (see sevdbg --help)\n",
+		fprintf(stderr,
+			"sevdbg: unknown option %s (see sevdbg --help)\n",
 			argv[i]);
 		return 2;
 	}

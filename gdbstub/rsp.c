@@ -127,7 +127,8 @@ static void rsp_rle(struct rsp *r, uint8_t c)
 	r->csum += c;
 	r->state = RS_GETLINE;
 	if (r->len == 0 || n < 3 || n > 126 - 29) {
-		r->bad = true; /* nothing to repeat, or a count gdb never sends */
+		r->bad = true; /* nothing to repeat, or a count gdb never sends
+				*/
 		return;
 	}
 	while (n-- > 0 && !r->overflow)

@@ -12,12 +12,12 @@
 
 /* What a packet's schema string extracted (see server.c: pkt_parse). */
 struct pkt_args {
-	uint64_t num[PKT_MAX_NUMS];	/* 'x' fields, in order */
+	uint64_t num[PKT_MAX_NUMS]; /* 'x' fields, in order */
 	int nr_num;
-	int64_t tid;			/* 't': -1 all, 0 any, else id */
-	char op;			/* 'c' */
-	char annex[64];			/* 'a' */
-	const uint8_t *rest;		/* 'r': unparsed tail (binary) */
+	int64_t tid;	     /* 't': -1 all, 0 any, else id */
+	char op;	     /* 'c' */
+	char annex[64];	     /* 'a' */
+	const uint8_t *rest; /* 'r': unparsed tail (binary) */
 	size_t rest_len;
 };
 

@@ -11,7 +11,7 @@
 #include "sevdbg/session.h"
 #include "gdbstub/server-int.h"
 
-#define O_PACKET_CHUNK 1024	/* bytes of monitor output per O packet */
+#define O_PACKET_CHUNK 1024 /* bytes of monitor output per O packet */
 
 int pkt_q_supported(struct server *sv, const struct pkt_args *a)
 {
@@ -45,8 +45,7 @@ int pkt_q_thread_next(struct server *sv, const struct pkt_args *a)
 	return 0;
 }
 
-static void server_vcpu_text(struct server *sv, int vcpu, char *buf,
-			     size_t len)
+static void server_vcpu_text(struct server *sv, int vcpu, char *buf, size_t len)
 {
 	if (target_vcpu_describe(sv->s->t, vcpu, buf, len) < 0 || !buf[0])
 		snprintf(buf, len, "vCPU %d", vcpu);
@@ -99,11 +98,21 @@ static void xml_escape(struct strbuf *sb, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '<': sb_puts(sb, "&lt;"); break;
-		case '>': sb_puts(sb, "&gt;"); break;
-		case '&': sb_puts(sb, "&amp;"); break;
-		case '"': sb_puts(sb, "&quot;"); break;
-		default: sb_putc(sb, *s); break;
+		case '<':
+			sb_puts(sb, "&lt;");
+			break;
+		case '>':
+			sb_puts(sb, "&gt;");
+			break;
+		case '&':
+			sb_puts(sb, "&amp;");
+			break;
+		case '"':
+			sb_puts(sb, "&quot;");
+			break;
+		default:
+			sb_putc(sb, *s);
+			break;
 		}
 	}
 }
@@ -133,8 +142,9 @@ static void server_memory_map(struct server *sv, struct strbuf *sb)
 			    "length=\"0xffffffffffffffff\"/>\n");
 	}
 	for (i = 0; !paging && i < ram->nr; i++)
-		sb_printf(sb, "<memory type=\"ram\" start=\"0x%llx\" "
-			      "length=\"0x%llx\"/>\n",
+		sb_printf(sb,
+			  "<memory type=\"ram\" start=\"0x%llx\" "
+			  "length=\"0x%llx\"/>\n",
 			  (unsigned long long)ram->regions[i].gpa,
 			  (unsigned long long)ram->regions[i].size);
 	sb_puts(sb, "</memory-map>\n");
@@ -237,7 +247,8 @@ int pkt_q_search(struct server *sv, const struct pkt_args *a)
 		if (hit) {
 			sb_printf(&sv->reply, "1,%llx",
 				  (unsigned long long)(addr +
-						       (uint64_t)(hit - sv->mem)));
+						       (uint64_t)(hit -
+								  sv->mem)));
 			return 0;
 		}
 		if ((size_t)n < want)

@@ -47,8 +47,9 @@ void server_stop_reply(struct server *sv, const struct stop_event *ev)
 	case STOP_WATCH:
 		sb_printf(r, "T05thread:%x;%s:%llx;", tid,
 			  ev->watch_type >= BP_WATCH_WRITE &&
-					  ev->watch_type <= BP_WATCH_ACCESS ?
-				  watch[ev->watch_type] : "awatch",
+					  ev->watch_type <= BP_WATCH_ACCESS
+				  ? watch[ev->watch_type]
+				  : "awatch",
 			  (unsigned long long)ev->watch_addr);
 		return;
 	}
@@ -56,7 +57,7 @@ void server_stop_reply(struct server *sv, const struct stop_event *ev)
 
 int pkt_stop_reason(struct server *sv, const struct pkt_args *a)
 {
-	struct stop_event ev = { .kind = STOP_SIGNAL, .vcpu = -1, .signo = 5 };
+	struct stop_event ev = {.kind = STOP_SIGNAL, .vcpu = -1, .signo = 5};
 
 	server_stop_reply(sv, sv->have_stop ? &sv->last_stop : &ev);
 	return 0;
@@ -219,9 +220,18 @@ static int vcont_action(struct server *sv, const char *p, const char *end,
 	int i;
 
 	switch (*p) {
-	case 'c': act = RESUME_CONT; p++; break;
-	case 's': act = RESUME_STEP; p++; break;
-	case 't': act = RESUME_STOP; p++; break;
+	case 'c':
+		act = RESUME_CONT;
+		p++;
+		break;
+	case 's':
+		act = RESUME_STEP;
+		p++;
+		break;
+	case 't':
+		act = RESUME_STOP;
+		p++;
+		break;
 	case 'C':
 	case 'S':
 		act = *p == 'C' ? RESUME_CONT : RESUME_STEP;
@@ -271,8 +281,8 @@ static int vcont_action(struct server *sv, const char *p, const char *end,
 
 int pkt_vcont(struct server *sv, const struct pkt_args *a)
 {
-	bool set[TARGET_MAX_VCPUS] = { false };
-	struct stop_event ev = { .kind = STOP_SIGNAL, .vcpu = -1 };
+	bool set[TARGET_MAX_VCPUS] = {false};
+	struct stop_event ev = {.kind = STOP_SIGNAL, .vcpu = -1};
 	char buf[512], *p, *semi;
 	struct resume_req req;
 	int i, ret, running = 0;

@@ -17,8 +17,8 @@
  * themselves; ? makes the remainder optional when the packet ends there.
  */
 struct pkt_handler {
-	const char *name;	/* prefix of the packet */
-	const char *schema;	/* NULL: the packet is exactly name */
+	const char *name;   /* prefix of the packet */
+	const char *schema; /* NULL: the packet is exactly name */
 	pkt_fn fn;
 };
 
@@ -37,43 +37,43 @@ static int pkt_ok(struct server *sv, const struct pkt_args *a);
 static int pkt_empty(struct server *sv, const struct pkt_args *a);
 
 static const struct pkt_handler pkt_table[] = {
-	{ "?", NULL, pkt_stop_reason },
-	{ "g", NULL, pkt_read_regs },
-	{ "G", "r", pkt_write_regs },
-	{ "p", "x", pkt_read_reg },
-	{ "P", "x=r", pkt_write_reg },
-	{ "m", "x,x", pkt_read_mem },
-	{ "x", "x,x", pkt_read_mem_bin },
-	{ "M", "x,x:r", pkt_write_mem },
-	{ "X", "x,x:r", pkt_write_mem_bin },
-	{ "c", "?x", pkt_continue },
-	{ "C", "x?;x", pkt_continue_sig },
-	{ "s", "?x", pkt_step },
-	{ "S", "x?;x", pkt_step_sig },
-	{ "vCont?", NULL, pkt_vcont_query },
-	{ "vCont;", "r", pkt_vcont },
-	{ "Z", "x,x,x?;r", pkt_bp_insert },
-	{ "z", "x,x,x?;r", pkt_bp_remove },
-	{ "H", "ct", pkt_set_thread },
-	{ "T", "t", pkt_thread_alive },
-	{ "D", "?;x", pkt_detach },
-	{ "k", NULL, pkt_kill },
-	{ "vKill;", "x", pkt_vkill },
-	{ "qSupported", "r", pkt_q_supported },
-	{ "QStartNoAckMode", NULL, pkt_no_ack },
-	{ "qC", NULL, pkt_q_current },
-	{ "qfThreadInfo", NULL, pkt_q_thread_first },
-	{ "qsThreadInfo", NULL, pkt_q_thread_next },
-	{ "qThreadExtraInfo,", "t", pkt_q_thread_extra },
-	{ "qAttached", "?:x", pkt_q_attached },
-	{ "qRcmd,", "r", pkt_q_rcmd },
-	{ "qSearch:memory:", "x;x;r", pkt_q_search },
-	{ "qCRC:", "x,x", pkt_q_crc },
-	{ "qXfer:features:read:", "a:x,x", pkt_q_xfer_features },
-	{ "qXfer:memory-map:read::", "x,x", pkt_q_xfer_memmap },
-	{ "qXfer:threads:read::", "x,x", pkt_q_xfer_threads },
-	{ "qSymbol", "r", pkt_ok },
-	{ "vMustReplyEmpty", NULL, pkt_empty },
+	{"?", NULL, pkt_stop_reason},
+	{"g", NULL, pkt_read_regs},
+	{"G", "r", pkt_write_regs},
+	{"p", "x", pkt_read_reg},
+	{"P", "x=r", pkt_write_reg},
+	{"m", "x,x", pkt_read_mem},
+	{"x", "x,x", pkt_read_mem_bin},
+	{"M", "x,x:r", pkt_write_mem},
+	{"X", "x,x:r", pkt_write_mem_bin},
+	{"c", "?x", pkt_continue},
+	{"C", "x?;x", pkt_continue_sig},
+	{"s", "?x", pkt_step},
+	{"S", "x?;x", pkt_step_sig},
+	{"vCont?", NULL, pkt_vcont_query},
+	{"vCont;", "r", pkt_vcont},
+	{"Z", "x,x,x?;r", pkt_bp_insert},
+	{"z", "x,x,x?;r", pkt_bp_remove},
+	{"H", "ct", pkt_set_thread},
+	{"T", "t", pkt_thread_alive},
+	{"D", "?;x", pkt_detach},
+	{"k", NULL, pkt_kill},
+	{"vKill;", "x", pkt_vkill},
+	{"qSupported", "r", pkt_q_supported},
+	{"QStartNoAckMode", NULL, pkt_no_ack},
+	{"qC", NULL, pkt_q_current},
+	{"qfThreadInfo", NULL, pkt_q_thread_first},
+	{"qsThreadInfo", NULL, pkt_q_thread_next},
+	{"qThreadExtraInfo,", "t", pkt_q_thread_extra},
+	{"qAttached", "?:x", pkt_q_attached},
+	{"qRcmd,", "r", pkt_q_rcmd},
+	{"qSearch:memory:", "x;x;r", pkt_q_search},
+	{"qCRC:", "x,x", pkt_q_crc},
+	{"qXfer:features:read:", "a:x,x", pkt_q_xfer_features},
+	{"qXfer:memory-map:read::", "x,x", pkt_q_xfer_memmap},
+	{"qXfer:threads:read::", "x,x", pkt_q_xfer_threads},
+	{"qSymbol", "r", pkt_ok},
+	{"vMustReplyEmpty", NULL, pkt_empty},
 };
 
 static int pkt_hex(const uint8_t **p, const uint8_t *end, uint64_t *out)
@@ -205,7 +205,8 @@ static void server_dispatch(struct server *sv, const uint8_t *pkt, size_t len)
 			continue;
 		memset(&args, 0, sizeof(args));
 		ret = h->schema ? pkt_parse(h->schema, pkt + nlen, pkt + len,
-					    &args) : 0;
+					    &args)
+				: 0;
 		if (!ret)
 			ret = h->fn(sv, &args);
 		if (ret)
@@ -372,8 +373,8 @@ static int pkt_read_mem_bin(struct server *sv, const struct pkt_args *a)
 	return 0;
 }
 
-static int server_write_mem(struct server *sv, uint64_t addr,
-			    const void *buf, size_t len)
+static int server_write_mem(struct server *sv, uint64_t addr, const void *buf,
+			    size_t len)
 {
 	ssize_t n;
 

@@ -145,7 +145,8 @@ const struct target_type *const *target_types(size_t *nr)
 
 	for (i = 0; i < TARGET_MAX_REGISTERED && registered[i]; i++)
 		all[n++] = registered[i];
-	for (i = 0; builtin_targets[i] && n < (sizeof(all) / sizeof(all[0])) - 1; i++)
+	for (i = 0;
+	     builtin_targets[i] && n < (sizeof(all) / sizeof(all[0])) - 1; i++)
 		all[n++] = builtin_targets[i];
 	all[n] = NULL;
 	if (nr)

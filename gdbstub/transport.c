@@ -22,7 +22,7 @@
 static int transport_flush(struct server *sv, int fd)
 {
 	struct strbuf *out = &sv->rsp.out;
-	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	struct pollfd pfd = {.fd = fd, .events = POLLOUT};
 	ssize_t n;
 
 	while (out->len) {
@@ -59,10 +59,10 @@ int server_serve_fd(struct server *sv, int in_fd, int out_fd, int quit_fd)
 			return ret;
 		if (sv->closing || sv->target_gone)
 			return 0;
-		pfd[0] = (struct pollfd){ .fd = in_fd, .events = POLLIN };
-		pfd[1] = (struct pollfd){ .fd = sv->waiting ? evfd : -1,
-					  .events = POLLIN };
-		pfd[2] = (struct pollfd){ .fd = quit_fd, .events = POLLIN };
+		pfd[0] = (struct pollfd){.fd = in_fd, .events = POLLIN};
+		pfd[1] = (struct pollfd){.fd = sv->waiting ? evfd : -1,
+					 .events = POLLIN};
+		pfd[2] = (struct pollfd){.fd = quit_fd, .events = POLLIN};
 		ret = poll(pfd, 3, transport_timeout(sv, evfd));
 		if (ret < 0 && errno != EINTR)
 			return -errno;
@@ -95,20 +95,24 @@ static void transport_session(struct server *sv, int in_fd, int out_fd,
 
 static int listen_unix(const char *path, char *err, size_t errlen)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	struct stat st;
 	mode_t old;
 	int fd, ret;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
-		snprintf(err, errlen, "socket path too long: %s (use a "
-			 "shorter path, e.g. under /tmp)", path);
+		snprintf(err, errlen,
+			 "socket path too long: %s (use a "
+			 "shorter path, e.g. under /tmp)",
+			 path);
 		return -ENAMETOOLONG;
 	}
 	if (!lstat(path, &st)) {
 		if (!S_ISSOCK(st.st_mode)) {
-			snprintf(err, errlen, "%s exists and is not a socket: "
-				 "remove it or choose another path", path);
+			snprintf(err, errlen,
+				 "%s exists and is not a socket: "
+				 "remove it or choose another path",
+				 path);
 			return -EEXIST;
 		}
 		unlink(path); /* a stale socket from an earlier run */
@@ -135,8 +139,9 @@ fail:
 static bool addr_is_loopback(const struct sockaddr *sa)
 {
 	if (sa->sa_family == AF_INET)
-		return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr)
-			>> 24) == 127;
+		return (ntohl(((const struct sockaddr_in *)sa)
+				      ->sin_addr.s_addr) >>
+			24) == 127;
 	if (sa->sa_family == AF_INET6)
 		return IN6_IS_ADDR_LOOPBACK(
 			&((const struct sockaddr_in6 *)sa)->sin6_addr);
@@ -164,16 +169,18 @@ static int tcp_bind(const struct addrinfo *ai)
 static int listen_tcp(const char *hostport, bool allow_remote, char *err,
 		      size_t errlen)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
-				  .ai_flags = AI_PASSIVE };
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_PASSIVE};
 	struct addrinfo *res = NULL, *ai;
 	char host[256];
 	const char *colon = strrchr(hostport, ':');
 	int fd = -EADDRNOTAVAIL, ret;
 
 	if (!colon || (size_t)(colon - hostport) >= sizeof(host)) {
-		snprintf(err, errlen, "bad --listen tcp:%s: write "
-			 "tcp:HOST:PORT, e.g. tcp:127.0.0.1:1234", hostport);
+		snprintf(err, errlen,
+			 "bad --listen tcp:%s: write "
+			 "tcp:HOST:PORT, e.g. tcp:127.0.0.1:1234",
+			 hostport);
 		return -EINVAL;
 	}
 	memcpy(host, hostport, (size_t)(colon - hostport));
@@ -186,7 +193,8 @@ static int listen_tcp(const char *hostport, bool allow_remote, char *err,
 	}
 	for (ai = res; ai; ai = ai->ai_next) {
 		if (!addr_is_loopback(ai->ai_addr) && !allow_remote) {
-			snprintf(err, errlen, "refusing to listen on %s: the "
+			snprintf(err, errlen,
+				 "refusing to listen on %s: the "
 				 "gdb protocol has no authentication; use "
 				 "127.0.0.1 or add --allow-remote",
 				 host[0] ? host : "all interfaces");
@@ -202,7 +210,8 @@ static int listen_tcp(const char *hostport, bool allow_remote, char *err,
 	freeaddrinfo(res);
 	if (fd >= 0 && allow_remote)
 		pr_warn("listening on tcp:%s: anyone who can reach it can read "
-			"and write guest memory", hostport);
+			"and write guest memory",
+			hostport);
 	return fd;
 }
 
@@ -229,8 +238,8 @@ static int accept_loop(struct server *sv, int lfd, int quit_fd)
 	int cfd;
 
 	while (!sv->target_gone) {
-		pfd[0] = (struct pollfd){ .fd = lfd, .events = POLLIN };
-		pfd[1] = (struct pollfd){ .fd = quit_fd, .events = POLLIN };
+		pfd[0] = (struct pollfd){.fd = lfd, .events = POLLIN};
+		pfd[1] = (struct pollfd){.fd = quit_fd, .events = POLLIN};
 		if (poll(pfd, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -266,8 +275,10 @@ int server_listen_run(struct server *sv, const struct server_listen *l,
 	else if (!strncmp(spec, "tcp:", 4))
 		lfd = listen_tcp(spec + 4, l->allow_remote, err, errlen);
 	else {
-		snprintf(err, errlen, "unknown --listen %s: use unix:PATH, "
-			 "tcp:HOST:PORT or stdio", spec);
+		snprintf(err, errlen,
+			 "unknown --listen %s: use unix:PATH, "
+			 "tcp:HOST:PORT or stdio",
+			 spec);
 		return -EINVAL;
 	}
 	if (lfd < 0)

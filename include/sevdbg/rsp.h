@@ -25,26 +25,26 @@ enum rsp_state {
 };
 
 enum rsp_event {
-	RSP_NONE,		/* byte consumed, nothing complete yet */
-	RSP_PACKET,		/* a packet is in buf/len (acked already) */
-	RSP_INTERRUPT,		/* \x03 outside a packet */
-	RSP_ACK,		/* '+' */
-	RSP_NACK,		/* '-': the last reply was queued again */
-	RSP_BAD_CHECKSUM,	/* '-' queued; gdb will resend */
-	RSP_OVERFLOW,		/* packet longer than the limit: dropped */
+	RSP_NONE,	  /* byte consumed, nothing complete yet */
+	RSP_PACKET,	  /* a packet is in buf/len (acked already) */
+	RSP_INTERRUPT,	  /* \x03 outside a packet */
+	RSP_ACK,	  /* '+' */
+	RSP_NACK,	  /* '-': the last reply was queued again */
+	RSP_BAD_CHECKSUM, /* '-' queued; gdb will resend */
+	RSP_OVERFLOW,	  /* packet longer than the limit: dropped */
 };
 
 struct rsp {
 	enum rsp_state state;
-	uint8_t *buf;		/* unescaped, RLE-expanded payload, NUL-ended */
+	uint8_t *buf; /* unescaped, RLE-expanded payload, NUL-ended */
 	size_t len, max;
-	uint8_t csum;		/* running sum of the raw bytes */
-	uint8_t rx_csum;	/* the two digits after '#' */
-	bool overflow;		/* this packet went past max */
-	bool bad;		/* malformed RLE or checksum digit */
-	bool no_ack;		/* QStartNoAckMode in effect */
-	struct strbuf out;	/* framed bytes waiting to be written */
-	struct strbuf last;	/* the last framed packet, for '-' */
+	uint8_t csum;	    /* running sum of the raw bytes */
+	uint8_t rx_csum;    /* the two digits after '#' */
+	bool overflow;	    /* this packet went past max */
+	bool bad;	    /* malformed RLE or checksum digit */
+	bool no_ack;	    /* QStartNoAckMode in effect */
+	struct strbuf out;  /* framed bytes waiting to be written */
+	struct strbuf last; /* the last framed packet, for '-' */
 };
 
 int rsp_init(struct rsp *r, size_t max);

@@ -36,15 +36,15 @@ struct session;
 struct server {
 	struct session *s;
 	struct rsp rsp;
-	struct strbuf reply;	/* the reply being built */
-	uint8_t *mem;		/* SERVER_MEM_MAX bytes of scratch */
+	struct strbuf reply; /* the reply being built */
+	uint8_t *mem;	     /* SERVER_MEM_MAX bytes of scratch */
 	int nr_vcpus;
-	int g_vcpu;		/* Hg: registers and memory (0-based) */
-	int c_vcpu;		/* Hc: step/continue; -1 = all */
-	bool waiting;		/* resumed: a stop reply is owed */
-	bool no_reply;		/* the handler answers later (or never) */
-	bool closing;		/* D or k: end this connection */
-	bool target_gone;	/* exited or killed: stop serving */
+	int g_vcpu;	  /* Hg: registers and memory (0-based) */
+	int c_vcpu;	  /* Hc: step/continue; -1 = all */
+	bool waiting;	  /* resumed: a stop reply is owed */
+	bool no_reply;	  /* the handler answers later (or never) */
+	bool closing;	  /* D or k: end this connection */
+	bool target_gone; /* exited or killed: stop serving */
 	bool have_stop;
 	struct stop_event last_stop;
 };
@@ -74,7 +74,7 @@ int server_serve_fd(struct server *sv, int in_fd, int out_fd, int quit_fd);
 struct server_listen {
 	const char *spec;
 	bool allow_remote;
-	int quit_fd;		/* readable: stop serving (signals); -1 */
+	int quit_fd; /* readable: stop serving (signals); -1 */
 };
 int server_listen_run(struct server *sv, const struct server_listen *l,
 		      char *err, size_t errlen);

@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #define MAX_ARGS 16
-#define PKT_MAX (1 << 20)
+#define PKT_MAX	 (1 << 20)
 
 struct drv {
 	const char *prog, *file;
@@ -37,7 +37,7 @@ struct drv {
 	pid_t pid;
 	int to, from;
 	bool noack, last_noack_req;
-	char out[8192];		/* monitor output of the last <O */
+	char out[8192]; /* monitor output of the last <O */
 	int tests, failed;
 	char why[256];
 };
@@ -99,7 +99,7 @@ static int drv_start(struct drv *d)
 
 static int rd_byte(struct drv *d, int timeout_ms)
 {
-	struct pollfd p = { .fd = d->from, .events = POLLIN };
+	struct pollfd p = {.fd = d->from, .events = POLLIN};
 	unsigned char c;
 
 	if (poll(&p, 1, timeout_ms) <= 0)
@@ -118,14 +118,16 @@ static int rd_packet(struct drv *d, char *buf, size_t *len)
 {
 	unsigned char sum = 0;
 	unsigned int cs;
-	char hex[3] = { 0 };
+	char hex[3] = {0};
 	int c;
 
 	*len = 0;
 	c = rd_byte(d, 5000);
 	if (c != '$') {
-		snprintf(d->why, sizeof(d->why), c < 0 ? "no reply (timeout)"
-			 : "expected '$', got 0x%02x", c);
+		snprintf(d->why, sizeof(d->why),
+			 c < 0 ? "no reply (timeout)"
+			       : "expected '$', got 0x%02x",
+			 c);
 		return -1;
 	}
 	while ((c = rd_byte(d, 5000)) >= 0 && c != '#' && *len < PKT_MAX) {
@@ -156,7 +158,8 @@ static void send_packet(struct drv *d, const char *payload, size_t len)
 	wr(d, payload, len);
 	snprintf(tail, sizeof(tail), "#%02x", sum);
 	wr(d, tail, 3);
-	d->last_noack_req = len == 15 && !memcmp(payload, "QStartNoAckMode", 15);
+	d->last_noack_req =
+		len == 15 && !memcmp(payload, "QStartNoAckMode", 15);
 }
 
 static void decode_o(struct drv *d, const char *p)
@@ -170,8 +173,8 @@ static void decode_o(struct drv *d, const char *p)
 	d->out[n] = '\0';
 }
 
-static bool check_reply(struct drv *d, char kind, const char *want,
-			size_t wlen, char *buf)
+static bool check_reply(struct drv *d, char kind, const char *want, size_t wlen,
+			char *buf)
 {
 	size_t len;
 
@@ -186,7 +189,7 @@ static bool check_reply(struct drv *d, char kind, const char *want,
 	}
 	if (d->last_noack_req && len == 2 && !memcmp(buf, "OK", 2))
 		d->noack = true;
-	if (kind == '*' ? memmem(buf, len, want, wlen) != NULL
+	if (kind == '*'	  ? memmem(buf, len, want, wlen) != NULL
 	    : kind == '~' ? len >= wlen && !memcmp(buf, want, wlen)
 			  : len == wlen && !memcmp(buf, want, wlen))
 		return true;
@@ -220,8 +223,8 @@ static void tap(struct drv *d, bool ok, int line, const char *text)
 	fflush(stdout);
 }
 
-static bool do_line(struct drv *d, const char *mark, const char *arg,
-		    char *buf, char *tmp)
+static bool do_line(struct drv *d, const char *mark, const char *arg, char *buf,
+		    char *tmp)
 {
 	size_t n = unescape(arg, tmp);
 	int c;

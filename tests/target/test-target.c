@@ -32,12 +32,12 @@
 #include "sevdbg/target.h"
 #include "sevdbg/util.h"
 
-#define TT_VCPUS	2
-#define TT_REGION	(2ULL << 20)
-#define TT_HI_GPA	(4ULL << 20)
-#define TT_MAX_BPS	64
-#define TT_HW_SLOTS	4	/* debug registers: hbreak + watchpoints */
-#define TT_PATTERN	0x5345564400000000ULL
+#define TT_VCPUS    2
+#define TT_REGION   (2ULL << 20)
+#define TT_HI_GPA   (4ULL << 20)
+#define TT_MAX_BPS  64
+#define TT_HW_SLOTS 4 /* debug registers: hbreak + watchpoints */
+#define TT_PATTERN  0x5345564400000000ULL
 
 struct tt_bp {
 	enum bp_type type;
@@ -50,7 +50,7 @@ struct tt {
 	struct regs regs[TT_VCPUS];
 	struct tt_bp bps[TT_MAX_BPS];
 	int nr_bps;
-	uint8_t *mem;			/* both regions, hole not mapped */
+	uint8_t *mem; /* both regions, hole not mapped */
 	int evfd;
 	bool running, pending, exited;
 	struct stop_event ev;
@@ -86,8 +86,7 @@ static int tt_nr_vcpus(struct target *t)
 	return TT_VCPUS;
 }
 
-static int tt_vcpu_describe(struct target *t, int vcpu, char *buf,
-			    size_t len)
+static int tt_vcpu_describe(struct target *t, int vcpu, char *buf, size_t len)
 {
 	if (vcpu < 0 || vcpu >= TT_VCPUS)
 		return -ESRCH;
@@ -138,8 +137,8 @@ static uint64_t tt_rip(struct tt *tt, int vcpu)
 }
 
 /* The nearest execution breakpoint above rip, for every running vCPU. */
-static bool tt_next_bp(struct tt *tt, const struct resume_req *req,
-		       int *vcpu, const struct tt_bp **hit)
+static bool tt_next_bp(struct tt *tt, const struct resume_req *req, int *vcpu,
+		       const struct tt_bp **hit)
 {
 	uint64_t best = UINT64_MAX, rip, d;
 	int i, v;
@@ -198,8 +197,9 @@ static bool tt_step(struct tt *tt, const struct resume_req *req)
 		if (req->action[v] == RESUME_STEP)
 			rip++;
 		else if (req->action[v] == RESUME_RANGE)
-			rip = rip >= req->range_start && rip < req->range_end ?
-				      req->range_end : rip + 1;
+			rip = rip >= req->range_start && rip < req->range_end
+				      ? req->range_end
+				      : rip + 1;
 		else
 			continue;
 		regs_set(&tt->regs[v], REG_RIP, rip);
@@ -300,7 +300,7 @@ static int tt_insert_bp(struct target *t, enum bp_type type, uint64_t addr,
 		hw += tt->bps[i].type != BP_SW;
 	if (tt->nr_bps == TT_MAX_BPS || (type != BP_SW && hw == TT_HW_SLOTS))
 		return -ENOSPC;
-	tt->bps[tt->nr_bps++] = (struct tt_bp){ type, addr, kind };
+	tt->bps[tt->nr_bps++] = (struct tt_bp){type, addr, kind};
 	return 0;
 }
 
@@ -338,8 +338,10 @@ static int tt_kill(struct target *t)
 
 static int tt_describe(struct target *t, char *buf, size_t len)
 {
-	snprintf(buf, len, "test target: %d vCPUs, 4 MiB RAM in 2 regions, "
-		 "sim platform", TT_VCPUS);
+	snprintf(buf, len,
+		 "test target: %d vCPUs, 4 MiB RAM in 2 regions, "
+		 "sim platform",
+		 TT_VCPUS);
 	return 0;
 }
 
@@ -432,7 +434,7 @@ static int tt_map_ram(struct tt *tt)
 /* The guest "makes pages shared" through the sim's hypercall channel. */
 static int tt_share(struct platform *p, uint64_t gpa, uint64_t npages)
 {
-	uint8_t rec[SIM_HC_RECORD_SIZE] = { 0 };
+	uint8_t rec[SIM_HC_RECORD_SIZE] = {0};
 	uint32_t magic = SIM_HC_MAGIC, nr = SIM_HC_NR_MAP_GPA_RANGE;
 
 	memcpy(rec, &magic, 4);
@@ -464,8 +466,10 @@ static int tt_parse(struct tt *tt, const char *arg, char *err, size_t errlen)
 	}
 	return 0;
 bad:
-	snprintf(err, errlen, "bad test target option '%s': use test:, "
-		 "test:exit=N, test:paging or both, comma-separated", arg);
+	snprintf(err, errlen,
+		 "bad test target option '%s': use test:, "
+		 "test:exit=N, test:paging or both, comma-separated",
+		 arg);
 	return -EINVAL;
 }
 

@@ -140,15 +140,17 @@ static void test_regs_layout(void **state)
 static void test_target_xml_matches_table(void **state)
 {
 	const char *p = regs_target_xml();
-	int seen[REGS_NR] = { 0 }, next = 0, nr, bits, i;
+	int seen[REGS_NR] = {0}, next = 0, nr, bits, i;
 	char name[32];
 
 	assert_non_null(strstr(p, "<architecture>i386:x86-64</architecture>"));
 	assert_non_null(strstr(p, "org.gnu.gdb.i386.core"));
 	assert_non_null(strstr(p, "org.gnu.gdb.i386.sse"));
 	while ((p = strstr(p, "<reg "))) {
-		assert_int_equal(sscanf(p, "<reg name=\"%31[^\"]\" bitsize=\"%d\"",
-					name, &bits), 2);
+		assert_int_equal(sscanf(p,
+					"<reg name=\"%31[^\"]\" bitsize=\"%d\"",
+					name, &bits),
+				 2);
 		nr = next;
 		const char *end = strchr(p, '>'), *rn = strstr(p, "regnum=\"");
 
@@ -180,8 +182,9 @@ static void test_regs_get_set(void **state)
 /* gdb's xcrc32 is CRC-32/MPEG-2: check value 0x0376e6e7 for "123456789". */
 static void test_crc32(void **state)
 {
-	assert_int_equal(server_crc32(0xffffffffu, (const uint8_t *)"123456789",
-				      9), 0x0376e6e7);
+	assert_int_equal(
+		server_crc32(0xffffffffu, (const uint8_t *)"123456789", 9),
+		0x0376e6e7);
 	assert_int_equal(server_crc32(0xffffffffu, NULL, 0), 0xffffffffu);
 }
 
