@@ -25,7 +25,8 @@ endif
 CHECK_PROGS += tests/fuzz/fuzz-smoke
 CLEAN_FILES += tests/fuzz/fuzz-rsp
 
-fuzz: tests/fuzz/fuzz-rsp
+# Double-colon: other fuzzers may add their own `fuzz::` long run.
+fuzz:: tests/fuzz/fuzz-rsp
 	tests/fuzz/fuzz-rsp -max_total_time=$(FUZZ_SECONDS) \
 		-dict=tests/fuzz/rsp.dict tests/fuzz/corpus-rsp
 

@@ -3,6 +3,16 @@
 # server: unix
 set pagination off
 set confirm off
+# a client that hangs up in the middle of a packet
+python
+import socket
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect("@SOCK@")
+s.sendall(b"+$m1000,")
+s.close()
+print("half a packet sent")
+end
+# expect: ^half a packet sent
 target remote @SOCK@
 # expect: ^0x0000000000100000 in \?\? \(\)
 set {long}0x2000 = 0x5555
