@@ -100,9 +100,13 @@ static int rspc_parse(struct rspc *c)
 	for (const char *p = start + 1; p < hash; p++)
 		sum += (unsigned char)*p;
 	if (!c->noack) {
-		int want = hex_digit(hash[1]) << 4 | hex_digit(hash[2]);
+		/* A non-hex checksum digit is a bad checksum, not a shift
+		 * of -1. */
+		int hi = hex_digit(hash[1]), lo = hex_digit(hash[2]);
+		bool ok = hi >= 0 && lo >= 0 &&
+			  (unsigned int)(hi << 4 | lo) == (sum & 0xff);
 
-		rc = rspc_write(c, want == (int)(sum & 0xff) ? "+" : "-", 1);
+		rc = rspc_write(c, ok ? "+" : "-", 1);
 		if (rc)
 			return rc;
 	}
