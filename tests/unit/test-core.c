@@ -322,6 +322,35 @@ static void test_elf_reads_back(void **state)
 	free(im.b);
 }
 
+/* More than 65534 headers: e_phnum is PN_XNUM, section 0 holds the count. */
+static void test_elf_pn_xnum(void **state)
+{
+	struct img im = build_elf();
+	Elf64_Shdr sh = {0};
+	Elf64_Ehdr *eh;
+	struct core_file cf;
+	uint8_t buf[16], want[16];
+	char err[200];
+
+	im.b = realloc(im.b, im.len + sizeof(sh));
+	assert_non_null(im.b);
+	sh.sh_info = 3;
+	memcpy(im.b + im.len, &sh, sizeof(sh));
+	eh = (Elf64_Ehdr *)im.b;
+	eh->e_phnum = PN_XNUM;
+	eh->e_shoff = im.len;
+	eh->e_shentsize = sizeof(sh);
+	eh->e_shnum = 1;
+	im.len += sizeof(sh);
+	assert_int_equal(parse(&im, &cf, err, sizeof(err)), 0);
+	assert_int_equal(cf.ram.nr, 2);
+	assert_int_equal(core_read_phys(&cf, SEG2_GPA, buf, 16), 0);
+	fill(want, SEG2_GPA, 16);
+	assert_memory_equal(buf, want, 16);
+	core_release(&cf);
+	free(im.b);
+}
+
 static void test_kdump_reads_back(void **state)
 {
 	struct img im = build_kdump();
@@ -716,6 +745,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_elf_reads_back),
+		cmocka_unit_test(test_elf_pn_xnum),
 		cmocka_unit_test(test_kdump_reads_back),
 		cmocka_unit_test(test_truncated_elf),
 		cmocka_unit_test(test_truncated_kdump),

@@ -6,6 +6,7 @@
 /* glibc's GNU <signal.h> defines REG_RAX..., which regs.h also names. */
 #undef _GNU_SOURCE
 #include <dirent.h>
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -34,7 +35,7 @@
 void *memmem(const void *hay, size_t hlen, const void *needle, size_t nlen);
 
 /* RAM: A = [0, 48 pages), hole, B = [1 MiB, 1 MiB + 16 pages). */
-#define A_PAGES	    48
+#define A_PAGES	    200
 #define B_GPA	    0x100000ULL
 #define B_PAGES	    16
 #define NR_VCPUS    2
@@ -149,11 +150,14 @@ static void make_shared(struct platform *p, uint64_t gpa, uint64_t npages)
 	assert_int_equal(sim_platform_feed(p, rec, sizeof(rec)), 0);
 }
 
-static int setup(void **state)
+static int setup_policy(void **state, uint32_t policy)
 {
 	static const uint8_t key[16] = "dump-test-key-16";
-	struct sim_config cfg = {
-		.cbit = 52, .key = key, .hc_fd = -1, .launched = true};
+	struct sim_config cfg = {.cbit = 52,
+				 .key = key,
+				 .hc_fd = -1,
+				 .launched = true,
+				 .policy = policy};
 	struct fx *f = calloc(1, sizeof(*f));
 	uint64_t seed = 0x9e3779b97f4a7c15ULL, *w;
 	size_t i;
@@ -187,6 +191,16 @@ static int setup(void **state)
 	snprintf(f->path, sizeof(f->path), "%s/vmcore", f->dir);
 	*state = f;
 	return 0;
+}
+
+static int setup(void **state)
+{
+	return setup_policy(state, 0);
+}
+
+static int setup_nodbg(void **state)
+{
+	return setup_policy(state, SEV_POLICY_NODBG);
 }
 
 static int dir_entries(const char *dir)
@@ -503,6 +517,54 @@ static void test_stops_and_resumes(void **state)
 	assert_int_equal(f->run.resumes, 1);
 }
 
+/*
+ * NODBG with 80 isolated shared pages: every private page is missing, so
+ * the PT_LOADs outnumber the slots reserved before the data and the
+ * program headers go after it. Read back, only the shared pages exist.
+ */
+static void test_elf_many_splits(void **state)
+{
+	struct fx *f = *state;
+	struct target_opts o = {0};
+	struct target *t = NULL;
+	struct session s;
+	struct dump_result r;
+	uint8_t page[PAGE_SIZE];
+	char err[256];
+	Elf64_Ehdr *eh;
+	uint64_t gfn;
+
+	for (gfn = 30; gfn < 190; gfn += 2)
+		make_shared(f->t.plat, gfn << PAGE_SHIFT, 1);
+	assert_int_equal(do_dump(f, DUMP_FMT_ELF, &r), 0);
+	assert_int_equal(r.pages_encrypted, 0);
+	assert_int_equal(r.pages_shared, 85);
+	assert_int_equal(r.pages_missing, A_PAGES + B_PAGES - 85);
+	slurp(f);
+	eh = (Elf64_Ehdr *)f->file;
+	assert_true(eh->e_phnum > 80);
+	assert_true(eh->e_phoff > PAGE_SIZE); /* after the data */
+	assert_int_equal(
+		core_target_type.open(f->path, &o, &t, err, sizeof(err)), 0);
+	assert_int_equal(session_init(&s, t), 0);
+	for (gfn = 0; gfn < A_PAGES; gfn++) {
+		ssize_t n = router_read(s.router, gfn << PAGE_SHIFT, page,
+					PAGE_SIZE);
+		bool shared = (gfn >= 30 && gfn < 190 && !(gfn % 2)) ||
+			      (gfn >= SHARED_A && gfn < SHARED_A + 4);
+
+		if (shared) {
+			assert_int_equal(n, PAGE_SIZE);
+			assert_memory_equal(page, plain(f, gfn << PAGE_SHIFT),
+					    PAGE_SIZE);
+		} else {
+			assert_true(n < 0);
+		}
+	}
+	session_release(&s);
+	target_destroy(t);
+}
+
 static void test_bad_options(void **state)
 {
 	struct fx *f = *state;
@@ -538,6 +600,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_stops_and_resumes, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_elf_many_splits,
+						setup_nodbg, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_options, setup,
 						teardown),
 	};
