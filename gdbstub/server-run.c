@@ -283,7 +283,7 @@ int pkt_vcont(struct server *sv, const struct pkt_args *a)
 {
 	bool set[TARGET_MAX_VCPUS] = {false};
 	struct stop_event ev = {.kind = STOP_SIGNAL, .vcpu = -1};
-	char buf[512], *p, *semi;
+	char buf[2048], *p, *semi;
 	struct resume_req req;
 	int i, ret, running = 0;
 
