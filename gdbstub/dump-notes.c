@@ -162,6 +162,9 @@ int note_qemu_decode(const uint8_t *in, size_t len, struct regs *r)
 	return 0;
 }
 
+_Static_assert(sizeof(struct sevdbg_note_hdr) == SEVDBG_NOTE_HDR_SIZE,
+	       "the SEVDBG note header has no padding");
+
 uint64_t sevdbg_desc_size(uint64_t npages, uint32_t nr_vcpus)
 {
 	return SEVDBG_NOTE_HDR_SIZE + ALIGN_UP((npages + 7) / 8, 8) +

@@ -86,7 +86,12 @@ bool core_has_sevdbg_note(const struct target *t);
  *   regs      nr_vcpus records of regs_size bytes: the register file in
  *             gdb's 'g' order (include/sevdbg/regs.h, REGS_BYTES), then
  *             regs_nr validity bytes (1 = valid)
- * Readers must check version, sizes and offsets; unknown flags are ignored.
+ * The header is the struct below laid out little endian with no padding
+ * (field offsets 0, 4, 6, 8, 12, 16, 20, 24, 32, ... 88, 92, 96; 112 bytes).
+ * The note (name "SEVDBG", 7 bytes with the NUL, type NT_SEVDBG) is the
+ * last one in the PT_NOTE segment of an ELF dump and in the sub-header note
+ * area of a kdump. Readers must check magic, version, sizes and offsets,
+ * refuse other versions, and ignore flags they do not know.
  */
 #define SEVDBG_NOTE_NAME    "SEVDBG"
 #define NT_SEVDBG	    0x53455600u
