@@ -1,0 +1,48 @@
+# Hardening: libFuzzer harnesses for QEMU's replies (QMP, gdbstub) and the
+# page-encryption record channel, `make fuzz` over every harness, and
+# `make check-valgrind` (valgrind over the unit tests).
+FUZZ_QMP_SRCS = tests/fuzz/fuzz-qmp.c plugins/qemu/qmp.c \
+		plugins/qemu/qemu-ram.c plugins/qemu/rspclient.c gdbstub/ram.c \
+		gdbstub/util.c
+FUZZ_BITMAP_SRCS = tests/fuzz/fuzz-bitmap.c plugins/sim.c plugins/platform.c \
+		   gdbstub/bitmap.c gdbstub/ram.c gdbstub/util.c
+HARDEN_FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer \
+		    -fsanitize=fuzzer,address,undefined \
+		    -fno-sanitize-recover=undefined
+
+ifneq ($(FUZZ_CC),)
+tests/fuzz/fuzz-qmp: $(FUZZ_QMP_SRCS) plugins/qemu/qemu.h config.mak
+	$(quiet) FUZZCC $@
+	$(Q)$(FUZZ_CC) $(HARDEN_FUZZ_FLAGS) $(CPPFLAGS) -std=gnu11 -o $@ \
+		$(FUZZ_QMP_SRCS) -ljansson
+
+tests/fuzz/fuzz-bitmap: $(FUZZ_BITMAP_SRCS) config.mak
+	$(quiet) FUZZCC $@
+	$(Q)$(FUZZ_CC) $(HARDEN_FUZZ_FLAGS) $(CPPFLAGS) -std=gnu11 -o $@ \
+		$(FUZZ_BITMAP_SRCS) -lcrypto
+
+CHECK_DEPS += tests/fuzz/fuzz-qmp tests/fuzz/fuzz-bitmap
+endif
+CHECK_PROGS += tests/fuzz/hardening-smoke
+CLEAN_FILES += tests/fuzz/fuzz-qmp tests/fuzz/fuzz-bitmap
+
+# `make fuzz FUZZ_SECONDS=N`: each harness for N seconds in turn (fuzz.mk
+# runs the RSP one; fuzz-core.mk has no long run, so it is here); new
+# finds are added to the harness's corpus directory.
+fuzz:: tests/fuzz/fuzz-qmp tests/fuzz/fuzz-bitmap tests/fuzz/fuzz-core
+	tests/fuzz/fuzz-qmp -max_total_time=$(FUZZ_SECONDS) \
+		-dict=tests/fuzz/qmp.dict tests/fuzz/corpus-qmp
+	tests/fuzz/fuzz-bitmap -max_total_time=$(FUZZ_SECONDS) \
+		tests/fuzz/corpus-bitmap
+	tests/fuzz/fuzz-core -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		-rss_limit_mb=1024 tests/fuzz/corpus-core
+
+# Valgrind needs a build without ASan (they cannot share a process).
+check-valgrind: $(UNIT_PROGS)
+	$(Q)if [ -n "$(strip $(SAN))" ]; then \
+		echo "check-valgrind: this tree is built with sanitizers" \
+		     "($(strip $(SAN))); run ./configure without" \
+		     "--enable-asan/--enable-ubsan first" >&2; exit 1; fi
+	$(Q)tests/fuzz/check-valgrind $(UNIT_PROGS)
+
+.PHONY: check-valgrind
