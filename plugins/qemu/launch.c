@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -156,6 +157,7 @@ static noreturn void launch_exec(struct qemu_launch *l, char *const *uargv,
 		dup2(fd, STDOUT_FILENO);
 	}
 	setpgid(0, 0);	/* Ctrl-C in our terminal is for sevdbg, not QEMU */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);	/* and QEMU never outlives us */
 	execvp(qemu, (char *const *)argv);
 	fprintf(stderr, "cannot run %s: %s (install qemu-system-x86 or set "
 		"SEVDBG_QEMU)\n", qemu, strerror(errno));

@@ -59,13 +59,6 @@ static bool qemu_has_reg(unsigned int nr)
 	return nr < REG_CS_BASE || nr > REG_ES_BASE;
 }
 
-static int qemu_regnum(unsigned int nr)
-{
-	if (!qemu_has_reg(nr))
-		return -1;
-	return nr < REG_CS_BASE ? (int)nr : (int)nr - 4;
-}
-
 static int qemu_select(struct qemu *q, int vcpu)
 {
 	char cmd[32];
@@ -125,24 +118,22 @@ static int qemu_read_regs(struct target *t, int vcpu, struct regs *regs)
 	return regs->valid[REG_RIP] ? 0 : -EPROTO;
 }
 
+static int qemu_write_regs(struct target *t, int vcpu, const struct regs *r);
+
+/* QEMU 7.2 answers 'P' only after gdb read its XML: write all with 'G'. */
 static int qemu_write_reg(struct target *t, int vcpu, unsigned int nr,
 			  const uint8_t *val)
 {
-	struct qemu *q = to_qemu(t);
-	struct strbuf sb;
+	struct regs r;
 	int rc;
 
-	if (nr >= REGS_NR || qemu_regnum(nr) < 0)
+	if (nr >= REGS_NR || !qemu_has_reg(nr))
 		return -EINVAL;
-	rc = qemu_ready(q) ?: qemu_select(q, vcpu);
+	rc = qemu_read_regs(t, vcpu, &r);
 	if (rc)
 		return rc;
-	sb_init(&sb);
-	sb_printf(&sb, "P%x=", qemu_regnum(nr));
-	sb_hex(&sb, val, regs_size(nr));
-	rc = sb.oom ? -ENOMEM : rspc_cmd(&q->rsp, sb.buf);
-	sb_release(&sb);
-	return rc;
+	memcpy(r.raw + regs_offset(nr), val, regs_size(nr));
+	return qemu_write_regs(t, vcpu, &r);
 }
 
 static int qemu_write_regs(struct target *t, int vcpu, const struct regs *r)
@@ -510,6 +501,7 @@ static int qemu_reconnect(struct qemu *q)
 	dup3(c.fd, fd, O_CLOEXEC);
 	close(c.fd);
 	c.fd = fd;
+	q->rsp.fd = -1;		/* the number lives on in c */
 	rspc_close(&q->rsp);
 	q->rsp = c;
 	q->detached = false;

@@ -1,0 +1,12 @@
+# tests/live: the qemu target and gdb end to end against the live test guest
+# (TCG). Both skip, visibly, without QEMU, gdb or the guest.
+
+LIVE_PROGS = tests/live/test-live-target
+
+tests/live/test-live-target: tests/live/test-live-target.o $(LIB)
+	$(quiet) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+CHECK_PROGS += $(LIVE_PROGS)
+CHECK_DEPS += $(LIVE_PROGS) $(PROGRAM)
+CLEAN_FILES += $(LIVE_PROGS) tests/live/*.o
