@@ -472,6 +472,7 @@ int server_init(struct server *sv, struct session *s)
 
 	memset(sv, 0, sizeof(*sv));
 	sv->s = s;
+	sv->listen_fd = -1;
 	sb_init(&sv->reply);
 	sv->mem = malloc(SERVER_MEM_MAX);
 	if (!sv->mem)

@@ -46,10 +46,25 @@ static int transport_timeout(struct server *sv, int evfd)
 	return sv->waiting && evfd < 0 ? 20 : sv->waiting ? 500 : -1;
 }
 
+/* One gdb at a time: a second one is told why it is refused. */
+static void transport_turn_away(int lfd)
+{
+	static const char msg[] = "$E16#ac";
+	int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	if (fd < 0)
+		return;
+	pr_warn("refused a second gdb connection: one gdb at a time (detach "
+		"the first one)");
+	if (write(fd, msg, sizeof(msg) - 1) < 0)
+		pr_debug("could not tell the second gdb: %s", strerror(errno));
+	close(fd);
+}
+
 int server_serve_fd(struct server *sv, int in_fd, int out_fd, int quit_fd)
 {
 	uint8_t buf[READ_CHUNK];
-	struct pollfd pfd[3];
+	struct pollfd pfd[4];
 	int evfd = target_event_fd(sv->s->t), ret;
 	ssize_t n;
 
@@ -63,11 +78,15 @@ int server_serve_fd(struct server *sv, int in_fd, int out_fd, int quit_fd)
 		pfd[1] = (struct pollfd){.fd = sv->waiting ? evfd : -1,
 					 .events = POLLIN};
 		pfd[2] = (struct pollfd){.fd = quit_fd, .events = POLLIN};
-		ret = poll(pfd, 3, transport_timeout(sv, evfd));
+		pfd[3] = (struct pollfd){.fd = sv->listen_fd, .events = POLLIN};
+		ret = poll(pfd, 4, transport_timeout(sv, evfd));
 		if (ret < 0 && errno != EINTR)
 			return -errno;
 		if (ret > 0 && pfd[2].revents)
 			return 0;
+		/* Only while this gdb is quiet: a pending EOF comes first. */
+		if (ret > 0 && pfd[3].revents && !pfd[0].revents)
+			transport_turn_away(sv->listen_fd);
 		if (ret > 0 && pfd[0].revents) {
 			n = read(in_fd, buf, sizeof(buf));
 			if (n < 0 && (errno == EINTR || errno == EAGAIN))
@@ -251,7 +270,9 @@ static int accept_loop(struct server *sv, int lfd, int quit_fd)
 		if (cfd < 0)
 			continue;
 		pr_info("gdb connected");
+		sv->listen_fd = lfd;
 		transport_session(sv, cfd, cfd, quit_fd);
+		sv->listen_fd = -1;
 		close(cfd);
 		if (!sv->target_gone)
 			pr_info("gdb disconnected; waiting for the next one");

@@ -47,6 +47,7 @@ struct server {
 	bool target_gone; /* exited or killed: stop serving */
 	bool have_stop;
 	struct stop_event last_stop;
+	int listen_fd; /* while serving: turn away a second gdb */
 };
 
 int server_init(struct server *sv, struct session *s);

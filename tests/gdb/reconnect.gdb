@@ -16,6 +16,18 @@ end
 target remote @SOCK@
 # expect: ^0x0000000000100000 in \?\? \(\)
 set {long}0x2000 = 0x5555
+# a second gdb while this one is connected is turned away with E16
+python
+import socket
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(5)
+s.connect("@SOCK@")
+print("second client got", s.recv(64))
+s.close()
+end
+# expect: ^second client got b'\$E16#ac'
+x/gx 0x2000
+# expect: ^0x2000:\s+0x0000000000005555
 break *0x100040
 continue
 # expect: hit Breakpoint 1, 0x0000000000100040 in \?\? \(\)
