@@ -4,9 +4,13 @@
  * in p->stats, and tests can make the n-th call of a kind fail.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "sevdbg/platform.h"
+#include "sevdbg/util.h"
 
 #define CALL_OP(p, op, ...) \
 	((p)->ops->op ? (p)->ops->op((p), __VA_ARGS__) : -ENOSYS)
@@ -28,6 +32,39 @@ int platform_read_host(struct platform *p, uint64_t gpa, void *buf, size_t len)
 		return count(p, NULL, 0, -EIO);
 	return count(p, &p->stats.host_read_bytes, len,
 		     CALL_OP(p, read_host, gpa, buf, len));
+}
+
+/*
+ * SEVDBG_FAULT="decrypt:N[,read_host:M]" (docs/security.md): tests make the
+ * N-th call of a kind fail in a whole process, from outside.
+ */
+int platform_fault_from_env(struct platform *p)
+{
+	const char *env = getenv("SEVDBG_FAULT");
+	char kind[16];
+	uint64_t n;
+	int used;
+
+	while (env && *env) {
+		if (sscanf(env, "%15[a-z_]:%" SCNu64 "%n", kind, &n, &used) != 2)
+			goto bad;
+		if (!strcmp(kind, "decrypt"))
+			p->fail_decrypt_at = n;
+		else if (!strcmp(kind, "read_host"))
+			p->fail_read_host_at = n;
+		else
+			goto bad;
+		env += used;
+		if (*env && *env++ != ',')
+			goto bad;
+	}
+	return 0;
+bad:
+	pr_warn("ignoring SEVDBG_FAULT=\"%s\": expected decrypt:N or "
+		"read_host:N, comma-separated (a test-only setting; unset it)",
+		getenv("SEVDBG_FAULT"));
+	p->fail_decrypt_at = p->fail_read_host_at = 0;
+	return -EINVAL;
 }
 
 int platform_write_host(struct platform *p, uint64_t gpa, const void *buf,

@@ -88,6 +88,10 @@ struct platform {
 	uint64_t fail_decrypt_at, fail_read_host_at;
 };
 
+/* Fault injection from SEVDBG_FAULT="decrypt:N,read_host:M" (tests only);
+ * -EINVAL (and a warning, nothing armed) when it does not parse. */
+int platform_fault_from_env(struct platform *p);
+
 int platform_read_host(struct platform *p, uint64_t gpa, void *buf, size_t len);
 int platform_write_host(struct platform *p, uint64_t gpa, const void *buf,
 			size_t len);
