@@ -12,7 +12,7 @@ $(FUZZ_OBJDIR)/%.o: %.c config.mak
 	$(quiet) FUZZCC $@
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 $(FUZZ_FLAGS) \
-		-fsanitize=fuzzer-no-link $(LIB_CFLAGS) -c -o $@ $<
+		-fsanitize=fuzzer-no-link $(LIB_CFLAGS) -MMD -MP -c -o $@ $<
 
 tests/fuzz/fuzz-rsp: tests/fuzz/fuzz-rsp.c $(FUZZ_OBJS)
 	$(quiet) FUZZLD $@
