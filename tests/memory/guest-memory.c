@@ -238,5 +238,6 @@ int main(int argc, char **argv)
 	check_verify(&c);
 	router_free(c.r);
 	platform_destroy(c.p);
+	ram_free(&c.ram);	/* LeakSanitizer in the ASan CI run */
 	return c.failed ? 1 : 0;
 }
