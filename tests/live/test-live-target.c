@@ -170,6 +170,10 @@ static int teardown(void **state)
 	sym_free(l->syms);
 	snprintf(path, sizeof(path), "%s/serial.log", l->dir);
 	unlink(path);
+	for (int i = 1; i <= 4; i++) {	/* left by a failed attach test */
+		snprintf(path, sizeof(path), "%s/ext-qmp-%d.sock", l->dir, i);
+		unlink(path);
+	}
 	rmdir(l->dir);
 	free(l);
 	return 0;
