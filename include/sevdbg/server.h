@@ -22,14 +22,17 @@ struct session;
  *   E01 EPERM   write to a read-only target or session (--read-only, dumps)
  *   E02 ENOENT  unknown qXfer object or annex
  *   E03 ESRCH   no such thread (H, T, qThreadExtraInfo, vCont)
- *   E05 EIO     the target failed (registers, run control, qRcmd: E01)
+ *   E05 EIO     the target failed (registers, run control)
  *   E07 E2BIG   packet longer than PacketSize (dropped, framing kept)
  *   E14 EFAULT  no byte of the memory range could be read or written
  *   E16 EBUSY   the guest is running
  *   E22 EINVAL  malformed packet: bad hex, missing argument, bad length
  *   E28 ENOSPC  no breakpoint or watchpoint slot left
- * qRcmd replies E01 after its output when the command failed.
- * Memory reads return the readable prefix (gdb handles short replies).
+ * Other target errors pass through as their errno. qRcmd replies E01
+ * after its output when the command failed (as gdb's own stubs do). A
+ * failed M/X write may have stored a prefix (the protocol has no short
+ * write); memory reads return the readable prefix (gdb handles short
+ * replies) and never bytes the router refused.
  */
 #define SERVER_MEM_MAX (RSP_PACKET_SIZE / 2)
 
