@@ -667,14 +667,21 @@ static int qemu_threads(struct qemu *q, char *err, size_t errlen)
 	return rc;
 }
 
-static bool qemu_is_sev(struct qemu *q)
+/*
+ * 1 = an SEV guest, 0 = not (QEMU refused: "SEV feature is not available"),
+ * -errno when QMP itself failed. A lost connection must not read as "not
+ * SEV": the sim would then hand out a real SEV guest's ciphertext as data.
+ */
+static int qemu_is_sev(struct qemu *q, char *err, size_t errlen)
 {
 	json_t *ret = NULL;
-	char err[256];
-	bool sev;
+	int rc, sev;
 
-	if (qmp_call(&q->qmp, "query-sev", NULL, &ret, err, sizeof(err)))
-		return false;	/* "SEV feature is not available" */
+	rc = qmp_call(&q->qmp, "query-sev", NULL, &ret, err, errlen);
+	if (rc == -EREMOTEIO)
+		return 0;
+	if (rc)
+		return rc;
 	sev = json_is_true(json_object_get(ret, "enabled"));
 	json_decref(ret);
 	return sev;
@@ -687,7 +694,10 @@ static int qemu_platform(struct qemu *q, const char *hc,
 	struct kvm_attach ka = { .qemu_pid = q->pid, .ram = &q->t.ram };
 	int rc;
 
-	q->sev = !o->force_sim && qemu_is_sev(q);
+	rc = o->force_sim ? 0 : qemu_is_sev(q, err, errlen);
+	if (rc < 0)
+		return rc;
+	q->sev = rc;
 	if (q->sev) {
 		rc = kvm_platform_new(&ka, &q->t.plat, err, errlen);
 		pr_info("platform: kvm (QEMU runs an SEV guest)");
