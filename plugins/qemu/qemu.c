@@ -38,6 +38,9 @@ struct qemu {
 	int nr_vcpus;
 	int tids[TARGET_MAX_VCPUS];	/* QEMU thread id of each vCPU */
 	int g_tid;			/* thread selected with Hg, 0 = unknown */
+	/* Registers of stopped vCPUs: the walker asks on every memory read. */
+	bool regs_valid[TARGET_MAX_VCPUS];
+	struct regs regs[TARGET_MAX_VCPUS];
 	bool running;
 	int step_tid;			/* range stepping: vCPU and range */
 	uint64_t range_start, range_end;
@@ -78,6 +81,12 @@ static int qemu_select(struct qemu *q, int vcpu)
 
 static int qemu_reconnect(struct qemu *q);
 
+/* The guest is about to run (or QEMU's view changed): forget registers. */
+static void qemu_regs_drop(struct qemu *q)
+{
+	memset(q->regs_valid, 0, sizeof(q->regs_valid));
+}
+
 /* Every synchronous gdbstub use goes through here. */
 static int qemu_ready(struct qemu *q)
 {
@@ -97,7 +106,14 @@ static int qemu_read_regs(struct target *t, int vcpu, struct regs *regs)
 	size_t off = 0;
 	int rc;
 
-	rc = qemu_ready(q) ?: qemu_select(q, vcpu) ?: rspc_cmd(&q->rsp, "g");
+	rc = qemu_ready(q);
+	if (rc)
+		return rc;
+	if (vcpu >= 0 && vcpu < q->nr_vcpus && q->regs_valid[vcpu]) {
+		*regs = q->regs[vcpu];
+		return 0;
+	}
+	rc = qemu_select(q, vcpu) ?: rspc_cmd(&q->rsp, "g");
 	if (rc)
 		return rc;
 	hex = q->rsp.pkt.buf;
@@ -115,7 +131,11 @@ static int qemu_read_regs(struct target *t, int vcpu, struct regs *regs)
 		regs->valid[nr] = 1;
 		off += sz;
 	}
-	return regs->valid[REG_RIP] ? 0 : -EPROTO;
+	if (!regs->valid[REG_RIP])
+		return -EPROTO;
+	q->regs[vcpu] = *regs;
+	q->regs_valid[vcpu] = true;
+	return 0;
 }
 
 static int qemu_write_regs(struct target *t, int vcpu, const struct regs *r);
@@ -145,6 +165,7 @@ static int qemu_write_regs(struct target *t, int vcpu, const struct regs *r)
 	rc = qemu_ready(q) ?: qemu_select(q, vcpu);
 	if (rc)
 		return rc;
+	q->regs_valid[vcpu] = false;
 	sb_init(&sb);
 	sb_putc(&sb, 'G');
 	for (unsigned int nr = 0; nr < REGS_NR; nr++)
@@ -212,6 +233,7 @@ static int qemu_resume(struct target *t, const struct resume_req *req)
 	q->running = true;
 	q->pending = false;
 	q->g_tid = 0;
+	qemu_regs_drop(q);
 	return 0;
 }
 
@@ -334,6 +356,7 @@ static int qemu_step(struct qemu *q, int tid)
 	char cmd[32];
 
 	snprintf(cmd, sizeof(cmd), "vCont;s:%x", tid);
+	qemu_regs_drop(q);
 	return rspc_send(&q->rsp, cmd);
 }
 
@@ -507,6 +530,7 @@ static int qemu_reconnect(struct qemu *q)
 	q->detached = false;
 	q->running = false;
 	q->g_tid = 0;
+	qemu_regs_drop(q);
 	return 0;
 }
 
@@ -521,6 +545,7 @@ static int qemu_detach(struct target *t)
 	rc = rspc_cmd(&q->rsp, "D");
 	q->nr_bps = 0;
 	q->detached = true;
+	qemu_regs_drop(q);
 	q->pending = false;
 	sb_reset(&q->rsp.raw);
 	return qemu_park_fd(q) ?: rc;
