@@ -59,9 +59,12 @@ static bool sb_grow(struct strbuf *sb, size_t extra)
 
 void sb_add(struct strbuf *sb, const void *data, size_t len)
 {
+	if (len == 0 && sb->buf)
+		return;
 	if (!sb_grow(sb, len))
 		return;
-	memcpy(sb->buf + sb->len, data, len);
+	if (len)
+		memcpy(sb->buf + sb->len, data, len);
 	sb->len += len;
 	sb->buf[sb->len] = '\0';
 }
