@@ -90,6 +90,7 @@ OBJS += plugins/qemu/qmp.o
 OBJS += plugins/qemu/rspclient.o
 OBJS += plugins/qemu/qemu-ram.o
 OBJS += plugins/qemu/qemu.o
+OBJS += plugins/qemu/attach.o
 OBJS += plugins/qemu/launch.o
 OBJS += plugins/qemu/types.o
 OBJS += gdbstub/cli-demo.o

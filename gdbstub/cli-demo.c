@@ -25,9 +25,9 @@
 
 struct demo_args {
 	struct server_listen listen;
-	char dir[64];			/* our socket dir, "" with --listen */
+	char dir[64]; /* our socket dir, "" with --listen */
 	char sock[96];
-	char spec[256];			/* demo[:EXTRA] */
+	char spec[256]; /* demo[:EXTRA] */
 	struct target_opts topts;
 	struct sim_config sim;
 };
@@ -53,14 +53,17 @@ static void demo_usage(FILE *f)
 	      "  -h, --help           this text\n"
 	      "\n"
 	      "The guest ELF comes from tests/guest/guest.elf next to the\n"
-	      "sevdbg binary, else " SEVDBG_DATADIR "/guest.elf, or $SEVDBG_GUEST.\n",
+	      "sevdbg binary, else " SEVDBG_DATADIR
+	      "/guest.elf, or $SEVDBG_GUEST.\n",
 	      f);
 }
 
 static int demo_bad(const char *opt, const char *val)
 {
-	fprintf(stderr, "sevdbg demo: bad value '%s' for %s (see sevdbg demo "
-		"--help)\n", val, opt);
+	fprintf(stderr,
+		"sevdbg demo: bad value '%s' for %s (see sevdbg demo "
+		"--help)\n",
+		val, opt);
 	return -EINVAL;
 }
 
@@ -68,13 +71,13 @@ static int demo_bad(const char *opt, const char *val)
 static int demo_parse(int argc, char **argv, struct demo_args *a)
 {
 	static const struct option opts[] = {
-		{ "listen", required_argument, NULL, 'l' },
-		{ "accel", required_argument, NULL, 'A' },
-		{ "sim-policy", required_argument, NULL, 'P' },
-		{ "sim-latency", required_argument, NULL, 'L' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"listen", required_argument, NULL, 'l'},
+		{"accel", required_argument, NULL, 'A'},
+		{"sim-policy", required_argument, NULL, 'P'},
+		{"sim-latency", required_argument, NULL, 'L'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	size_t len;
 	uint64_t v;
@@ -89,15 +92,22 @@ static int demo_parse(int argc, char **argv, struct demo_args *a)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+l:vh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'l': a->listen.spec = optarg; break;
-		case 'A': a->topts.accel = optarg; break;
-		case 'v': a->topts.verbose = true; break;
-		case 'h': return 1;
+		case 'l':
+			a->listen.spec = optarg;
+			break;
+		case 'A':
+			a->topts.accel = optarg;
+			break;
+		case 'v':
+			a->topts.verbose = true;
+			break;
+		case 'h':
+			return 1;
 		case 'P':
 			if (strcmp(optarg, "nodbg") && strcmp(optarg, "dbg"))
 				return demo_bad("--sim-policy", optarg);
-			a->sim.policy = strcmp(optarg, "nodbg") ? 0 :
-							 SEV_POLICY_NODBG;
+			a->sim.policy =
+				strcmp(optarg, "nodbg") ? 0 : SEV_POLICY_NODBG;
 			break;
 		case 'L':
 			if (parse_u64(optarg, 0, &v) || v > 10000000)
@@ -105,7 +115,8 @@ static int demo_parse(int argc, char **argv, struct demo_args *a)
 			a->sim.latency_us = (unsigned int)v;
 			break;
 		default:
-			fprintf(stderr, "sevdbg demo: see sevdbg demo --help\n");
+			fprintf(stderr,
+				"sevdbg demo: see sevdbg demo --help\n");
 			return -EINVAL;
 		}
 	}
@@ -116,7 +127,7 @@ static int demo_parse(int argc, char **argv, struct demo_args *a)
 
 		if (n < 0 || (size_t)n >= sizeof(a->spec) - len) {
 			fprintf(stderr, "sevdbg demo: extra QEMU arguments "
-				"too long\n");
+					"too long\n");
 			return -EINVAL;
 		}
 		len += n;
@@ -132,7 +143,8 @@ static int demo_socket_dir(struct demo_args *a)
 	snprintf(a->dir, sizeof(a->dir), "%s/sevdbg-XXXXXX",
 		 tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(a->dir)) {
-		fprintf(stderr, "sevdbg demo: cannot create a directory in "
+		fprintf(stderr,
+			"sevdbg demo: cannot create a directory in "
 			"%s: %s (set TMPDIR to a writable directory)\n",
 			tmp ? tmp : "/tmp", strerror(errno));
 		a->dir[0] = '\0';
@@ -154,15 +166,16 @@ static void demo_banner(const struct demo_args *a, struct target *t)
 	if (!strncmp(spec, "unix:", 5) || !strncmp(spec, "tcp:", 4))
 		where = strchr(spec, ':') + 1;
 	printf("sevdbg demo: the test guest runs in QEMU (pid %d, accel %s) "
-	       "under the SEV simulator.\n", l ? l->pid : -1,
-	       l ? l->accel : "?");
+	       "under the SEV simulator.\n",
+	       l ? l->pid : -1, l ? l->accel : "?");
 	if (l && l->serial[0])
 		printf("Guest serial console: %s\n", l->serial);
 	printf("\nIn another terminal:\n\n"
 	       "    gdb -ex 'target remote %s' %s\n\n"
 	       "then e.g.: break work_tick, continue, bt, print private_secret,"
 	       "\n           print shared_counter, monitor sev stats\n"
-	       "Ctrl-C here ends the demo.\n", where, guest);
+	       "Ctrl-C here ends the demo.\n",
+	       where, guest);
 	fflush(stdout);
 }
 
@@ -226,12 +239,13 @@ int cli_demo(int argc, char **argv)
 	a.listen.quit_fd = demo_signals();
 	ret = target_open(a.spec, &a.topts, &t, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "sevdbg demo: cannot start the demo guest: %s\n",
+		fprintf(stderr,
+			"sevdbg demo: cannot start the demo guest: %s\n",
 			err[0] ? err : strerror(-ret));
 		goto out;
 	}
 	ret = demo_serve(&a, t);
-	target_destroy(t);	/* stops QEMU, removes its directory */
+	target_destroy(t); /* stops QEMU, removes its directory */
 out:
 	if (a.listen.quit_fd >= 0)
 		close(a.listen.quit_fd);

@@ -26,7 +26,7 @@ const char *qemu_pick_accel(const char *want)
 	if (!access("/sys/module/kvm_intel", F_OK) ||
 	    !access("/sys/module/kvm_amd", F_OK))
 		return "kvm";
-	return "tcg";	/* e.g. kvm_pvm: no hardware virtualisation */
+	return "tcg"; /* e.g. kvm_pvm: no hardware virtualisation */
 }
 
 int qemu_split_args(const char *s, char ***argvp, int *argcp)
@@ -156,16 +156,17 @@ static noreturn void launch_exec(struct qemu_launch *l, char *const *uargv,
 		dup2(fd, STDIN_FILENO);
 		dup2(fd, STDOUT_FILENO);
 	}
-	setpgid(0, 0);	/* Ctrl-C in our terminal is for sevdbg, not QEMU */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);	/* and QEMU never outlives us */
+	setpgid(0, 0); /* Ctrl-C in our terminal is for sevdbg, not QEMU */
+	prctl(PR_SET_PDEATHSIG, SIGTERM); /* and QEMU never outlives us */
 	execvp(qemu, (char *const *)argv);
-	fprintf(stderr, "cannot run %s: %s (install qemu-system-x86 or set "
-		"SEVDBG_QEMU)\n", qemu, strerror(errno));
+	fprintf(stderr,
+		"cannot run %s: %s (install qemu-system-x86 or set "
+		"SEVDBG_QEMU)\n",
+		qemu, strerror(errno));
 	_exit(127);
 }
 
-int qemu_launch_reap(struct qemu_launch *l, bool wait, char *why,
-		     size_t len)
+int qemu_launch_reap(struct qemu_launch *l, bool wait, char *why, size_t len)
 {
 	int st;
 	pid_t r;
@@ -203,10 +204,9 @@ static void launch_last_error(struct qemu_launch *l, char *buf, size_t len)
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
-static int launch_wait_sockets(struct qemu_launch *l, char *err,
-			       size_t errlen)
+static int launch_wait_sockets(struct qemu_launch *l, char *err, size_t errlen)
 {
-	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	struct timespec ts = {0, 20 * 1000 * 1000};
 	char why[128], last[384];
 
 	for (int i = 0; i < QEMU_TIMEOUT_MS / 20; i++) {
@@ -220,8 +220,10 @@ static int launch_wait_sockets(struct qemu_launch *l, char *err,
 		}
 		nanosleep(&ts, NULL);
 	}
-	snprintf(err, errlen, "QEMU did not create its sockets in %d s "
-		 "(see %s)", QEMU_TIMEOUT_MS / 1000, l->errlog);
+	snprintf(err, errlen,
+		 "QEMU did not create its sockets in %d s "
+		 "(see %s)",
+		 QEMU_TIMEOUT_MS / 1000, l->errlog);
 	return -ETIMEDOUT;
 }
 
@@ -234,9 +236,12 @@ int qemu_launch_start(struct qemu_launch *l, char *const *argv,
 
 	memset(l, 0, sizeof(*l));
 	if (snprintf(l->dir, sizeof(l->dir), "%s/sevdbg-XXXXXX", tmp) >=
-	    (int)sizeof(l->dir) || !mkdtemp(l->dir)) {
-		snprintf(err, errlen, "cannot create a private directory in "
-			 "%s (set TMPDIR to a short writable path)", tmp);
+		    (int)sizeof(l->dir) ||
+	    !mkdtemp(l->dir)) {
+		snprintf(err, errlen,
+			 "cannot create a private directory in "
+			 "%s (set TMPDIR to a short writable path)",
+			 tmp);
 		l->dir[0] = '\0';
 		return -EIO;
 	}
@@ -246,8 +251,7 @@ int qemu_launch_start(struct qemu_launch *l, char *const *argv,
 	snprintf(l->hc, sizeof(l->hc), "%s/hypercalls", l->dir);
 	snprintf(l->errlog, sizeof(l->errlog), "%s/qemu.log", l->dir);
 	if (flags & QEMU_LAUNCH_SERIAL_LOG)
-		snprintf(l->serial, sizeof(l->serial), "%s/serial.log",
-			 l->dir);
+		snprintf(l->serial, sizeof(l->serial), "%s/serial.log", l->dir);
 	snprintf(l->accel, sizeof(l->accel), "%s", qemu_pick_accel(accel));
 	/* The file must exist before QEMU appends to it, so we can tail it. */
 	rc = open(l->hc, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -266,8 +270,8 @@ int qemu_launch_start(struct qemu_launch *l, char *const *argv,
 	rc = launch_wait_sockets(l, err, errlen);
 	if (rc)
 		goto err;
-	pr_info("started QEMU (pid %d, accel %s) in %s", l->pid,
-		l->accel, l->dir);
+	pr_info("started QEMU (pid %d, accel %s) in %s", l->pid, l->accel,
+		l->dir);
 	return 0;
 err:
 	if (!*err)
@@ -279,8 +283,8 @@ err:
 static void rm_dir(const char *dir)
 {
 	static const char *const files[] = {
-		"qmp.sock", "qemu-gdb.sock", "hypercalls", "qemu.log",
-		"gdb.sock", "serial.log",
+		"qmp.sock", "qemu-gdb.sock", "hypercalls",
+		"qemu.log", "gdb.sock",	     "serial.log",
 	};
 	char path[QEMU_PATH_MAX + 16];
 
@@ -289,8 +293,7 @@ static void rm_dir(const char *dir)
 		unlink(path);
 	}
 	if (rmdir(dir))
-		pr_warn("could not remove %s: %s", dir,
-			strerror(errno));
+		pr_warn("could not remove %s: %s", dir, strerror(errno));
 }
 
 void qemu_launch_stop(struct qemu_launch *l)
@@ -300,7 +303,7 @@ void qemu_launch_stop(struct qemu_launch *l)
 	if (l->pid > 0) {
 		kill(l->pid, SIGTERM);
 		for (int i = 0; i < 100; i++) {
-			struct timespec ts = { 0, 20 * 1000 * 1000 };
+			struct timespec ts = {0, 20 * 1000 * 1000};
 
 			if (!qemu_launch_reap(l, false, why, sizeof(why)))
 				break;

@@ -32,9 +32,10 @@ int qemu_find_pid(struct qmp *q, int *pid, int *nr_vcpus, char *err,
 		return rc;
 	*pid = -1;
 	*nr_vcpus = (int)json_array_size(cpus);
-	json_array_foreach(cpus, i, cpu) {
-		json_int_t tid = json_integer_value(
-			json_object_get(cpu, "thread-id"));
+	json_array_foreach(cpus, i, cpu)
+	{
+		json_int_t tid =
+			json_integer_value(json_object_get(cpu, "thread-id"));
 
 		if (i || tid <= 0)
 			continue;
@@ -60,8 +61,8 @@ int qemu_find_pid(struct qmp *q, int *pid, int *nr_vcpus, char *err,
 }
 
 /* The first shareable backend; its id and size. */
-static int find_backend(struct qmp *q, char *id, size_t idlen,
-			uint64_t *size, char *err, size_t errlen)
+static int find_backend(struct qmp *q, char *id, size_t idlen, uint64_t *size,
+			char *err, size_t errlen)
 {
 	json_t *devs = NULL, *d;
 	size_t i;
@@ -71,7 +72,8 @@ static int find_backend(struct qmp *q, char *id, size_t idlen,
 	if (rc)
 		return rc;
 	rc = -ENOENT;
-	json_array_foreach(devs, i, d) {
+	json_array_foreach(devs, i, d)
+	{
 		if (!json_is_true(json_object_get(d, "share")))
 			continue;
 		snprintf(id, idlen, "%s",
@@ -109,8 +111,10 @@ static int parse_mtree(const char *text, const char *id, uint8_t *base,
 		char type[16], name[64];
 		const char *at, *nl = strchr(p, '\n');
 
-		if (sscanf(p, " %" SCNx64 "-%" SCNx64 " (prio %*d, %15[^)]): "
-			   "%63s", &s, &e, type, name) == 4 &&
+		if (sscanf(p,
+			   " %" SCNx64 "-%" SCNx64 " (prio %*d, %15[^)]): "
+			   "%63s",
+			   &s, &e, type, name) == 4 &&
 		    !strcmp(type, "ram") && !strcmp(name, id)) {
 			at = strstr(p, " @");
 			if (at && (!nl || at < nl))
@@ -158,8 +162,10 @@ static int open_backend_fd(int pid, uint64_t size, char *err, size_t errlen)
 	snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
 	d = opendir(dir);
 	if (!d) {
-		snprintf(err, errlen, "cannot list %s: %s (run sevdbg as "
-			 "QEMU's user or root)", dir, strerror(errno));
+		snprintf(err, errlen,
+			 "cannot list %s: %s (run sevdbg as "
+			 "QEMU's user or root)",
+			 dir, strerror(errno));
 		return -errno;
 	}
 	while (fd < 0 && (de = readdir(d))) {
@@ -175,7 +181,8 @@ static int open_backend_fd(int pid, uint64_t size, char *err, size_t errlen)
 		if (f < 0)
 			continue;
 		if (!fstat(f, &st) && S_ISREG(st.st_mode) &&
-		    (uint64_t)st.st_size == size && mapped_shared(pid, st.st_ino))
+		    (uint64_t)st.st_size == size &&
+		    mapped_shared(pid, st.st_ino))
 			fd = f;
 		else
 			close(f);
@@ -185,7 +192,8 @@ static int open_backend_fd(int pid, uint64_t size, char *err, size_t errlen)
 		snprintf(err, errlen,
 			 "cannot open QEMU's RAM backend through %s (need "
 			 "ptrace rights over QEMU: run as its user or root, "
-			 "or lower kernel.yama.ptrace_scope)", dir);
+			 "or lower kernel.yama.ptrace_scope)",
+			 dir);
 	return fd;
 }
 

@@ -11,45 +11,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "plugins/qemu/qemu-int.h"
 #include "plugins/qemu/qemu.h"
 #include "sevdbg/target.h"
 #include "sevdbg/platform.h"
-
-#define SEV_HW_SLOTS 4
-
-struct qemu_bp {
-	enum bp_type type;	/* as sent to QEMU */
-	uint64_t addr;
-	unsigned int kind;
-};
-
-struct qemu {
-	struct target t;
-	struct qmp qmp;
-	struct rspc rsp;
-	struct qemu_launch *launch;	/* NULL when attached */
-	char gdb_path[QEMU_PATH_MAX];
-	char own_dir[64];		/* our gdbserver socket dir (attach) */
-	int pid;
-	void *map;
-	size_t map_size;
-	int hc_fd;
-	bool sev, dead, detached;
-	int nr_vcpus;
-	int tids[TARGET_MAX_VCPUS];	/* QEMU thread id of each vCPU */
-	int g_tid;			/* thread selected with Hg, 0 = unknown */
-	/* Registers of stopped vCPUs: the walker asks on every memory read. */
-	bool regs_valid[TARGET_MAX_VCPUS];
-	struct regs regs[TARGET_MAX_VCPUS];
-	bool running;
-	int step_tid;			/* range stepping: vCPU and range */
-	uint64_t range_start, range_end;
-	bool pending;			/* ev holds a stop not yet reported */
-	struct stop_event ev;
-	struct qemu_bp *bps;
-	size_t nr_bps;
-	char accel[8];
-};
 
 static struct qemu *to_qemu(struct target *t)
 {
@@ -181,8 +146,7 @@ static int qemu_nr_vcpus(struct target *t)
 	return to_qemu(t)->nr_vcpus;
 }
 
-static int qemu_vcpu_describe(struct target *t, int vcpu, char *buf,
-			      size_t len)
+static int qemu_vcpu_describe(struct target *t, int vcpu, char *buf, size_t len)
 {
 	struct qemu *q = to_qemu(t);
 
@@ -224,9 +188,10 @@ static int qemu_resume(struct target *t, const struct resume_req *req)
 		}
 	}
 	if (steps > 1)
-		q->step_tid = 0;	/* range stepping is for one vCPU */
-	rc = sb.oom ? -ENOMEM : sb.len == 5 ? -EINVAL : rspc_send(&q->rsp,
-								  sb.buf);
+		q->step_tid = 0; /* range stepping is for one vCPU */
+	rc = sb.oom	   ? -ENOMEM
+	     : sb.len == 5 ? -EINVAL
+			   : rspc_send(&q->rsp, sb.buf);
 	sb_release(&sb);
 	if (rc)
 		return rc;
@@ -244,7 +209,7 @@ static int qemu_interrupt(struct target *t)
 
 	if (q->dead)
 		return -ESRCH;
-	if (q->detached) {	/* reconnecting stops the VM */
+	if (q->detached) { /* reconnecting stops the VM */
 		rc = qemu_reconnect(q);
 		if (rc)
 			return rc;
@@ -303,14 +268,14 @@ static void qemu_parse_stop(struct qemu *q, const char *p,
 		semi = strchr(colon, ';');
 		klen = colon - p;
 		if (klen == 6 && !strncmp(p, "thread", 6)) {
-			ev->vcpu = qemu_vcpu_of(q, (int)strtol(colon + 1,
-								NULL, 16));
+			ev->vcpu = qemu_vcpu_of(
+				q, (int)strtol(colon + 1, NULL, 16));
 		} else if (klen >= 5 && !strncmp(colon - 5, "watch", 5)) {
 			ev->kind = STOP_WATCH;
 			ev->watch_addr = strtoull(colon + 1, NULL, 16);
-			ev->watch_type = *p == 'r' ? BP_WATCH_READ :
-					 *p == 'a' ? BP_WATCH_ACCESS :
-						     BP_WATCH_WRITE;
+			ev->watch_type = *p == 'r'   ? BP_WATCH_READ
+					 : *p == 'a' ? BP_WATCH_ACCESS
+						     : BP_WATCH_WRITE;
 		}
 		if (!semi)
 			break;
@@ -335,7 +300,7 @@ static void qemu_gone(struct qemu *q, struct stop_event *ev)
 	char why[100] = "QEMU closed its gdbstub connection (it exited or "
 			"was killed)";
 
-	if (q->launch) {	/* give QEMU a moment to finish exiting */
+	if (q->launch) { /* give QEMU a moment to finish exiting */
 		for (int i = 0; i < 50; i++) {
 			if (qemu_launch_reap(q->launch, false, why,
 					     sizeof(why)) != -EAGAIN)
@@ -400,11 +365,12 @@ static int qemu_wait_stop(struct target *t, struct stop_event *ev)
 		if (*p == 'W' || *p == 'X') {
 			qemu_gone(q, ev);
 			ev->kind = *p == 'W' ? STOP_EXITED : STOP_KILLED;
-			ev->exit_code = ev->signo = (int)strtol(p + 1, NULL, 16);
+			ev->exit_code = ev->signo =
+				(int)strtol(p + 1, NULL, 16);
 			return 0;
 		}
 		if (*p != 'T' && *p != 'S')
-			continue;	/* 'O' console output and such */
+			continue; /* 'O' console output and such */
 		q->running = false;
 		qemu_parse_stop(q, p, ev);
 		if (qemu_step_again(q, ev)) {
@@ -428,7 +394,7 @@ static int qemu_z(struct qemu *q, char op, enum bp_type type, uint64_t addr,
 		 (unsigned long long)addr, kind);
 	rc = rspc_cmd(&q->rsp, cmd);
 	if (!rc && !q->rsp.pkt.len)
-		rc = -ENOSYS;	/* QEMU does not support this kind */
+		rc = -ENOSYS; /* QEMU does not support this kind */
 	return rc;
 }
 
@@ -453,11 +419,11 @@ static int qemu_insert_bp(struct target *t, enum bp_type type, uint64_t addr,
 	/* QEMU would write a plaintext int3 into encrypted memory. */
 	if (q->sev && type == BP_SW)
 		type = BP_HW;
-	if (q->sev && type != BP_SW &&
-	    qemu_hw_slots_used(q) >= SEV_HW_SLOTS) {
+	if (q->sev && type != BP_SW && qemu_hw_slots_used(q) >= SEV_HW_SLOTS) {
 		pr_err("all %d hardware breakpoint/watchpoint slots are in "
 		       "use (an SEV guest cannot take software breakpoints): "
-		       "delete one first", SEV_HW_SLOTS);
+		       "delete one first",
+		       SEV_HW_SLOTS);
 		return -ENOSPC;
 	}
 	n = realloc(q->bps, (q->nr_bps + 1) * sizeof(*n));
@@ -467,7 +433,7 @@ static int qemu_insert_bp(struct target *t, enum bp_type type, uint64_t addr,
 	rc = qemu_z(q, 'Z', type, addr, kind);
 	if (rc)
 		return rc;
-	q->bps[q->nr_bps++] = (struct qemu_bp){ type, addr, kind };
+	q->bps[q->nr_bps++] = (struct qemu_bp){type, addr, kind};
 	return 0;
 }
 
@@ -524,7 +490,7 @@ static int qemu_reconnect(struct qemu *q)
 	dup3(c.fd, fd, O_CLOEXEC);
 	close(c.fd);
 	c.fd = fd;
-	q->rsp.fd = -1;		/* the number lives on in c */
+	q->rsp.fd = -1; /* the number lives on in c */
 	rspc_close(&q->rsp);
 	q->rsp = c;
 	q->detached = false;
@@ -576,10 +542,11 @@ static int qemu_describe(struct target *t, char *buf, size_t len)
 		 "platform: %s%s\n",
 		 q->pid, q->launch ? "launched by sevdbg" : "attached",
 		 q->accel, q->nr_vcpus, q->dead ? " -- QEMU is gone" : "",
-		 q->sev ? "kvm (QEMU reports an SEV guest)" :
-			  "sim (no SEV guest: simulated encryption)",
-		 !q->sev && q->hc_fd < 0 ?
-			 ", without a page-encryption record channel" : "");
+		 q->sev ? "kvm (QEMU reports an SEV guest)"
+			: "sim (no SEV guest: simulated encryption)",
+		 !q->sev && q->hc_fd < 0
+			 ? ", without a page-encryption record channel"
+			 : "");
 	return 0;
 }
 
@@ -588,7 +555,7 @@ static void qemu_destroy(struct target *t)
 	struct qemu *q = to_qemu(t);
 
 	if (!q->dead && !q->detached && !q->launch && q->rsp.fd >= 0) {
-		if (q->running)	/* leave someone else's guest running */
+		if (q->running) /* leave someone else's guest running */
 			rspc_interrupt(&q->rsp), rspc_recv(&q->rsp, 1000);
 		rspc_cmd(&q->rsp, "D");
 	}
@@ -613,7 +580,7 @@ static void qemu_destroy(struct target *t)
 	free(q);
 }
 
-static const struct target_ops qemu_ops = {
+const struct target_ops qemu_target_ops = {
 	.name = "qemu",
 	.nr_vcpus = qemu_nr_vcpus,
 	.vcpu_describe = qemu_vcpu_describe,
@@ -631,168 +598,3 @@ static const struct target_ops qemu_ops = {
 	.describe = qemu_describe,
 	.destroy = qemu_destroy,
 };
-
-/* No gdb= given: ask QEMU to open a gdbstub on a socket of ours. */
-static int qemu_start_gdbserver(struct qemu *q, char *err, size_t errlen)
-{
-	const char *tmp = getenv("TMPDIR") ?: "/tmp";
-	char line[160], *out = NULL;
-	int rc;
-
-	snprintf(q->own_dir, sizeof(q->own_dir), "%s/sevdbg-XXXXXX", tmp);
-	if (!mkdtemp(q->own_dir)) {
-		q->own_dir[0] = '\0';
-		snprintf(err, errlen, "cannot create a directory in %s", tmp);
-		return -EIO;
-	}
-	snprintf(q->gdb_path, sizeof(q->gdb_path), "%s/qemu-gdb.sock",
-		 q->own_dir);
-	snprintf(line, sizeof(line), "gdbserver unix:%s,server=on,wait=off",
-		 q->gdb_path);
-	rc = qmp_hmp(&q->qmp, line, &out, err, errlen);
-	if (!rc && access(q->gdb_path, F_OK)) {
-		snprintf(err, errlen, "QEMU could not start a gdbstub: %s "
-			 "(pass gdb=SOCKET if it already has one)",
-			 out ? out : "");
-		rc = -EIO;
-	}
-	free(out);
-	return rc;
-}
-
-static int qemu_threads(struct qemu *q, char *err, size_t errlen)
-{
-	const char *cmd = "qfThreadInfo";
-	int rc;
-
-	q->nr_vcpus = 0;
-	for (;;) {
-		const char *p;
-
-		rc = rspc_cmd(&q->rsp, cmd);
-		if (rc)
-			break;
-		p = q->rsp.pkt.buf;
-		if (*p != 'm')
-			break;
-		for (p++; *p && q->nr_vcpus < TARGET_MAX_VCPUS;) {
-			char *end;
-
-			q->tids[q->nr_vcpus++] = (int)strtol(p, &end, 16);
-			p = *end == ',' ? end + 1 : end;
-			if (end == p)
-				break;
-		}
-		cmd = "qsThreadInfo";
-	}
-	if (!rc && !q->nr_vcpus)
-		rc = -EPROTO;
-	if (rc)
-		snprintf(err, errlen, "QEMU's gdbstub did not list its vCPUs");
-	return rc;
-}
-
-/*
- * 1 = an SEV guest, 0 = not (QEMU refused: "SEV feature is not available"),
- * -errno when QMP itself failed. A lost connection must not read as "not
- * SEV": the sim would then hand out a real SEV guest's ciphertext as data.
- */
-static int qemu_is_sev(struct qemu *q, char *err, size_t errlen)
-{
-	json_t *ret = NULL;
-	int rc, sev;
-
-	rc = qmp_call(&q->qmp, "query-sev", NULL, &ret, err, errlen);
-	if (rc == -EREMOTEIO)
-		return 0;
-	if (rc)
-		return rc;
-	sev = json_is_true(json_object_get(ret, "enabled"));
-	json_decref(ret);
-	return sev;
-}
-
-static int qemu_platform(struct qemu *q, const char *hc,
-			 const struct target_opts *o, char *err, size_t errlen)
-{
-	struct sim_config cfg = { .cbit = 52 };
-	struct kvm_attach ka = { .qemu_pid = q->pid, .ram = &q->t.ram };
-	int rc;
-
-	rc = o->force_sim ? 0 : qemu_is_sev(q, err, errlen);
-	if (rc < 0)
-		return rc;
-	q->sev = rc;
-	if (q->sev) {
-		rc = kvm_platform_new(&ka, &q->t.plat, err, errlen);
-		pr_info("platform: kvm (QEMU runs an SEV guest)");
-		return rc;
-	}
-	if (o->sim)
-		cfg = *o->sim;
-	cfg.launched = true;	/* a running QEMU guest is launched */
-	q->hc_fd = hc ? open(hc, O_RDONLY | O_CLOEXEC) : -1;
-	if (hc && q->hc_fd < 0)
-		pr_warn("cannot open %s: %s", hc, strerror(errno));
-	if (q->hc_fd < 0)
-		pr_warn("no page-encryption record channel (give hc=FILE, the "
-			"file of QEMU's isa-debugcon chardev): every page "
-			"stays encrypted in the sim");
-	cfg.hc_fd = q->hc_fd;
-	rc = sim_platform_new(&q->t.ram, &cfg, &q->t.plat);
-	if (rc)
-		snprintf(err, errlen, "cannot start the SEV simulator: %s",
-			 strerror(-rc));
-	else
-		pr_info("platform: sim (QEMU runs no SEV guest; encryption "
-			"is simulated)");
-	return rc;
-}
-
-int qemu_target_attach(const struct qemu_attach *a,
-		       const struct target_opts *o, struct target **out,
-		       char *err, size_t errlen)
-{
-	struct qemu *q = calloc(1, sizeof(*q));
-	int rc, n;
-
-	if (!q)
-		return -ENOMEM;
-	q->t.ops = &qemu_ops;
-	q->t.priv = q;
-	q->t.live = true;
-	q->t.read_only = o->read_only;
-	q->rsp.fd = -1;
-	q->hc_fd = -1;
-	q->launch = a->launch;
-	snprintf(q->accel, sizeof(q->accel), "%s",
-		 a->launch ? a->launch->accel : "?");
-	rc = qmp_open(&q->qmp, a->qmp, QEMU_TIMEOUT_MS, err, errlen);
-	if (rc)
-		goto err;
-	rc = qemu_find_pid(&q->qmp, &q->pid, &n, err, errlen) ?:
-	     qemu_map_ram(&q->qmp, q->pid, &q->t.ram, &q->map, &q->map_size,
-			  err, errlen);
-	if (rc)
-		goto err;
-	if (a->gdb)
-		snprintf(q->gdb_path, sizeof(q->gdb_path), "%s", a->gdb);
-	else if ((rc = qemu_start_gdbserver(q, err, errlen)))
-		goto err;
-	rc = rspc_open(&q->rsp, q->gdb_path, QEMU_TIMEOUT_MS, err, errlen) ?:
-	     qemu_threads(q, err, errlen) ?:
-	     qemu_platform(q, a->hc, o, err, errlen);
-	if (rc)
-		goto err;
-	*out = &q->t;
-	return 0;
-err:
-	q->launch = NULL;	/* the caller still owns it */
-	qemu_destroy(&q->t);
-	return rc;
-}
-
-struct qemu_launch *qemu_target_launch(struct target *t)
-{
-	return t->ops == &qemu_ops ? to_qemu(t)->launch : NULL;
-}

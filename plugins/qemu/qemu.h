@@ -20,15 +20,15 @@ struct target_type;
 struct ram_map;
 
 #define QEMU_TIMEOUT_MS 10000
-#define QEMU_PATH_MAX 108	/* sun_path */
+#define QEMU_PATH_MAX	108 /* sun_path */
 
 /* --- qmp.c: QMP over a unix socket ---------------------------------------- */
 struct qmp {
 	int fd;
 	unsigned int next_id;
 	int timeout_ms;
-	struct strbuf in;	/* bytes received, not yet a full line */
-	bool shutdown_seen;	/* a SHUTDOWN event arrived */
+	struct strbuf in;   /* bytes received, not yet a full line */
+	bool shutdown_seen; /* a SHUTDOWN event arrived */
 	char last_event[32];
 };
 
@@ -47,8 +47,8 @@ struct rspc {
 	int fd;
 	bool noack;
 	int timeout_ms;
-	struct strbuf raw;	/* received bytes not yet parsed */
-	struct strbuf pkt;	/* the last complete packet (decoded) */
+	struct strbuf raw; /* received bytes not yet parsed */
+	struct strbuf pkt; /* the last complete packet (decoded) */
 };
 
 int rspc_open(struct rspc *c, const char *path, int timeout_ms, char *err,
@@ -65,11 +65,11 @@ int rspc_cmd(struct rspc *c, const char *cmd);
 
 /* --- launch.c: starting QEMU ---------------------------------------------- */
 struct qemu_launch {
-	char dir[64];		/* private temp dir, mode 0700 */
+	char dir[64]; /* private temp dir, mode 0700 */
 	char qmp[QEMU_PATH_MAX], gdb[QEMU_PATH_MAX];
-	char hc[QEMU_PATH_MAX];	/* debugcon file the sim tails */
+	char hc[QEMU_PATH_MAX]; /* debugcon file the sim tails */
 	char errlog[QEMU_PATH_MAX];
-	char serial[QEMU_PATH_MAX];	/* guest serial log, "" = none */
+	char serial[QEMU_PATH_MAX]; /* guest serial log, "" = none */
 	char accel[8];
 	pid_t pid;
 };
@@ -78,7 +78,7 @@ struct qemu_launch {
  * Start qemu (QEMU_SYSTEM_X86_64 or $SEVDBG_QEMU) with argv (user arguments,
  * NULL-terminated) plus the sockets, shared RAM and debugcon sevdbg needs.
  */
-#define QEMU_LAUNCH_SERIAL_LOG 1	/* -serial file:DIR/serial.log */
+#define QEMU_LAUNCH_SERIAL_LOG 1 /* -serial file:DIR/serial.log */
 int qemu_launch_start(struct qemu_launch *l, char *const *argv,
 		      const char *accel, unsigned int flags, char *err,
 		      size_t errlen);
@@ -90,8 +90,7 @@ int qemu_demo_guest(char *path, size_t len);
 /* Kill QEMU if still running, reap it, remove the temp dir. */
 void qemu_launch_stop(struct qemu_launch *l);
 /* "exited with status 1", "killed by signal 9"; 0 once reaped, -EAGAIN. */
-int qemu_launch_reap(struct qemu_launch *l, bool wait, char *why,
-		     size_t len);
+int qemu_launch_reap(struct qemu_launch *l, bool wait, char *why, size_t len);
 /* The accelerator to use: kvm only on hardware-backed KVM. */
 const char *qemu_pick_accel(const char *want);
 /* Split a launch: argument string into argv (malloc'ed, free both). */
@@ -105,17 +104,17 @@ int qemu_find_pid(struct qmp *q, int *pid, int *nr_vcpus, char *err,
 int qemu_map_ram(struct qmp *q, int pid, struct ram_map *m, void **map,
 		 size_t *map_size, char *err, size_t errlen);
 
-/* --- qemu.c: the target ---------------------------------------------------- */
+/* --- qemu.c: the target ----------------------------------------------------
+ */
 struct qemu_attach {
-	const char *qmp;	/* QMP socket */
-	const char *gdb;	/* QEMU gdbstub socket, NULL: start one */
-	const char *hc;		/* sim channel file, NULL: none */
+	const char *qmp;	    /* QMP socket */
+	const char *gdb;	    /* QEMU gdbstub socket, NULL: start one */
+	const char *hc;		    /* sim channel file, NULL: none */
 	struct qemu_launch *launch; /* owned by the target when not NULL */
 };
 
-int qemu_target_attach(const struct qemu_attach *a,
-		       const struct target_opts *o, struct target **out,
-		       char *err, size_t errlen);
+int qemu_target_attach(const struct qemu_attach *a, const struct target_opts *o,
+		       struct target **out, char *err, size_t errlen);
 /* The launch behind a launched target, NULL when attached. */
 struct qemu_launch *qemu_target_launch(struct target *t);
 

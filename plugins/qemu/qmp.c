@@ -16,7 +16,7 @@
 
 static int unix_connect(const char *path, char *err, size_t errlen)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int fd;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
@@ -46,8 +46,9 @@ static int qmp_read_line(struct qmp *q, char *err, size_t errlen)
 	uint64_t deadline = now_ns() + (uint64_t)q->timeout_ms * 1000000;
 
 	for (;;) {
-		char *nl = q->in.buf ? memchr(q->in.buf, '\n', q->in.len) : NULL;
-		struct pollfd pfd = { .fd = q->fd, .events = POLLIN };
+		char *nl =
+			q->in.buf ? memchr(q->in.buf, '\n', q->in.len) : NULL;
+		struct pollfd pfd = {.fd = q->fd, .events = POLLIN};
 		char chunk[4096];
 		int64_t left;
 		ssize_t n;
@@ -115,8 +116,8 @@ static int qmp_send(struct qmp *q, json_t *msg, char *err, size_t errlen)
 	if (!s)
 		return -ENOMEM;
 	len = strlen(s);
-	s[len] = '\n';	/* json_dumps leaves room for the NUL only: */
-	while (off <= len) {	/* write the NUL's slot as the newline */
+	s[len] = '\n';	     /* json_dumps leaves room for the NUL only: */
+	while (off <= len) { /* write the NUL's slot as the newline */
 		ssize_t n = send(q->fd, s + off, len + 1 - off, MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR)
@@ -124,7 +125,8 @@ static int qmp_send(struct qmp *q, json_t *msg, char *err, size_t errlen)
 		if (n < 0) {
 			snprintf(err, errlen,
 				 "cannot write to QEMU's QMP socket: %s "
-				 "(QEMU exited?)", strerror(errno));
+				 "(QEMU exited?)",
+				 strerror(errno));
 			free(s);
 			return -EPIPE;
 		}
@@ -163,14 +165,14 @@ int qmp_call(struct qmp *q, const char *cmd, json_t *args, json_t **ret,
 			continue;
 		}
 		if (json_integer_value(jid) != (json_int_t)id) {
-			json_decref(msg);	/* a stale reply */
+			json_decref(msg); /* a stale reply */
 			continue;
 		}
 		e = json_object_get(msg, "error");
 		if (e) {
 			snprintf(err, errlen, "QEMU refused %s: %s", cmd,
-				 json_string_value(json_object_get(e, "desc")) ?:
-				 "unknown error");
+				 json_string_value(json_object_get(e, "desc"))
+					 ?: "unknown error");
 			rc = -EREMOTEIO;
 		} else if (ret) {
 			*ret = json_incref(json_object_get(msg, "return"));

@@ -24,8 +24,8 @@ static int rspc_write(struct rspc *c, const void *buf, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return errno == EPIPE || errno == ECONNRESET ? -EPIPE :
-								       -errno;
+			return errno == EPIPE || errno == ECONNRESET ? -EPIPE
+								     : -errno;
 		p += n;
 		len -= n;
 	}
@@ -90,7 +90,7 @@ static int rspc_parse(struct rspc *c)
 	if (!c->raw.len)
 		return 0;
 	start = memchr(c->raw.buf, '$', c->raw.len);
-	if (!start) {		/* only acks or noise */
+	if (!start) { /* only acks or noise */
 		sb_reset(&c->raw);
 		return 0;
 	}
@@ -150,7 +150,7 @@ int rspc_recv(struct rspc *c, int timeout_ms)
 		timeout_ms = c->timeout_ms;
 	deadline = now_ns() + (uint64_t)timeout_ms * 1000000;
 	for (;;) {
-		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
 		int64_t left;
 		int rc = rspc_poll(c);
 
@@ -182,7 +182,7 @@ int rspc_cmd(struct rspc *c, const char *cmd)
 int rspc_open(struct rspc *c, const char *path, int timeout_ms, char *err,
 	      size_t errlen)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int rc;
 
 	memset(c, 0, sizeof(*c));
@@ -210,11 +210,12 @@ int rspc_open(struct rspc *c, const char *path, int timeout_ms, char *err,
 	while (!rc && (c->pkt.buf[0] == 'T' || c->pkt.buf[0] == 'S'))
 		rc = rspc_recv(c, -1);
 	if (!rc && !c->pkt.len)
-		return 0;	/* QEMU 7.2 has no no-ack mode: keep acking */
+		return 0; /* QEMU 7.2 has no no-ack mode: keep acking */
 	if (rc || strcmp(c->pkt.buf, "OK")) {
 		snprintf(err, errlen,
 			 "QEMU's gdbstub at %s did not accept QStartNoAckMode "
-			 "(%s)", path, rc ? strerror(-rc) : c->pkt.buf);
+			 "(%s)",
+			 path, rc ? strerror(-rc) : c->pkt.buf);
 		rc = rc ?: -EPROTO;
 		goto err;
 	}

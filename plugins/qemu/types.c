@@ -15,7 +15,7 @@
 static int qemu_open(const char *arg, const struct target_opts *o,
 		     struct target **out, char *err, size_t errlen)
 {
-	struct qemu_attach a = { 0 };
+	struct qemu_attach a = {0};
 	char *s = strdup(arg), *tok, *save = NULL;
 	int rc = 0;
 
@@ -33,9 +33,11 @@ static int qemu_open(const char *arg, const struct target_opts *o,
 			rc = -EINVAL;
 	}
 	if (rc || !a.qmp || !*a.qmp) {
-		snprintf(err, errlen, "usage: qemu:QMP_SOCKET[,gdb=SOCKET]"
+		snprintf(err, errlen,
+			 "usage: qemu:QMP_SOCKET[,gdb=SOCKET]"
 			 "[,hc=FILE] (unknown option or no QMP socket in "
-			 "'%s')", arg);
+			 "'%s')",
+			 arg);
 		free(s);
 		return -EINVAL;
 	}
@@ -55,7 +57,10 @@ static int launch_attach(struct qemu_launch *l, const struct target_opts *o,
 			 struct target **out, char *err, size_t errlen)
 {
 	struct qemu_attach a = {
-		.qmp = l->qmp, .gdb = l->gdb, .hc = l->hc, .launch = l,
+		.qmp = l->qmp,
+		.gdb = l->gdb,
+		.hc = l->hc,
+		.launch = l,
 	};
 	int rc = qemu_target_attach(&a, o, out, err, errlen);
 
@@ -78,8 +83,10 @@ static int launch_open(const char *arg, const struct target_opts *o,
 		return -ENOMEM;
 	rc = qemu_split_args(arg, &argv, &argc);
 	if (rc) {
-		snprintf(err, errlen, "cannot split the QEMU arguments '%s' "
-			 "(unbalanced quotes?)", arg);
+		snprintf(err, errlen,
+			 "cannot split the QEMU arguments '%s' "
+			 "(unbalanced quotes?)",
+			 arg);
 		free(l);
 		return rc;
 	}
@@ -113,13 +120,17 @@ static int demo_open(const char *arg, const struct target_opts *o,
 	if (!l)
 		return -ENOMEM;
 	if (qemu_demo_guest(guest, sizeof(guest))) {
-		snprintf(err, errlen, "the demo guest is missing (%s): run "
-			 "'make' in the source tree or set SEVDBG_GUEST", guest);
+		snprintf(err, errlen,
+			 "the demo guest is missing (%s): run "
+			 "'make' in the source tree or set SEVDBG_GUEST",
+			 guest);
 		free(l);
 		return -ENOENT;
 	}
-	if (asprintf(&cmd, "-kernel '%s' -smp 2 -m 128M -nodefaults "
-		     "-display none -machine q35 -cpu max %s", guest, arg ? arg : "") < 0)
+	if (asprintf(&cmd,
+		     "-kernel '%s' -smp 2 -m 128M -nodefaults "
+		     "-display none -machine q35 -cpu max %s",
+		     guest, arg ? arg : "") < 0)
 		cmd = NULL;
 	rc = cmd ? qemu_split_args(cmd, &argv, &argc) : -ENOMEM;
 	free(cmd);
@@ -136,7 +147,8 @@ static int demo_open(const char *arg, const struct target_opts *o,
 	/* Attach once the guest is in its main loop (attaching stops it). */
 	if (qemu_launch_wait_serial(l, "sevdbg-guest: ready", 60000))
 		pr_warn("the demo guest did not print 'sevdbg-guest: ready' "
-			"(see %s)", l->serial);
+			"(see %s)",
+			l->serial);
 	so.force_sim = true;
 	return launch_attach(l, &so, out, err, errlen);
 }

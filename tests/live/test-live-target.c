@@ -29,7 +29,7 @@
 #include "sevdbg/target.h"
 
 #define KERNEL_VMA 0xffffffff80000000ULL
-#define GUEST "tests/guest/guest.elf"
+#define GUEST	   "tests/guest/guest.elf"
 
 struct live {
 	struct target *t;
@@ -62,7 +62,7 @@ static uint64_t pa(struct live *l, const char *name)
 static int wait_stop(struct target *t, struct stop_event *ev, int ms)
 {
 	for (int i = 0; i < ms / 10; i++) {
-		struct pollfd p = { .fd = target_event_fd(t), .events = POLLIN };
+		struct pollfd p = {.fd = target_event_fd(t), .events = POLLIN};
 		int rc;
 
 		poll(&p, 1, 10);
@@ -75,7 +75,7 @@ static int wait_stop(struct target *t, struct stop_event *ev, int ms)
 
 static void resume_all(struct live *l)
 {
-	struct resume_req req = { 0 };
+	struct resume_req req = {0};
 
 	for (int i = 0; i < target_nr_vcpus(l->t); i++)
 		req.action[i] = RESUME_CONT;
@@ -103,7 +103,7 @@ static uint64_t rip(struct live *l, int vcpu)
 static void step_off(struct live *l, uint64_t addr)
 {
 	for (int v = 0; v < target_nr_vcpus(l->t); v++) {
-		struct resume_req req = { 0 };
+		struct resume_req req = {0};
 		struct stop_event ev;
 
 		if (rip(l, v) != addr)
@@ -133,7 +133,7 @@ static int run_to(struct live *l, const char *fn, enum bp_type type)
 
 static int setup(void **state)
 {
-	struct target_opts o = { .force_sim = true };
+	struct target_opts o = {.force_sim = true};
 	struct live *l = calloc(1, sizeof(*l));
 	char err[256] = "", spec[512];
 
@@ -143,9 +143,11 @@ static int setup(void **state)
 	if (!mkdtemp(l->dir))
 		return -1;
 	snprintf(l->serial, sizeof(l->serial), "%s/serial.log", l->dir);
-	snprintf(spec, sizeof(spec), "launch:-kernel %s -smp 2 -m 128M "
+	snprintf(spec, sizeof(spec),
+		 "launch:-kernel %s -smp 2 -m 128M "
 		 "-nodefaults -display none -machine q35 -cpu max "
-		 "-serial file:%s", GUEST, l->serial);
+		 "-serial file:%s",
+		 GUEST, l->serial);
 	if (sym_load(GUEST, &l->syms, err, sizeof(err)) ||
 	    target_open(spec, &o, &l->t, err, sizeof(err)) ||
 	    router_new(l->t->plat, &l->t->ram, &l->r)) {
@@ -170,7 +172,7 @@ static int teardown(void **state)
 	sym_free(l->syms);
 	snprintf(path, sizeof(path), "%s/serial.log", l->dir);
 	unlink(path);
-	for (int i = 1; i <= 4; i++) {	/* left by a failed attach test */
+	for (int i = 1; i <= 4; i++) { /* left by a failed attach test */
 		snprintf(path, sizeof(path), "%s/ext-qmp-%d.sock", l->dir, i);
 		unlink(path);
 	}
@@ -189,12 +191,12 @@ static void test_vcpus_regs(void **state)
 	for (int v = 0; v < 2; v++) {
 		assert_int_equal(target_read_regs(l->t, v, &r), 0);
 		assert_true(regs_get(&r, REG_RIP) >= KERNEL_VMA);
-		assert_true(regs_get(&r, REG_CR0) & (1u << 31)); /* PG */
+		assert_true(regs_get(&r, REG_CR0) & (1u << 31));  /* PG */
 		assert_true(regs_get(&r, REG_EFER) & (1u << 10)); /* LMA */
 		assert_int_equal(regs_get(&r, REG_CR3) & 0xfff, 0);
 		assert_false(r.valid[REG_CS_BASE]); /* QEMU 7.2 lacks it */
-		assert_int_equal(target_vcpu_describe(l->t, v, buf,
-						      sizeof(buf)), 0);
+		assert_int_equal(
+			target_vcpu_describe(l->t, v, buf, sizeof(buf)), 0);
 	}
 	assert_int_equal(target_describe(l->t, buf, sizeof(buf)), 0);
 	assert_non_null(strstr(buf, "platform: sim"));
@@ -291,7 +293,7 @@ static void test_watchpoint(void **state)
 static void test_step_and_range(void **state)
 {
 	struct live *l = L(state);
-	struct resume_req req = { 0 };
+	struct resume_req req = {0};
 	struct stop_event ev;
 	uint64_t size, start = sym(l, "leaf_function", &size), pc;
 	int v = run_to(l, "leaf_function", BP_SW);
@@ -366,7 +368,7 @@ static void test_flip_follows(void **state)
 {
 	struct live *l = L(state);
 	uint64_t gpa = pa(l, "flip_region"), count;
-	int seen[2] = { 0, 0 };
+	int seen[2] = {0, 0};
 
 	for (int i = 0; i < 6 && !(seen[0] && seen[1]); i++) {
 		struct stop_event ev;
@@ -381,7 +383,8 @@ static void test_flip_follows(void **state)
 		if (read_u64(l, "flip_in_progress"))
 			continue;
 		assert_int_equal(router_page_encrypted(l->r, gpa, &enc), 0);
-		assert_int_equal(enc, !(read_u64(l, "flip_state") & 0xffffffff));
+		assert_int_equal(enc,
+				 !(read_u64(l, "flip_state") & 0xffffffff));
 		assert_int_equal(router_read(l->r, gpa + 8, &b, 1), 1);
 		assert_int_equal(b, enc ? 'P' : 'S');
 		seen[enc]++;
@@ -398,7 +401,7 @@ static void test_detach_reattach(void **state)
 
 	t0 = read_u64(l, "ticks");
 	assert_int_equal(target_detach(l->t), 0);
-	usleep(300000);	/* detached: the guest runs */
+	usleep(300000); /* detached: the guest runs */
 	router_invalidate(l->r);
 	t1 = read_u64(l, "ticks");
 	assert_true(t1 > t0);
@@ -439,15 +442,17 @@ static pid_t spawn_qemu(const char *dir, bool share, char *qmp, size_t len)
 
 	snprintf(qmp, len, "%s/ext-qmp-%d.sock", dir, ++seq);
 	snprintf(a_qmp, sizeof(a_qmp), "unix:%s,server=on,wait=off", qmp);
-	snprintf(a_mem, sizeof(a_mem), "memory-backend-memfd,id=mem,"
-		 "size=64M,share=%s", share ? "on" : "off");
+	snprintf(a_mem, sizeof(a_mem),
+		 "memory-backend-memfd,id=mem,"
+		 "size=64M,share=%s",
+		 share ? "on" : "off");
 	pid = fork();
 	if (!pid) {
 		int fd = open("/dev/null", O_RDWR);
 
 		dup2(fd, STDOUT_FILENO);
 		dup2(fd, STDERR_FILENO);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);	/* never outlive the test */
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the test */
 		execl(QEMU_SYSTEM_X86_64, QEMU_SYSTEM_X86_64, "-S", "-accel",
 		      "tcg", "-nodefaults", "-display", "none", "-m", "64M",
 		      "-object", a_mem, "-machine", "memory-backend=mem",
@@ -470,7 +475,7 @@ static void reap(pid_t pid, const char *qmp)
 static void test_attach_external(void **state)
 {
 	struct live *l = L(state);
-	struct target_opts o = { 0 };
+	struct target_opts o = {0};
 	struct target *t = NULL;
 	char qmp[128], spec[160], err[256] = "", buf[256], *out = NULL;
 	const struct ram_region *reg;
@@ -482,7 +487,7 @@ static void test_attach_external(void **state)
 	assert_int_equal(target_open(spec, &o, &t, err, sizeof(err)), 0);
 	assert_int_equal(target_nr_vcpus(t), 1);
 	assert_int_equal(target_read_regs(t, 0, &r), 0);
-	assert_int_equal(regs_get(&r, REG_RIP), 0xfff0);	/* reset */
+	assert_int_equal(regs_get(&r, REG_RIP), 0xfff0); /* reset */
 	assert_int_equal(ram_end(&t->ram), 64 << 20);
 	assert_non_null(t->ram.regions[0].hva);
 	/* Our mapping is QEMU's RAM: a write shows through QEMU's QMP. */
@@ -494,8 +499,8 @@ static void test_attach_external(void **state)
 	assert_non_null(strstr(buf, "without a page-encryption record"));
 	target_destroy(t);
 	assert_int_equal(qmp_open(&q, qmp, 5000, err, sizeof(err)), 0);
-	assert_int_equal(qmp_hmp(&q, "xp /1bx 0x1000", &out, err,
-				 sizeof(err)), 0);
+	assert_int_equal(qmp_hmp(&q, "xp /1bx 0x1000", &out, err, sizeof(err)),
+			 0);
 	assert_non_null(strstr(out, "0x5a"));
 	free(out);
 	qmp_close(&q);
@@ -505,7 +510,7 @@ static void test_attach_external(void **state)
 static void test_attach_not_shareable(void **state)
 {
 	struct live *l = L(state);
-	struct target_opts o = { 0 };
+	struct target_opts o = {0};
 	struct target *t = NULL;
 	char qmp[128], spec[160], err[256] = "";
 	pid_t pid = spawn_qemu(l->dir, false, qmp, sizeof(qmp));
