@@ -25,17 +25,51 @@ struct kdump_state {
 	uint8_t zero_pd[KDUMP_PD_SIZE]; /* shared by every zero page */
 	uint8_t *cbuf;			/* compressBound(PAGE_SIZE) */
 	uLong cbound;
+	/*
+	 * One deflate stream reset per page: compress2() allocates and frees
+	 * ~270 KiB of zlib state per call, and glibc gives that back to the
+	 * kernel each time (brk shrink, page faults, memset on regrow) --
+	 * half the run time on a real Linux guest. Same output bytes.
+	 */
+	z_stream zs;
+	bool zs_init;
 };
 
+/* OR of 64-byte lines; the compiler turns the inner loop into vector ops.
+ * Most non-zero pages differ in their first line, so that one goes first. */
 static bool page_is_zero(const uint8_t *p)
 {
-	static const uint8_t zero[64];
-	size_t i;
+	uint64_t acc = 0, w;
+	size_t i, j;
 
-	for (i = 0; i < PAGE_SIZE; i += sizeof(zero))
-		if (memcmp(p + i, zero, sizeof(zero)))
+	for (i = 0; i < PAGE_SIZE; i += 64) {
+		for (j = 0; j < 64; j += 8) {
+			memcpy(&w, p + i + j, 8); /* no alignment assumed */
+			acc |= w;
+		}
+		if (acc)
 			return false;
+	}
 	return true;
+}
+
+/* Page data as QEMU's compress2(..., Z_BEST_SPEED) would write it. */
+static int page_compress(struct kdump_state *st, const uint8_t *data,
+			 uLongf *clen)
+{
+	int zret;
+
+	if (deflateReset(&st->zs) != Z_OK)
+		return -EIO;
+	st->zs.next_in = (Bytef *)(uintptr_t)data;
+	st->zs.avail_in = PAGE_SIZE;
+	st->zs.next_out = st->cbuf;
+	st->zs.avail_out = (uInt)st->cbound;
+	zret = deflate(&st->zs, Z_FINISH);
+	if (zret != Z_STREAM_END)
+		return -EIO;
+	*clen = st->zs.total_out;
+	return 0;
 }
 
 static void pd_encode(uint8_t *pd, uint64_t off, uint32_t size, uint32_t flags)
@@ -82,8 +116,7 @@ static int kdump_page(struct dump_ctx *c, uint64_t gfn, const uint8_t *data,
 		c->res->pages_zero++;
 		return pd_add(c, st, st->zero_pd);
 	}
-	if (compress2(st->cbuf, &clen, data, PAGE_SIZE, Z_BEST_SPEED) == Z_OK &&
-	    clen < PAGE_SIZE) {
+	if (page_compress(st, data, &clen) == 0 && clen < PAGE_SIZE) {
 		pd_encode(pd, c->off, (uint32_t)clen, KDUMP_DH_COMPRESSED_ZLIB);
 		ret = dump_append(c, st->cbuf, clen);
 	} else {
@@ -176,6 +209,9 @@ int dump_kdump_write(struct dump_ctx *c)
 	st.cbuf = malloc(st.cbound);
 	if (notes.oom || !st.bm1 || !st.bm2 || !st.pd || !st.cbuf)
 		goto out;
+	if (deflateInit(&st.zs, Z_BEST_SPEED) != Z_OK)
+		goto out;
+	st.zs_init = true;
 	sub_blocks =
 		(uint32_t)((KDUMP_SUB_HEADER_SIZE + notes.len + KD_BLOCK - 1) /
 			   KD_BLOCK);
@@ -196,6 +232,8 @@ int dump_kdump_write(struct dump_ctx *c)
 	dump_sevdbg_fill(c, (uint8_t *)notes.buf + sevdbg_off);
 	ret = kdump_write_meta(c, &st, &notes, sub_blocks);
 out:
+	if (st.zs_init)
+		deflateEnd(&st.zs);
 	free(st.bm1);
 	free(st.bm2);
 	free(st.pd);
