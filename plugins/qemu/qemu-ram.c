@@ -119,7 +119,8 @@ static int parse_mtree(const char *text, const char *id, uint8_t *base,
 			at = strstr(p, " @");
 			if (at && (!nl || at < nl))
 				sscanf(at + 2, "%" SCNx64, &off);
-			if (off + (e + 1 - s) > bsize)
+			/* Checked without wrapping: QEMU's text is input. */
+			if (e < s || off > bsize || e - s >= bsize - off)
 				return -ERANGE;
 			rc = ram_add(m, s, e + 1 - s, base + off, id);
 		}
