@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -55,6 +56,50 @@ static void check_buf(const struct strbuf *sb)
 	CHECK(!sb->buf || sb->buf[sb->len] == 0, "strbuf not terminated");
 }
 
+/*
+ * qemu_map_ram finds QEMU's RAM as a memfd of the reported size mapped
+ * rw-s in QEMU's /proc/PID/maps: here QEMU is this process, with such a
+ * memfd, so the mtree text is parsed into regions that must stay inside
+ * the mapping whatever QEMU says.
+ */
+#define FUZZ_RAM (2u << 20)
+
+static int fuzz_map_ram(struct qmp *q, char *err, size_t errlen)
+{
+	static void *ram;
+	struct ram_map m = { 0 };
+	void *map = NULL;
+	size_t msize = 0, i;
+	int rc, fd;
+
+	if (!ram) {
+		fd = memfd_create("memory-backend-memfd", MFD_CLOEXEC);
+		CHECK(fd >= 0 && !ftruncate(fd, FUZZ_RAM), "memfd");
+		ram = mmap(NULL, FUZZ_RAM, PROT_READ | PROT_WRITE, MAP_SHARED,
+			   fd, 0);
+		CHECK(ram != MAP_FAILED, "mmap");
+	}
+	rc = qemu_map_ram(q, getpid(), &m, &map, &msize, err, errlen);
+	if (rc) {
+		CHECK(!m.nr && !map, "failure left a mapping");
+		return rc;
+	}
+	CHECK(map && msize == FUZZ_RAM && m.nr, "mapped %zu bytes", msize);
+	for (i = 0; i < m.nr; i++) {
+		const struct ram_region *r = &m.regions[i];
+
+		CHECK(r->hva >= (uint8_t *)map && r->size <= msize &&
+			      (size_t)(r->hva - (uint8_t *)map) <=
+				      msize - r->size,
+		      "region %zu (gpa 0x%llx size 0x%llx) outside QEMU's RAM",
+		      i, (unsigned long long)r->gpa,
+		      (unsigned long long)r->size);
+	}
+	munmap(map, msize);
+	ram_free(&m);
+	return 0;
+}
+
 static void fuzz_qmp(int fd, int peer)
 {
 	struct qmp q;
@@ -93,19 +138,9 @@ static void fuzz_qmp(int fd, int peer)
 			json_decref(ret);
 			ret = NULL;
 			break;
-		default: {
-			struct ram_map m = { 0 };
-			void *map = NULL;
-			size_t msize = 0;
-
-			/* pid 0 has no /proc entry: the memdev query and
-			 * the mtree text are parsed, nothing is mapped. */
-			rc = qemu_map_ram(&q, 0, &m, &map, &msize, err,
-					  sizeof(err));
-			CHECK(rc, "mapped RAM of pid 0");
-			CHECK(!m.nr && !map, "failure left a mapping");
+		default:
+			rc = fuzz_map_ram(&q, err, sizeof(err));
 			break;
-		}
 		}
 		check_err(rc, err, "qmp");
 		check_buf(&q.in);
