@@ -188,8 +188,7 @@ int qemu_launch_reap(struct qemu_launch *l, bool wait, char *why, size_t len)
 	return 0;
 }
 
-/* QEMU's last stderr line, for "QEMU failed to start: ..." */
-static void launch_last_error(struct qemu_launch *l, char *buf, size_t len)
+void qemu_launch_last_error(struct qemu_launch *l, char *buf, size_t len)
 {
 	char line[512] = "";
 	FILE *f = fopen(l->errlog, "r");
@@ -213,7 +212,7 @@ static int launch_wait_sockets(struct qemu_launch *l, char *err, size_t errlen)
 		if (!access(l->qmp, F_OK) && !access(l->gdb, F_OK))
 			return 0;
 		if (!qemu_launch_reap(l, false, why, sizeof(why))) {
-			launch_last_error(l, last, sizeof(last));
+			qemu_launch_last_error(l, last, sizeof(last));
 			snprintf(err, errlen, "QEMU failed to start: %s%s%s",
 				 why, *last ? ": " : "", last);
 			return -ECHILD;

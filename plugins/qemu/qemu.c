@@ -298,7 +298,8 @@ static void qemu_classify_trap(struct qemu *q, struct stop_event *ev)
 static void qemu_gone(struct qemu *q, struct stop_event *ev)
 {
 	char why[100] = "QEMU closed its gdbstub connection (it exited or "
-			"was killed)";
+			"was killed)",
+	     last[100] = "";
 
 	if (q->launch) { /* give QEMU a moment to finish exiting */
 		for (int i = 0; i < 50; i++) {
@@ -307,11 +308,13 @@ static void qemu_gone(struct qemu *q, struct stop_event *ev)
 				break;
 			usleep(20000);
 		}
+		qemu_launch_last_error(q->launch, last, sizeof(last));
 	}
 	memset(ev, 0, sizeof(*ev));
 	ev->kind = STOP_EXITED;
 	ev->vcpu = -1;
-	snprintf(ev->why, sizeof(ev->why), "%s", why);
+	snprintf(ev->why, sizeof(ev->why), "%s%s%s", why, *last ? ": " : "",
+		 last);
 	q->dead = true;
 	q->running = false;
 }
@@ -379,6 +382,7 @@ static int qemu_wait_stop(struct target *t, struct stop_event *ev)
 		}
 		q->step_tid = 0;
 		q->g_tid = 0;
+		qmp_drain(&q->qmp); /* STOP/RESUME events pile up otherwise */
 		qemu_classify_trap(q, ev);
 		return 0;
 	}
@@ -524,8 +528,10 @@ static int qemu_kill(struct target *t)
 
 	if (q->dead)
 		return 0;
-	if (qmp_call(&q->qmp, "quit", NULL, NULL, err, sizeof(err)))
-		pr_warn("%s", err);
+	if (qmp_call(&q->qmp, "quit", NULL, NULL, err, sizeof(err))) {
+		pr_warn("%s; asking QEMU's gdbstub instead", err);
+		rspc_send(&q->rsp, "k");
+	}
 	if (q->launch)
 		qemu_launch_reap(q->launch, true, why, sizeof(why));
 	q->dead = true;

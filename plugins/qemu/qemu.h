@@ -38,6 +38,8 @@ void qmp_close(struct qmp *q);
 /* Run cmd (args stolen, may be NULL); *ret gets "return" (caller decrefs). */
 int qmp_call(struct qmp *q, const char *cmd, json_t *args, json_t **ret,
 	     char *err, size_t errlen);
+/* Read and drop whatever QEMU sent unasked (events); never blocks. */
+void qmp_drain(struct qmp *q);
 /* human-monitor-command; *out is malloc'ed text. */
 int qmp_hmp(struct qmp *q, const char *line, char **out, char *err,
 	    size_t errlen);
@@ -91,6 +93,8 @@ int qemu_demo_guest(char *path, size_t len);
 void qemu_launch_stop(struct qemu_launch *l);
 /* "exited with status 1", "killed by signal 9"; 0 once reaped, -EAGAIN. */
 int qemu_launch_reap(struct qemu_launch *l, bool wait, char *why, size_t len);
+/* QEMU's last stderr line ("" if none), for "QEMU failed: ..." */
+void qemu_launch_last_error(struct qemu_launch *l, char *buf, size_t len);
 /* The accelerator to use: kvm only on hardware-backed KVM. */
 const char *qemu_pick_accel(const char *want);
 /* Split a launch: argument string into argv (malloc'ed, free both). */

@@ -108,6 +108,25 @@ static void qmp_note_event(struct qmp *q, json_t *msg)
 	pr_debug("qmp: event %s", ev);
 }
 
+void qmp_drain(struct qmp *q)
+{
+	char chunk[4096], *nl;
+	ssize_t n;
+
+	while ((n = recv(q->fd, chunk, sizeof(chunk), MSG_DONTWAIT)) > 0)
+		sb_add(&q->in, chunk, n);
+	while (q->in.len && (nl = memchr(q->in.buf, '\n', q->in.len))) {
+		size_t len = nl - q->in.buf + 1;
+		json_t *msg = json_loadb(q->in.buf, len, 0, NULL);
+
+		if (msg)
+			qmp_note_event(q, msg);
+		json_decref(msg);
+		memmove(q->in.buf, q->in.buf + len, q->in.len - len + 1);
+		q->in.len -= len;
+	}
+}
+
 static int qmp_send(struct qmp *q, json_t *msg, char *err, size_t errlen)
 {
 	char *s = json_dumps(msg, JSON_COMPACT);

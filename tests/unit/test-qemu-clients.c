@@ -155,6 +155,25 @@ static void test_qmp_malformed(void **state)
 	sb_release(&q.in);
 }
 
+static void test_qmp_drain_events(void **state)
+{
+	struct peer *p = *state;
+	char err[256] = "";
+	struct qmp q;
+
+	qmp_on(&q, p, 1000);
+	qmp_drain(&q); /* nothing there: returns at once */
+	say(p, "{\"event\": \"STOP\"}\n{\"event\": \"RESUME\"}\n"
+	       "{\"event\": \"SHUTDOWN\"}\n{\"event\": \"ST");
+	qmp_drain(&q);
+	assert_true(q.shutdown_seen);
+	assert_string_equal(q.last_event, "SHUTDOWN");
+	say(p, "OP\"}\n{\"return\": {}, \"id\": 1}\n");
+	assert_int_equal(qmp_call(&q, "cont", NULL, NULL, err, sizeof(err)), 0);
+	assert_string_equal(q.last_event, "STOP");
+	sb_release(&q.in);
+}
+
 static void rsp_on(struct rspc *c, struct peer *p, bool noack)
 {
 	memset(c, 0, sizeof(*c));
@@ -264,6 +283,7 @@ int main(void)
 		T(test_qmp_dead_mid_command),
 		T(test_qmp_silent_times_out),
 		T(test_qmp_malformed),
+		T(test_qmp_drain_events),
 		T(test_rsp_ack_and_checksum),
 		T(test_rsp_split_escape_rle),
 		T(test_rsp_send_frames),
