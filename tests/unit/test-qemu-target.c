@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The qemu target's protocol side against a scripted QEMU gdbstub: stop
+ * replies to stop events, SEV's software-to-hardware breakpoints and slots.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "plugins/qemu/qemu-int.h"
+
+struct fake {
+	struct qemu *q;
+	int them;
+};
+
+static int fake_setup(void **state)
+{
+	struct fake *f = calloc(1, sizeof(*f));
+	int sv[2];
+
+	if (!f || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return -1;
+	f->q = calloc(1, sizeof(*f->q));
+	if (!f->q)
+		return -1;
+	f->q->t.ops = &qemu_target_ops;
+	f->q->t.priv = f->q;
+	f->q->qmp.fd = -1;
+	f->q->hc_fd = -1;
+	f->q->rsp.fd = sv[0];
+	f->q->rsp.noack = true;
+	f->q->rsp.timeout_ms = 500;
+	sb_init(&f->q->rsp.raw);
+	sb_init(&f->q->rsp.pkt);
+	f->q->nr_vcpus = 2;
+	f->q->tids[0] = 1;
+	f->q->tids[1] = 2;
+	f->them = sv[1];
+	*state = f;
+	return 0;
+}
+
+static int fake_teardown(void **state)
+{
+	struct fake *f = *state;
+
+	f->q->dead = true; /* no D to a scripted peer */
+	target_destroy(&f->q->t);
+	if (f->them >= 0)
+		close(f->them);
+	free(f);
+	return 0;
+}
+
+/* Queue one packet from "QEMU". */
+static void reply(struct fake *f, const char *payload)
+{
+	unsigned int sum = 0;
+	char buf[256];
+
+	for (const char *p = payload; *p; p++)
+		sum += (unsigned char)*p;
+	snprintf(buf, sizeof(buf), "$%s#%02x", payload, sum & 0xff);
+	assert_int_equal(write(f->them, buf, strlen(buf)),
+			 (ssize_t)strlen(buf));
+}
+
+static void heard(struct fake *f, char *buf, size_t len)
+{
+	ssize_t n = recv(f->them, buf, len - 1, MSG_DONTWAIT);
+
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+static void stop_after(struct fake *f, const char *stop, struct stop_event *ev)
+{
+	struct target *t = &f->q->t;
+	struct resume_req req = {.action = {RESUME_CONT, RESUME_CONT}};
+	char sent[128];
+
+	assert_int_equal(target_resume(t, &req), 0);
+	heard(f, sent, sizeof(sent));
+	assert_string_equal(sent, "$vCont;c:1;c:2#1d");
+	assert_int_equal(target_wait_stop(t, ev), -EAGAIN);
+	reply(f, stop);
+	assert_int_equal(target_wait_stop(t, ev), 0);
+}
+
+static void test_stop_replies(void **state)
+{
+	struct fake *f = *state;
+	struct stop_event ev;
+
+	stop_after(f, "T05thread:02;watch:ffffffff80173000;", &ev);
+	assert_int_equal(ev.kind, STOP_WATCH);
+	assert_int_equal(ev.vcpu, 1);
+	assert_int_equal(ev.watch_addr, 0xffffffff80173000ULL);
+	assert_int_equal(ev.watch_type, BP_WATCH_WRITE);
+	stop_after(f, "T05thread:01;awatch:1000;", &ev);
+	assert_int_equal(ev.kind, STOP_WATCH);
+	assert_int_equal(ev.watch_type, BP_WATCH_ACCESS);
+	assert_int_equal(ev.vcpu, 0);
+	stop_after(f, "T02thread:02;", &ev);
+	assert_int_equal(ev.kind, STOP_SIGNAL);
+	assert_int_equal(ev.signo, 2);
+	assert_int_equal(ev.vcpu, 1);
+	stop_after(f, "X09", &ev);
+	assert_int_equal(ev.kind, STOP_KILLED);
+	assert_int_equal(ev.signo, 9);
+	assert_true(f->q->dead);
+	assert_int_equal(target_resume(&f->q->t, &(struct resume_req){0}),
+			 -ESRCH);
+}
+
+static void test_qemu_gone(void **state)
+{
+	struct fake *f = *state;
+	struct resume_req req = {.action = {RESUME_STEP}};
+	struct stop_event ev;
+
+	assert_int_equal(target_resume(&f->q->t, &req), 0);
+	close(f->them);
+	f->them = -1;
+	assert_int_equal(target_wait_stop(&f->q->t, &ev), 0);
+	assert_int_equal(ev.kind, STOP_EXITED);
+	assert_non_null(strstr(ev.why, "QEMU closed its gdbstub"));
+}
+
+static void test_sev_hw_breakpoints(void **state)
+{
+	struct fake *f = *state;
+	struct target *t = &f->q->t;
+	char sent[256];
+
+	f->q->sev = true;
+	for (int i = 0; i < 3; i++)
+		reply(f, "OK");
+	assert_int_equal(target_insert_bp(t, BP_SW, 0x1000, 1), 0);
+	assert_int_equal(target_insert_bp(t, BP_SW, 0x2000, 1), 0);
+	assert_int_equal(target_insert_bp(t, BP_WATCH_WRITE, 0x3000, 8), 0);
+	heard(f, sent, sizeof(sent));
+	/* Software breakpoints would plant plaintext int3s: Z0 becomes Z1. */
+	assert_non_null(strstr(sent, "$Z1,1000,1#"));
+	assert_non_null(strstr(sent, "$Z1,2000,1#"));
+	assert_non_null(strstr(sent, "$Z2,3000,8#"));
+	assert_null(strstr(sent, "$Z0"));
+	reply(f, "OK");
+	assert_int_equal(target_insert_bp(t, BP_HW, 0x4000, 1), 0);
+	heard(f, sent, sizeof(sent));
+	/* All four debug registers taken: refused without asking QEMU. */
+	assert_int_equal(target_insert_bp(t, BP_SW, 0x5000, 1), -ENOSPC);
+	heard(f, sent, sizeof(sent));
+	assert_string_equal(sent, "");
+	reply(f, "OK");
+	assert_int_equal(target_remove_bp(t, BP_SW, 0x1000, 1), 0);
+	heard(f, sent, sizeof(sent));
+	assert_non_null(strstr(sent, "$z1,1000,1#"));
+	reply(f, "OK");
+	assert_int_equal(target_insert_bp(t, BP_SW, 0x5000, 1), 0);
+}
+
+static void test_plain_breakpoints_and_refusal(void **state)
+{
+	struct fake *f = *state;
+	struct target *t = &f->q->t;
+	char sent[256];
+
+	reply(f, "OK");
+	assert_int_equal(target_insert_bp(t, BP_SW, 0x1000, 1), 0);
+	heard(f, sent, sizeof(sent));
+	assert_non_null(strstr(sent, "$Z0,1000,1#"));
+	reply(f, "");
+	assert_int_equal(target_insert_bp(t, BP_WATCH_READ, 0x2000, 4),
+			 -ENOSYS);
+	reply(f, "E22");
+	assert_int_equal(target_insert_bp(t, BP_HW, 0x3000, 1), -EIO);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fake_setup, fake_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_stop_replies),
+		T(test_qemu_gone),
+		T(test_sev_hw_breakpoints),
+		T(test_plain_breakpoints_and_refusal),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
