@@ -507,6 +507,49 @@ static void test_attach_external(void **state)
 	reap(pid, qmp);
 }
 
+/* qemu:QMP,gdb=SOCK,hc=FILE on a guest someone else booted (run-qemu). */
+static void test_attach_guest(void **state)
+{
+	struct live *l = L(state);
+	struct target_opts o = {0};
+	struct target *t = NULL;
+	struct router *r = NULL;
+	char cmd[512], spec[320], err[256] = "", buf[40] = "", line[128];
+	bool enc = true, ready = false;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd),
+		 "tests/guest/run-qemu --dir %s/ext --mem 64M --daemonize "
+		 "--pidfile %s/ext/qemu.pid >/dev/null 2>&1",
+		 l->dir, l->dir);
+	assert_int_equal(system(cmd), 0);
+	for (int i = 0; i < 100 && !ready; i++) {
+		snprintf(cmd, sizeof(cmd), "%s/ext/serial.log", l->dir);
+		f = fopen(cmd, "r");
+		while (f && !ready && fgets(line, sizeof(line), f))
+			ready = strstr(line, "sevdbg-guest: ready") != NULL;
+		if (f)
+			fclose(f);
+		usleep(50000);
+	}
+	snprintf(spec, sizeof(spec),
+		 "qemu:%s/ext/qmp.sock,gdb=%s/ext/gdb.sock,"
+		 "hc=%s/ext/hc.bin",
+		 l->dir, l->dir, l->dir);
+	assert_int_equal(target_open(spec, &o, &t, err, sizeof(err)), 0);
+	assert_int_equal(router_new(t->plat, &t->ram, &r), 0);
+	assert_int_equal(target_nr_vcpus(t), 2);
+	assert_int_equal(router_read(r, pa(l, "private_secret"), buf, 33), 33);
+	assert_memory_equal(buf, "SEVDBG-PRIVATE-PATTERN-0123456789", 33);
+	assert_int_equal(router_page_encrypted(r, pa(l, "dma_buf"), &enc), 0);
+	assert_false(enc); /* the records in hc.bin were applied */
+	assert_int_equal(target_kill(t), 0);
+	router_free(r);
+	target_destroy(t);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s/ext", l->dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void test_attach_not_shareable(void **state)
 {
 	struct live *l = L(state);
@@ -542,6 +585,7 @@ int main(void)
 		cmocka_unit_test(test_detach_reattach),
 		cmocka_unit_test(test_attach_external),
 		cmocka_unit_test(test_attach_not_shareable),
+		cmocka_unit_test(test_attach_guest),
 		cmocka_unit_test(test_qemu_killed),
 	};
 
