@@ -114,6 +114,7 @@ static noreturn void launch_exec(struct qemu_launch *l, char *const *uargv,
 	char a_gdb[160], a_qmp[160], a_mem[128], a_hc[160], a_ser[160];
 	const char **argv;
 	size_t n = 0, i = 0;
+	sigset_t set;
 	int fd;
 
 	snprintf(a_gdb, sizeof(a_gdb), "unix:%s,server=on,wait=off", l->gdb);
@@ -156,6 +157,11 @@ static noreturn void launch_exec(struct qemu_launch *l, char *const *uargv,
 		dup2(fd, STDIN_FILENO);
 		dup2(fd, STDOUT_FILENO);
 	}
+	/* sevdbg blocks SIGINT/SIGTERM (signalfd) and ignores SIGPIPE; both
+	 * survive exec, and QEMU must be able to die of SIGTERM. */
+	sigemptyset(&set);
+	sigprocmask(SIG_SETMASK, &set, NULL);
+	signal(SIGPIPE, SIG_DFL);
 	setpgid(0, 0); /* Ctrl-C in our terminal is for sevdbg, not QEMU */
 	prctl(PR_SET_PDEATHSIG, SIGTERM); /* and QEMU never outlives us */
 	execvp(qemu, (char *const *)argv);
