@@ -108,7 +108,7 @@ static int parse_mtree(const char *text, const char *id, uint8_t *base,
 	end = strstr(p, "FlatView #");
 	while (p && (!end || p < end) && !rc) {
 		uint64_t s, e, off = 0;
-		char type[16], name[64];
+		char type[16], name[64], label[80];
 		const char *at, *nl = strchr(p, '\n');
 
 		if (sscanf(p,
@@ -122,7 +122,9 @@ static int parse_mtree(const char *text, const char *id, uint8_t *base,
 			/* Checked without wrapping: QEMU's text is input. */
 			if (e < s || off > bsize || e - s >= bsize - off)
 				return -ERANGE;
-			rc = ram_add(m, s, e + 1 - s, base + off, id);
+			snprintf(label, sizeof(label), "%s%s", id,
+				 s >= (1ULL << 32) ? "@4G" : "");
+			rc = ram_add(m, s, e + 1 - s, base + off, label);
 		}
 		p = nl ? nl + 1 : NULL;
 	}

@@ -550,6 +550,30 @@ static void test_attach_guest(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* RAM above 4 GiB is the rest of the one backend, after the PCI hole. */
+static void test_above_4g(void **state)
+{
+	struct target_opts o = {0};
+	struct target *t = NULL;
+	char err[256] = "";
+	const struct ram_region *lo, *hi;
+
+	(void)state;
+	assert_int_equal(target_open("launch:-S -m 5G -machine q35 "
+				     "-nodefaults -display none",
+				     &o, &t, err, sizeof(err)),
+			 0);
+	lo = ram_find(&t->ram, 0);
+	hi = ram_find(&t->ram, 1ULL << 32);
+	assert_non_null(lo);
+	assert_non_null(hi);
+	assert_int_equal(ram_total(&t->ram), (5ULL << 30) - 0x40000);
+	assert_int_equal(ram_end(&t->ram), (1ULL << 32) + (3ULL << 30));
+	assert_ptr_equal(hi->hva, lo->hva + 0x80000000); /* q35: 2G low */
+	assert_string_equal(hi->name, "ram0@4G");
+	target_destroy(t);
+}
+
 static void test_attach_not_shareable(void **state)
 {
 	struct live *l = L(state);
@@ -586,6 +610,7 @@ int main(void)
 		cmocka_unit_test(test_attach_external),
 		cmocka_unit_test(test_attach_not_shareable),
 		cmocka_unit_test(test_attach_guest),
+		cmocka_unit_test(test_above_4g),
 		cmocka_unit_test(test_qemu_killed),
 	};
 
