@@ -107,6 +107,22 @@ static uint64_t launch_ram_size(char *const *argv)
 	return size;
 }
 
+/* The user chose an accelerator in QEMU_ARGS: theirs wins over ours. */
+static bool launch_user_accel(char *const *argv)
+{
+	for (int i = 0; argv[i]; i++) {
+		if (!strcmp(argv[i], "-accel") || !strcmp(argv[i], "--accel") ||
+		    !strcmp(argv[i], "-enable-kvm") ||
+		    !strcmp(argv[i], "--enable-kvm"))
+			return true;
+		if (argv[i + 1] &&
+		    (!strcmp(argv[i], "-machine") || !strcmp(argv[i], "-M")) &&
+		    strstr(argv[i + 1], "accel="))
+			return true;
+	}
+	return false;
+}
+
 static noreturn void launch_exec(struct qemu_launch *l, char *const *uargv,
 				 uint64_t ram)
 {
@@ -142,8 +158,10 @@ static noreturn void launch_exec(struct qemu_launch *l, char *const *uargv,
 	argv[i++] = a_hc;
 	argv[i++] = "-device";
 	argv[i++] = "isa-debugcon,iobase=0xe9,chardev=sevdbg-hc";
-	argv[i++] = "-accel";
-	argv[i++] = l->accel;
+	if (!launch_user_accel(uargv)) {
+		argv[i++] = "-accel";
+		argv[i++] = l->accel;
+	}
 	if (l->serial[0]) {
 		argv[i++] = "-serial";
 		argv[i++] = a_ser;
@@ -257,7 +275,8 @@ int qemu_launch_start(struct qemu_launch *l, char *const *argv,
 	snprintf(l->errlog, sizeof(l->errlog), "%s/qemu.log", l->dir);
 	if (flags & QEMU_LAUNCH_SERIAL_LOG)
 		snprintf(l->serial, sizeof(l->serial), "%s/serial.log", l->dir);
-	snprintf(l->accel, sizeof(l->accel), "%s", qemu_pick_accel(accel));
+	snprintf(l->accel, sizeof(l->accel), "%s",
+		 launch_user_accel(argv) ? "given" : qemu_pick_accel(accel));
 	/* The file must exist before QEMU appends to it, so we can tail it. */
 	rc = open(l->hc, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (rc < 0) {
