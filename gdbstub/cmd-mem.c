@@ -9,6 +9,7 @@
 
 #include "gdbstub/cmd-int.h"
 #include "sevdbg/bitmap.h"
+#include "sevdbg/dump.h"
 #include "sevdbg/platform.h"
 #include "sevdbg/ram.h"
 #include "sevdbg/router.h"
@@ -147,6 +148,11 @@ CMD_FN(status)
 
 /* --- bitmap ---------------------------------------------------------- */
 
+/* A foreign dump saved no bitmap: the file platform reports all shared. */
+#define NO_NOTE_MSG                                                     \
+	"this dump has no SEVDBG note (it was not written by sevdbg): " \
+	"every page is shown as plain"
+
 enum page_state { PS_SHARED, PS_ENCRYPTED, PS_HOLE };
 
 static const char *const state_name[] = {"shared", "encrypted", "not-ram"};
@@ -234,21 +240,23 @@ static int bitmap_json(struct cmd_ctx *ctx, const struct bitmap *b,
 		       uint64_t start, uint64_t end)
 {
 	struct bitmap_sum sum = {{0}, 0};
-	json_t *runs = json_array();
+	json_t *runs = json_array(), *j;
 
 	if (!runs || bitmap_walk(ctx, b, start, end, &sum, runs)) {
 		json_decref(runs);
 		return cmd_err(ctx, -ENOMEM, "out of memory building JSON");
 	}
-	return cmd_json(
-		ctx, json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
-			       "start", (json_int_t)(start << PAGE_SHIFT),
-			       "end", (json_int_t)(end << PAGE_SHIFT), "pages",
-			       (json_int_t)(end - start), "encrypted",
-			       (json_int_t)sum.pages[PS_ENCRYPTED], "shared",
-			       (json_int_t)sum.pages[PS_SHARED], "not_ram",
-			       (json_int_t)sum.pages[PS_HOLE], "nr_runs",
-			       (json_int_t)sum.runs, "runs", runs));
+	j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "start",
+		      (json_int_t)(start << PAGE_SHIFT), "end",
+		      (json_int_t)(end << PAGE_SHIFT), "pages",
+		      (json_int_t)(end - start), "encrypted",
+		      (json_int_t)sum.pages[PS_ENCRYPTED], "shared",
+		      (json_int_t)sum.pages[PS_SHARED], "not_ram",
+		      (json_int_t)sum.pages[PS_HOLE], "nr_runs",
+		      (json_int_t)sum.runs, "runs", runs);
+	if (j && core_lacks_sevdbg_note(ctx->s->t))
+		json_object_set_new(j, "warning", json_string(NO_NOTE_MSG));
+	return cmd_json(ctx, j);
 }
 
 CMD_FN(bitmap)
@@ -279,6 +287,8 @@ CMD_FN(bitmap)
 		return cmd_err(ctx, -EINVAL, "empty range");
 	if (ctx->json)
 		return bitmap_json(ctx, b, start, end);
+	if (core_lacks_sevdbg_note(ctx->s->t))
+		sb_printf(ctx->out, "%s\n", NO_NOTE_MSG);
 	len = end - start;
 	sb_printf(ctx->out, "range 0x%llx-0x%llx:", X(start << PAGE_SHIFT),
 		  X(end << PAGE_SHIFT));

@@ -389,6 +389,12 @@ bool core_has_sevdbg_note(const struct target *t)
 	       ((const struct core_target *)t->priv)->cf.have_sevdbg;
 }
 
+bool core_lacks_sevdbg_note(const struct target *t)
+{
+	return t && t->ops == &core_target_ops &&
+	       !((const struct core_target *)t->priv)->cf.have_sevdbg;
+}
+
 static int core_open_fd(struct core_target *ct, const char *path, char *err,
 			size_t errlen)
 {

@@ -60,6 +60,9 @@ extern const struct target_type core_target_type;
 
 /* Whether a core target's file carried a SEVDBG note (false for QEMU's). */
 bool core_has_sevdbg_note(const struct target *t);
+/* A dump whose file has no SEVDBG note (QEMU's, makedumpfile's): its
+ * bitmap is all shared because nothing recorded it. False for live targets. */
+bool core_lacks_sevdbg_note(const struct target *t);
 
 /*
  * ELF notes sevdbg writes (all little endian, 4-byte padded per ELF):
