@@ -211,10 +211,17 @@ int rspc_open(struct rspc *c, const char *path, int timeout_ms, char *err,
 		rc = rspc_recv(c, -1);
 	if (!rc && !c->pkt.len)
 		return 0; /* QEMU 7.2 has no no-ack mode: keep acking */
+	if (rc == -ETIMEDOUT) {
+		snprintf(err, errlen,
+			 "QEMU's gdbstub at %s does not answer: is another "
+			 "debugger attached to it? (QEMU serves one at a time)",
+			 path);
+		goto err;
+	}
 	if (rc || strcmp(c->pkt.buf, "OK")) {
 		snprintf(err, errlen,
-			 "QEMU's gdbstub at %s did not accept QStartNoAckMode "
-			 "(%s)",
+			 "%s does not speak the gdb protocol like QEMU's "
+			 "gdbstub (%s)",
 			 path, rc ? strerror(-rc) : c->pkt.buf);
 		rc = rc ?: -EPROTO;
 		goto err;
