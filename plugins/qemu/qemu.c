@@ -573,6 +573,12 @@ static void qemu_destroy(struct target *t)
 	ram_free(&t->ram);
 	if (q->map)
 		munmap(q->map, q->map_size);
+	if (q->own_dir[0] && !q->dead && q->qmp.fd >= 0) {
+		char *out = NULL, err[128]; /* close the gdbstub we opened */
+
+		qmp_hmp(&q->qmp, "gdbserver none", &out, err, sizeof(err));
+		free(out);
+	}
 	qmp_close(&q->qmp);
 	if (q->launch) {
 		qemu_launch_stop(q->launch);

@@ -503,6 +503,11 @@ static void test_attach_external(void **state)
 			 0);
 	assert_non_null(strstr(out, "0x5a"));
 	free(out);
+	/* The gdbstub sevdbg opened is closed again. */
+	assert_int_equal(qmp_hmp(&q, "info chardev", &out, err, sizeof(err)),
+			 0);
+	assert_null(strstr(out, "\ngdb: filename"));
+	free(out);
 	qmp_close(&q);
 	reap(pid, qmp);
 }
