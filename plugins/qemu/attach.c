@@ -13,6 +13,8 @@
 #include "plugins/qemu/qemu-int.h"
 #include "sevdbg/platform.h"
 
+#define SEV_POLICY_ES (1u << 2)
+
 /* No gdb= given: ask QEMU to open a gdbstub on a socket of ours. */
 static int qemu_start_gdbserver(struct qemu *q, char *err, size_t errlen)
 {
@@ -90,6 +92,10 @@ static int qemu_is_sev(struct qemu *q, char *err, size_t errlen)
 	if (rc)
 		return rc;
 	sev = json_is_true(json_object_get(ret, "enabled"));
+	/* SEV-ES (policy bit 2): the register state is in the VMSA. */
+	q->regs_encrypted =
+		sev && (json_integer_value(json_object_get(ret, "policy")) &
+			SEV_POLICY_ES);
 	json_decref(ret);
 	return sev;
 }
@@ -106,8 +112,14 @@ static int qemu_platform(struct qemu *q, const char *hc,
 		return rc;
 	q->sev = rc;
 	if (q->sev) {
+		struct platform_info pi = {0};
+
 		rc = kvm_platform_new(&ka, &q->t.plat, err, errlen);
-		pr_info("platform: kvm (QEMU runs an SEV guest)");
+		if (!rc && !platform_info(q->t.plat, &pi))
+			q->regs_encrypted |= pi.regs_encrypted;
+		pr_info("platform: kvm (QEMU runs an SEV%s guest%s)",
+			q->regs_encrypted ? "-ES" : "",
+			q->regs_encrypted ? ": registers unavailable" : "");
 		return rc;
 	}
 	if (o->sim)

@@ -29,6 +29,7 @@ struct qemu {
 	size_t map_size;
 	int hc_fd;
 	bool sev, dead, detached;
+	bool regs_encrypted; /* SEV-ES: QEMU cannot see the registers */
 	int nr_vcpus;
 	int tids[TARGET_MAX_VCPUS]; /* QEMU thread id of each vCPU */
 	int g_tid;		    /* thread selected with Hg, 0 = unknown */

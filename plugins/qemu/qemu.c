@@ -74,6 +74,10 @@ static int qemu_read_regs(struct target *t, int vcpu, struct regs *regs)
 	rc = qemu_ready(q);
 	if (rc)
 		return rc;
+	if (q->regs_encrypted) { /* SEV-ES: unavailable, never invented */
+		memset(regs, 0, sizeof(*regs));
+		return vcpu >= 0 && vcpu < q->nr_vcpus ? 0 : -EINVAL;
+	}
 	if (vcpu >= 0 && vcpu < q->nr_vcpus && q->regs_valid[vcpu]) {
 		*regs = q->regs[vcpu];
 		return 0;
@@ -127,6 +131,8 @@ static int qemu_write_regs(struct target *t, int vcpu, const struct regs *r)
 	struct strbuf sb;
 	int rc;
 
+	if (q->regs_encrypted)
+		return -EPERM; /* SEV-ES: the VMSA is the guest's */
 	rc = qemu_ready(q) ?: qemu_select(q, vcpu);
 	if (rc)
 		return rc;
@@ -548,8 +554,9 @@ static int qemu_describe(struct target *t, char *buf, size_t len)
 		 "platform: %s%s\n",
 		 q->pid, q->launch ? "launched by sevdbg" : "attached",
 		 q->accel, q->nr_vcpus, q->dead ? " -- QEMU is gone" : "",
-		 q->sev ? "kvm (QEMU reports an SEV guest)"
-			: "sim (no SEV guest: simulated encryption)",
+		 q->regs_encrypted ? "kvm (SEV-ES guest: registers unavailable)"
+		 : q->sev	   ? "kvm (QEMU reports an SEV guest)"
+				   : "sim (no SEV guest: simulated encryption)",
 		 !q->sev && q->hc_fd < 0
 			 ? ", without a page-encryption record channel"
 			 : "");

@@ -185,6 +185,25 @@ static void test_plain_breakpoints_and_refusal(void **state)
 	assert_int_equal(target_insert_bp(t, BP_HW, 0x3000, 1), -EIO);
 }
 
+static void test_sev_es_registers_unavailable(void **state)
+{
+	struct fake *f = *state;
+	uint64_t v = 1;
+	struct regs r;
+	char sent[64];
+
+	f->q->regs_encrypted = true;
+	memset(&r, 0xff, sizeof(r));
+	assert_int_equal(target_read_regs(&f->q->t, 1, &r), 0);
+	for (unsigned int i = 0; i < REGS_NR; i++)
+		assert_int_equal(r.valid[i], 0);
+	assert_int_equal(regs_get(&r, REG_RIP), 0);
+	assert_int_equal(target_write_reg(&f->q->t, 0, REG_RAX, (uint8_t *)&v),
+			 -EPERM);
+	heard(f, sent, sizeof(sent));
+	assert_string_equal(sent, ""); /* QEMU was not asked */
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fake_setup, fake_teardown)
 
 int main(void)
@@ -194,6 +213,7 @@ int main(void)
 		T(test_qemu_gone),
 		T(test_sev_hw_breakpoints),
 		T(test_plain_breakpoints_and_refusal),
+		T(test_sev_es_registers_unavailable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
