@@ -227,7 +227,7 @@ static int visit_chunk(struct dump_ctx *c, uint64_t gpa, size_t len,
 	return 0;
 }
 
-int dump_for_each_page(struct dump_ctx *c, dump_page_fn fn, void *arg)
+static int walk_ram(struct dump_ctx *c, dump_page_fn fn, void *arg)
 {
 	const struct ram_map *m = &c->s->t->ram;
 	uint64_t gpa, end, len;
@@ -251,6 +251,22 @@ int dump_for_each_page(struct dump_ctx *c, dump_page_fn fn, void *arg)
 	}
 	dump_progress(c, true);
 	return 0;
+}
+
+int dump_for_each_page(struct dump_ctx *c, dump_page_fn fn, void *arg)
+{
+	int ret;
+
+	/*
+	 * Each page is read once: through the decrypted-page cache it would
+	 * be copied twice (firmware to slot, slot to us) and push out what a
+	 * debugger had cached. Caching is on again afterwards, as it is for
+	 * any stopped guest.
+	 */
+	router_set_cache(c->s->router, false);
+	ret = walk_ram(c, fn, arg);
+	router_set_cache(c->s->router, !c->s->t->running);
+	return ret;
 }
 
 int dump_build_notes(struct dump_ctx *c, struct strbuf *sb, size_t *sevdbg_off)
