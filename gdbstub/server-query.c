@@ -129,8 +129,13 @@ static void server_memory_map(struct server *sv, struct strbuf *sb)
 	bool paging = true;
 	size_t i;
 
+	/*
+	 * gdb reads the map once per connection: a live guest that has paging
+	 * off now (stopped at its first instruction, say) may turn it on, so
+	 * only a target whose state cannot change gets the RAM map.
+	 */
 	memset(&r, 0, sizeof(r));
-	if (!target_read_regs(sv->s->t, sv->g_vcpu, &r) && r.valid[REG_CR0])
+	if (!sv->s->t->live && !target_read_regs(sv->s->t, sv->g_vcpu, &r) && r.valid[REG_CR0])
 		paging = regs_get(&r, REG_CR0) & (1ULL << 31);
 	sb_puts(sb, "<?xml version=\"1.0\"?>\n"
 		    "<!DOCTYPE memory-map PUBLIC \"+//IDN gnu.org//DTD GDB "

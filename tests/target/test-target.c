@@ -15,6 +15,8 @@
  *    nearest breakpoint above rip, else at the lowest watchpoint (a write
  *    watch increments the watched byte), else run until interrupted.
  *  - "test:exit=N": the guest exits with code 3 at the N-th resume.
+ *  - "test:static": a target whose paging mode cannot change (live =
+ *    false, like a dump), so gdb is given the RAM map as its memory map.
  *  - "test:paging": 4-level paging on (cr0.PG, efer.LMA), 2 MiB pages with
  *    the sim C-bit mapping [0, 6M) at va 0 and at 0xffffffff80000000;
  *    tables at 0x9000 (PML4), 0xa000/0xc000 (PDPT), 0xb000 (PD).
@@ -56,6 +58,7 @@ struct tt {
 	struct stop_event ev;
 	unsigned int resumes, exit_after;
 	bool paging;
+	bool is_static;
 };
 
 static struct tt *tt_of(struct target *t)
@@ -458,6 +461,8 @@ static int tt_parse(struct tt *tt, const char *arg, char *err, size_t errlen)
 	     opt = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(opt, "paging"))
 			tt->paging = true;
+		else if (!strcmp(opt, "static"))
+			tt->is_static = true;
 		else if (!strncmp(opt, "exit=", 5) &&
 			 !parse_u64(opt + 5, 0, &v) && v && v < 1000)
 			tt->exit_after = (unsigned int)v;
@@ -468,7 +473,7 @@ static int tt_parse(struct tt *tt, const char *arg, char *err, size_t errlen)
 bad:
 	snprintf(err, errlen,
 		 "bad test target option '%s': use test:, "
-		 "test:exit=N, test:paging or both, comma-separated",
+		 "test:exit=N, test:paging, test:static, comma-separated",
 		 arg);
 	return -EINVAL;
 }
@@ -529,7 +534,7 @@ static int tt_open(const char *arg, const struct target_opts *o,
 	}
 	tt->t.ops = &tt_ops;
 	tt->t.priv = tt;
-	tt->t.live = true;
+	tt->t.live = !tt->is_static;
 	tt->t.range_step = true;
 	tt->t.read_only = o && o->read_only;
 	*out = &tt->t;
@@ -550,7 +555,7 @@ fail:
 
 static const struct target_type tt_type = {
 	.prefix = "test",
-	.usage = "test:[exit=N][,paging]   deterministic target (tests only)",
+	.usage = "test:[exit=N][,paging][,static]   deterministic target (tests only)",
 	.open = tt_open,
 };
 
