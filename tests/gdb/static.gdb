@@ -15,6 +15,6 @@ try:
 except gdb.error as e:
     print("caught:", e)
 end
-# expect: ^caught: Cannot access memory at address 0x300000
+# expect: caught: Cannot access memory at address 0x300000
 detach
 # expect: Inferior 1 \(Remote target\) detached
