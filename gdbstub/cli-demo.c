@@ -3,8 +3,6 @@
  * The `sevdbg demo` subcommand: boot the bundled test guest under the SEV
  * simulator, print the one gdb command to paste, serve until Ctrl-C.
  */
-/* glibc's GNU <signal.h> defines REG_RAX..., which regs.h also names. */
-#undef _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>

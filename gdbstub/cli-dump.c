@@ -3,8 +3,6 @@
  * The `sevdbg dump` subcommand: options, the target and its session, one
  * dump_write(), and a summary (text or --json); Ctrl-C abandons the dump.
  */
-/* glibc's GNU <signal.h> defines REG_RAX..., which regs.h also names. */
-#undef _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>

@@ -3,8 +3,6 @@
  * The `sevdbg serve` subcommand: options, the target and its session, and
  * the RSP server on the chosen listener until the target or a signal ends it.
  */
-/* glibc's GNU <signal.h> defines REG_RAX..., which regs.h also names. */
-#undef _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>

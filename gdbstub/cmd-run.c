@@ -47,13 +47,13 @@ static void regs_put(struct cmd_ctx *ctx, const struct regs *r, unsigned int nr,
 CMD_FN(regs)
 {
 	static const unsigned char layout[] = {
-		REG_RAX,     REG_RBX,	    REG_RCX,	REG_RDX, REG_RSI,
-		REG_RDI,     REG_RBP,	    REG_RSP,	REG_R8,	 REG_R9,
-		REG_R10,     REG_R11,	    REG_R12,	REG_R13, REG_R14,
-		REG_R15,     REG_RIP,	    REG_EFLAGS, REG_CS,	 REG_SS,
-		REG_DS,	     REG_ES,	    REG_FS,	REG_GS,	 REG_FS_BASE,
-		REG_GS_BASE, REG_K_GS_BASE, REG_CR0,	REG_CR2, REG_CR3,
-		REG_CR4,     REG_CR8,	    REG_EFER,
+		REGS_RAX,     REGS_RBX,	    REGS_RCX,	REGS_RDX, REGS_RSI,
+		REGS_RDI,     REGS_RBP,	    REGS_RSP,	REGS_R8,	 REGS_R9,
+		REGS_R10,     REGS_R11,	    REGS_R12,	REGS_R13, REGS_R14,
+		REGS_R15,     REGS_RIP,	    REGS_EFLAGS, REGS_CS,	 REGS_SS,
+		REGS_DS,	     REGS_ES,	    REGS_FS,	REGS_GS,	 REGS_FS_BASE,
+		REGS_GS_BASE, REGS_K_GS_BASE, REGS_CR0,	REGS_CR2, REGS_CR3,
+		REGS_CR4,     REGS_CR8,	    REGS_EFER,
 	};
 	int vcpu = ctx->s->cur_vcpu, ret;
 	struct regs r;
@@ -79,9 +79,9 @@ CMD_FN(regs)
 		regs_put(ctx, &r, layout[i], (int)(i % 3));
 	if (i % 3)
 		sb_putc(ctx->out, '\n');
-	if (r.valid[REG_RIP]) {
-		sb_printf(ctx->out, "rip is 0x%llx", X(regs_get(&r, REG_RIP)));
-		cmd_put_sym(ctx, regs_get(&r, REG_RIP));
+	if (r.valid[REGS_RIP]) {
+		sb_printf(ctx->out, "rip is 0x%llx", X(regs_get(&r, REGS_RIP)));
+		cmd_put_sym(ctx, regs_get(&r, REGS_RIP));
 		sb_putc(ctx->out, '\n');
 	}
 	return 0;
@@ -195,10 +195,10 @@ static int wait_stopped(struct cmd_ctx *ctx)
 	sb_puts(ctx->out, "stopped: ");
 	stop_describe(ctx, &ev);
 	if (!target_read_regs(ctx->s->t, ctx->s->cur_vcpu, &r) &&
-	    r.valid[REG_RIP]) {
+	    r.valid[REGS_RIP]) {
 		sb_printf(ctx->out, "; vCPU %d at 0x%llx", ctx->s->cur_vcpu,
-			  X(regs_get(&r, REG_RIP)));
-		cmd_put_sym(ctx, regs_get(&r, REG_RIP));
+			  X(regs_get(&r, REGS_RIP)));
+		cmd_put_sym(ctx, regs_get(&r, REGS_RIP));
 	}
 	sb_putc(ctx->out, '\n');
 	return ev.kind == STOP_EXITED || ev.kind == STOP_KILLED ? -ESRCH : 0;

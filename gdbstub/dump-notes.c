@@ -29,11 +29,11 @@ size_t note_append(struct strbuf *sb, const char *name, uint32_t type,
 
 /* user_regs_struct order (x86_64) → our register numbers; -1 = orig_rax. */
 static const int prstatus_regs[ELF_PRSTATUS_NREGS] = {
-	REG_R15,    REG_R14, REG_R13, REG_R12,	   REG_RBP,	REG_RBX,
-	REG_R11,    REG_R10, REG_R9,  REG_R8,	   REG_RAX,	REG_RCX,
-	REG_RDX,    REG_RSI, REG_RDI, -1,	   REG_RIP,	REG_CS,
-	REG_EFLAGS, REG_RSP, REG_SS,  REG_FS_BASE, REG_GS_BASE, REG_DS,
-	REG_ES,	    REG_FS,  REG_GS,
+	REGS_R15,    REGS_R14, REGS_R13, REGS_R12,	   REGS_RBP,	REGS_RBX,
+	REGS_R11,    REGS_R10, REGS_R9,  REGS_R8,	   REGS_RAX,	REGS_RCX,
+	REGS_RDX,    REGS_RSI, REGS_RDI, -1,	   REGS_RIP,	REGS_CS,
+	REGS_EFLAGS, REGS_RSP, REGS_SS,  REGS_FS_BASE, REGS_GS_BASE, REGS_DS,
+	REGS_ES,	    REGS_FS,  REGS_GS,
 };
 
 static uint64_t reg_or_zero(const struct regs *r, int nr)
@@ -78,18 +78,18 @@ void note_prstatus_decode(const uint8_t *in, struct regs *r)
 #define QCS_SEG_L   (1u << 21) /* DESC_L_MASK: 64-bit code segment */
 
 static const int qcs_gpr[16] = {
-	REG_RAX, REG_RBX, REG_RCX, REG_RDX, REG_RSI, REG_RDI, REG_RSP, REG_RBP,
-	REG_R8,	 REG_R9,  REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
+	REGS_RAX, REGS_RBX, REGS_RCX, REGS_RDX, REGS_RSI, REGS_RDI, REGS_RSP, REGS_RBP,
+	REGS_R8,	 REGS_R9,  REGS_R10, REGS_R11, REGS_R12, REGS_R13, REGS_R14, REGS_R15,
 };
 
 static const struct {
 	int sel, base;
 } qcs_seg[6] = {
-	{REG_CS, REG_CS_BASE}, {REG_DS, REG_DS_BASE}, {REG_ES, REG_ES_BASE},
-	{REG_FS, REG_FS_BASE}, {REG_GS, REG_GS_BASE}, {REG_SS, REG_SS_BASE},
+	{REGS_CS, REGS_CS_BASE}, {REGS_DS, REGS_DS_BASE}, {REGS_ES, REGS_ES_BASE},
+	{REGS_FS, REGS_FS_BASE}, {REGS_GS, REGS_GS_BASE}, {REGS_SS, REGS_SS_BASE},
 };
 
-static const int qcs_cr[5] = {REG_CR0, -1, REG_CR2, REG_CR3, REG_CR4};
+static const int qcs_cr[5] = {REGS_CR0, -1, REGS_CR2, REGS_CR3, REGS_CR4};
 
 /*
  * Limits and descriptor flags are not part of gdb's register file, so they
@@ -104,8 +104,8 @@ void note_qemu_encode(uint8_t out[QEMU_CPUSTATE_SIZE], const struct regs *r)
 	put_le32(out + 4, QEMU_CPUSTATE_SIZE);
 	for (i = 0; i < ARRAY_SIZE(qcs_gpr); i++)
 		put_le64(out + QCS_GPR + 8 * i, reg_or_zero(r, qcs_gpr[i]));
-	put_le64(out + QCS_RIP, reg_or_zero(r, REG_RIP));
-	put_le64(out + QCS_RFLAGS, reg_or_zero(r, REG_EFLAGS));
+	put_le64(out + QCS_RIP, reg_or_zero(r, REGS_RIP));
+	put_le64(out + QCS_RFLAGS, reg_or_zero(r, REGS_EFLAGS));
 	for (i = 0; i < ARRAY_SIZE(qcs_seg); i++) {
 		uint8_t *seg = out + QCS_SEG + 24 * i;
 
@@ -114,7 +114,7 @@ void note_qemu_encode(uint8_t out[QEMU_CPUSTATE_SIZE], const struct regs *r)
 	}
 	for (i = 0; i < ARRAY_SIZE(qcs_cr); i++)
 		put_le64(out + QCS_CR + 8 * i, reg_or_zero(r, qcs_cr[i]));
-	put_le64(out + QCS_KGSBASE, reg_or_zero(r, REG_K_GS_BASE));
+	put_le64(out + QCS_KGSBASE, reg_or_zero(r, REGS_K_GS_BASE));
 }
 
 static void set_valid(struct regs *r, int nr, uint64_t v)
@@ -136,8 +136,8 @@ int note_qemu_decode(const uint8_t *in, size_t len, struct regs *r)
 		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(qcs_gpr); i++)
 		set_valid(r, qcs_gpr[i], get_le64(in + QCS_GPR + 8 * i));
-	set_valid(r, REG_RIP, get_le64(in + QCS_RIP));
-	set_valid(r, REG_EFLAGS, get_le64(in + QCS_RFLAGS));
+	set_valid(r, REGS_RIP, get_le64(in + QCS_RIP));
+	set_valid(r, REGS_EFLAGS, get_le64(in + QCS_RFLAGS));
 	for (i = 0; i < ARRAY_SIZE(qcs_seg); i++) {
 		const uint8_t *seg = in + QCS_SEG + 24 * i;
 
@@ -148,7 +148,7 @@ int note_qemu_decode(const uint8_t *in, size_t len, struct regs *r)
 		if (qcs_cr[i] >= 0)
 			set_valid(r, qcs_cr[i], get_le64(in + QCS_CR + 8 * i));
 	if (size >= QEMU_CPUSTATE_SIZE)
-		set_valid(r, REG_K_GS_BASE, get_le64(in + QCS_KGSBASE));
+		set_valid(r, REGS_K_GS_BASE, get_le64(in + QCS_KGSBASE));
 	/*
 	 * QEMUCPUState has no EFER. Long mode is a fact QEMU does record: a
 	 * 64-bit CS (L bit) with paging and PAE on means LME|LMA; NXE is
@@ -158,7 +158,7 @@ int note_qemu_decode(const uint8_t *in, size_t len, struct regs *r)
 	cr4 = get_le64(in + QCS_CR + 32);
 	if ((get_le32(in + QCS_SEG + 8) & QCS_SEG_L) && (cr0 >> 31 & 1) &&
 	    (cr4 >> 5 & 1))
-		set_valid(r, REG_EFER, 0xd00);
+		set_valid(r, REGS_EFER, 0xd00);
 	return 0;
 }
 

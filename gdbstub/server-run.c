@@ -160,7 +160,7 @@ static int server_set_pc(struct server *sv, int vcpu, const struct pkt_args *a,
 		return 0;
 	for (i = 0; i < 8; i++)
 		pc[i] = (uint8_t)(a->num[idx] >> (8 * i));
-	return target_write_reg(sv->s->t, vcpu, REG_RIP, pc);
+	return target_write_reg(sv->s->t, vcpu, REGS_RIP, pc);
 }
 
 /* All-stop: continue runs every vCPU, step moves only the Hc one. */

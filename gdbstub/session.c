@@ -56,8 +56,8 @@ int session_walk_cpu(struct session *s, int vcpu, struct walk_cpu *c)
 	if (ret)
 		return ret;
 	/* SEV-ES: control registers live in the encrypted VMSA. */
-	if (!regs.valid[REG_CR0] || !regs.valid[REG_CR3] ||
-	    !regs.valid[REG_CR4] || !regs.valid[REG_EFER])
+	if (!regs.valid[REGS_CR0] || !regs.valid[REGS_CR3] ||
+	    !regs.valid[REGS_CR4] || !regs.valid[REGS_EFER])
 		return -ENODATA;
 	walk_cpu_from_regs(c, &regs, s->pinfo.cbit);
 	return 0;

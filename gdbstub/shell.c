@@ -2,8 +2,6 @@
 /*
  * `sevdbg shell`: a readline loop (history, completion, Ctrl-C that stops
  * the running command but not the shell) and prompt-less scripts.
- * (No sevdbg/session.h here: <signal.h> under _GNU_SOURCE defines REG_RAX..,
- * which regs.h also names.)
  */
 #include <errno.h>
 #include <fcntl.h>

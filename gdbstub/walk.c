@@ -122,10 +122,10 @@ static uint64_t leaf_base(const struct walk_mode *m, uint64_t e, uint64_t size)
 void walk_cpu_from_regs(struct walk_cpu *c, const struct regs *r,
 			unsigned int cbit)
 {
-	c->cr0 = regs_get(r, REG_CR0);
-	c->cr3 = regs_get(r, REG_CR3);
-	c->cr4 = regs_get(r, REG_CR4);
-	c->efer = regs_get(r, REG_EFER);
+	c->cr0 = regs_get(r, REGS_CR0);
+	c->cr3 = regs_get(r, REGS_CR3);
+	c->cr4 = regs_get(r, REGS_CR4);
+	c->efer = regs_get(r, REGS_EFER);
 	c->cbit = cbit;
 }
 

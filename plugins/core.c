@@ -141,7 +141,7 @@ int core_parse_notes(struct core_file *cf, char *err, size_t errlen)
 	cf->nr_vcpus = MAX(npr, nq);
 	if (cf->have_sevdbg)
 		core_apply_sevdbg_regs(cf);
-	cf->have_cr3 = cf->nr_vcpus > 0 && cf->regs[0].valid[REG_CR3];
+	cf->have_cr3 = cf->nr_vcpus > 0 && cf->regs[0].valid[REGS_CR3];
 	return 0;
 }
 

@@ -24,7 +24,7 @@ static struct qemu *to_qemu(struct target *t)
 /* QEMU 7.2's 'g' lacks cs/ss/ds/es_base: map by register, in order. */
 static bool qemu_has_reg(unsigned int nr)
 {
-	return nr < REG_CS_BASE || nr > REG_ES_BASE;
+	return nr < REGS_CS_BASE || nr > REGS_ES_BASE;
 }
 
 static int qemu_select(struct qemu *q, int vcpu)
@@ -100,7 +100,7 @@ static int qemu_read_regs(struct target *t, int vcpu, struct regs *regs)
 		regs->valid[nr] = 1;
 		off += sz;
 	}
-	if (!regs->valid[REG_RIP])
+	if (!regs->valid[REGS_RIP])
 		return -EPROTO;
 	q->regs[vcpu] = *regs;
 	q->regs_valid[vcpu] = true;
@@ -255,7 +255,7 @@ static uint64_t qemu_pc(struct qemu *q, int vcpu)
 
 	if (qemu_read_regs(&q->t, vcpu, &r))
 		return ~0ULL;
-	return regs_get(&r, REG_RIP);
+	return regs_get(&r, REGS_RIP);
 }
 
 /* "T05thread:01;watch:ffff...;" → ev. */

@@ -36,11 +36,11 @@ static int open_dump(const char *path, struct core_file *cf)
 static int cmp_regs(const struct core_file *a, const struct core_file *b)
 {
 	static const int nrs[] = {
-		REG_RAX,     REG_RBX,	  REG_RCX, REG_RDX, REG_RSI, REG_RDI,
-		REG_RBP,     REG_RSP,	  REG_R8,  REG_R9,  REG_R10, REG_R11,
-		REG_R12,     REG_R13,	  REG_R14, REG_R15, REG_RIP, REG_EFLAGS,
-		REG_CS,	     REG_SS,	  REG_DS,  REG_ES,  REG_FS,  REG_GS,
-		REG_FS_BASE, REG_GS_BASE, REG_CR0, REG_CR2, REG_CR3, REG_CR4,
+		REGS_RAX,     REGS_RBX,	  REGS_RCX, REGS_RDX, REGS_RSI, REGS_RDI,
+		REGS_RBP,     REGS_RSP,	  REGS_R8,  REGS_R9,  REGS_R10, REGS_R11,
+		REGS_R12,     REGS_R13,	  REGS_R14, REGS_R15, REGS_RIP, REGS_EFLAGS,
+		REGS_CS,	     REGS_SS,	  REGS_DS,  REGS_ES,  REGS_FS,  REGS_GS,
+		REGS_FS_BASE, REGS_GS_BASE, REGS_CR0, REGS_CR2, REGS_CR3, REGS_CR4,
 	};
 	int v, diff = 0, cmp = 0;
 	size_t i;

@@ -3,8 +3,6 @@
  * The qemu target against the live test guest (TCG): registers, run control,
  * breakpoints, routing through the sim, detach/re-attach, attach, QEMU death.
  */
-/* glibc's GNU <signal.h> defines REG_RAX..., which regs.h also names. */
-#undef _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -96,7 +94,7 @@ static uint64_t rip(struct live *l, int vcpu)
 	struct regs r;
 
 	assert_int_equal(target_read_regs(l->t, vcpu, &r), 0);
-	return regs_get(&r, REG_RIP);
+	return regs_get(&r, REGS_RIP);
 }
 
 /* Like gdb: a vCPU sitting on a breakpoint address steps off it first. */
@@ -190,11 +188,11 @@ static void test_vcpus_regs(void **state)
 	assert_int_equal(target_nr_vcpus(l->t), 2);
 	for (int v = 0; v < 2; v++) {
 		assert_int_equal(target_read_regs(l->t, v, &r), 0);
-		assert_true(regs_get(&r, REG_RIP) >= KERNEL_VMA);
-		assert_true(regs_get(&r, REG_CR0) & (1u << 31));  /* PG */
-		assert_true(regs_get(&r, REG_EFER) & (1u << 10)); /* LMA */
-		assert_int_equal(regs_get(&r, REG_CR3) & 0xfff, 0);
-		assert_false(r.valid[REG_CS_BASE]); /* QEMU 7.2 lacks it */
+		assert_true(regs_get(&r, REGS_RIP) >= KERNEL_VMA);
+		assert_true(regs_get(&r, REGS_CR0) & (1u << 31));  /* PG */
+		assert_true(regs_get(&r, REGS_EFER) & (1u << 10)); /* LMA */
+		assert_int_equal(regs_get(&r, REGS_CR3) & 0xfff, 0);
+		assert_false(r.valid[REGS_CS_BASE]); /* QEMU 7.2 lacks it */
 		assert_int_equal(
 			target_vcpu_describe(l->t, v, buf, sizeof(buf)), 0);
 	}
@@ -209,17 +207,17 @@ static void test_write_reg(void **state)
 	uint64_t old, val = 0x1122334455667788ULL;
 
 	assert_int_equal(target_read_regs(l->t, 1, &r), 0);
-	old = regs_get(&r, REG_R15);
-	assert_int_equal(target_write_reg(l->t, 1, REG_R15, (uint8_t *)&val),
+	old = regs_get(&r, REGS_R15);
+	assert_int_equal(target_write_reg(l->t, 1, REGS_R15, (uint8_t *)&val),
 			 0);
 	assert_int_equal(target_read_regs(l->t, 1, &r2), 0);
-	assert_int_equal(regs_get(&r2, REG_R15), val);
+	assert_int_equal(regs_get(&r2, REGS_R15), val);
 	assert_int_equal(target_read_regs(l->t, 0, &r2), 0);
-	assert_int_not_equal(regs_get(&r2, REG_R15), val);
-	regs_set(&r, REG_R15, old);
+	assert_int_not_equal(regs_get(&r2, REGS_R15), val);
+	regs_set(&r, REGS_R15, old);
 	assert_int_equal(target_write_regs(l->t, 1, &r), 0);
 	assert_int_equal(target_read_regs(l->t, 1, &r2), 0);
-	assert_int_equal(regs_get(&r2, REG_R15), old);
+	assert_int_equal(regs_get(&r2, REGS_R15), old);
 }
 
 /* A private page goes through DBG_DECRYPT; the host sees ciphertext. */
@@ -487,7 +485,7 @@ static void test_attach_external(void **state)
 	assert_int_equal(target_open(spec, &o, &t, err, sizeof(err)), 0);
 	assert_int_equal(target_nr_vcpus(t), 1);
 	assert_int_equal(target_read_regs(t, 0, &r), 0);
-	assert_int_equal(regs_get(&r, REG_RIP), 0xfff0); /* reset */
+	assert_int_equal(regs_get(&r, REGS_RIP), 0xfff0); /* reset */
 	assert_int_equal(ram_end(&t->ram), 64 << 20);
 	assert_non_null(t->ram.regions[0].hva);
 	/* Our mapping is QEMU's RAM: a write shows through QEMU's QMP. */

@@ -136,7 +136,7 @@ static int tt_write_regs(struct target *t, int vcpu, const struct regs *r)
 
 static uint64_t tt_rip(struct tt *tt, int vcpu)
 {
-	return regs_get(&tt->regs[vcpu], REG_RIP);
+	return regs_get(&tt->regs[vcpu], REGS_RIP);
 }
 
 /* The nearest execution breakpoint above rip, for every running vCPU. */
@@ -184,7 +184,7 @@ static void tt_hit_watch(struct tt *tt, int vcpu, const struct tt_bp *w)
 
 	if (w->type != BP_WATCH_READ && r)
 		r->hva[w->addr - r->gpa]++;
-	regs_set(&tt->regs[vcpu], REG_RIP, tt_rip(tt, vcpu) + 1);
+	regs_set(&tt->regs[vcpu], REGS_RIP, tt_rip(tt, vcpu) + 1);
 	tt_post(tt, STOP_WATCH, vcpu, 5);
 	tt->ev.watch_addr = w->addr;
 	tt->ev.watch_type = w->type;
@@ -205,7 +205,7 @@ static bool tt_step(struct tt *tt, const struct resume_req *req)
 				      : rip + 1;
 		else
 			continue;
-		regs_set(&tt->regs[v], REG_RIP, rip);
+		regs_set(&tt->regs[v], REGS_RIP, rip);
 		if (first < 0)
 			first = v;
 	}
@@ -241,7 +241,7 @@ static int tt_resume(struct target *t, const struct resume_req *req)
 	if (cont < 0)
 		return 0;
 	if (tt_next_bp(tt, req, &v, &bp)) {
-		regs_set(&tt->regs[v], REG_RIP, bp->addr);
+		regs_set(&tt->regs[v], REGS_RIP, bp->addr);
 		tt_post(tt, bp->type == BP_SW ? STOP_SWBREAK : STOP_HWBREAK, v,
 			5);
 	} else if ((bp = tt_first_watch(tt))) {
@@ -386,30 +386,30 @@ static void tt_init_regs(struct regs *r, int n)
 	memset(r, 0, sizeof(*r));
 	for (i = 0; i < REGS_NR; i++)
 		r->valid[i] = 1;
-	for (i = REG_RAX; i <= REG_R15; i++)
+	for (i = REGS_RAX; i <= REGS_R15; i++)
 		regs_set(r, i, 0x1000000000ULL * (uint64_t)(n + 1) + i);
-	regs_set(r, REG_RSP, 0x1ff000 - 0x1000ULL * (uint64_t)n);
-	regs_set(r, REG_RBP, 0x1ff000 - 0x1000ULL * (uint64_t)n);
-	regs_set(r, REG_RIP, 0x100000 + 0x100ULL * (uint64_t)n);
-	regs_set(r, REG_EFLAGS, 0x202);
-	regs_set(r, REG_CS, 0x10);
-	regs_set(r, REG_SS, 0x18);
-	regs_set(r, REG_DS, 0x18);
-	regs_set(r, REG_ES, 0x18);
-	for (i = REG_CS_BASE; i <= REG_ES_BASE; i++)
+	regs_set(r, REGS_RSP, 0x1ff000 - 0x1000ULL * (uint64_t)n);
+	regs_set(r, REGS_RBP, 0x1ff000 - 0x1000ULL * (uint64_t)n);
+	regs_set(r, REGS_RIP, 0x100000 + 0x100ULL * (uint64_t)n);
+	regs_set(r, REGS_EFLAGS, 0x202);
+	regs_set(r, REGS_CS, 0x10);
+	regs_set(r, REGS_SS, 0x18);
+	regs_set(r, REGS_DS, 0x18);
+	regs_set(r, REGS_ES, 0x18);
+	for (i = REGS_CS_BASE; i <= REGS_ES_BASE; i++)
 		r->valid[i] = 0; /* like QEMU, which does not report them */
-	regs_set(r, REG_GS_BASE, 0x7000 + 0x100ULL * (uint64_t)n);
-	regs_set(r, REG_CR0, 0x11);
-	regs_set(r, REG_CR3, 0x9000);
-	regs_set(r, REG_CR4, 0x20);
-	regs_set(r, REG_EFER, 0x100);
-	regs_set(r, REG_FCTRL, 0x37f);
-	regs_set(r, REG_FTAG, 0xffff);
+	regs_set(r, REGS_GS_BASE, 0x7000 + 0x100ULL * (uint64_t)n);
+	regs_set(r, REGS_CR0, 0x11);
+	regs_set(r, REGS_CR3, 0x9000);
+	regs_set(r, REGS_CR4, 0x20);
+	regs_set(r, REGS_EFER, 0x100);
+	regs_set(r, REGS_FCTRL, 0x37f);
+	regs_set(r, REGS_FTAG, 0xffff);
 	for (i = 0; i < 16; i++)
 		for (b = 0; b < 16; b++)
-			r->raw[regs_offset(REG_XMM0 + i) + (size_t)b] =
+			r->raw[regs_offset(REGS_XMM0 + i) + (size_t)b] =
 				(uint8_t)(i * 16 + (unsigned int)b);
-	regs_set(r, REG_MXCSR, 0x1f80);
+	regs_set(r, REGS_MXCSR, 0x1f80);
 }
 
 static int tt_map_ram(struct tt *tt)
@@ -500,8 +500,8 @@ static void tt_build_tables(struct tt *tt, unsigned int cbit)
 
 static void tt_paging_regs(struct regs *r)
 {
-	regs_set(r, REG_CR0, 0x80000011);
-	regs_set(r, REG_EFER, 0x500);
+	regs_set(r, REGS_CR0, 0x80000011);
+	regs_set(r, REGS_EFER, 0x500);
 }
 
 static int tt_open(const char *arg, const struct target_opts *o,

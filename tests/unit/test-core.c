@@ -44,14 +44,14 @@ static void fill(uint8_t *p, uint64_t gpa, size_t len)
 static void test_regs(struct regs *r)
 {
 	memset(r, 0, sizeof(*r));
-	regs_set(r, REG_RIP, 0xffffffff81001234ULL);
-	regs_set(r, REG_RSP, 0xffffc90000001ff0ULL);
-	regs_set(r, REG_RAX, 0x1111);
-	regs_set(r, REG_R15, 0xf15);
-	regs_set(r, REG_CS, 0x10);
-	regs_set(r, REG_CR0, 0x80050033);
-	regs_set(r, REG_CR3, 0x5000);
-	regs_set(r, REG_CR4, 0x20);
+	regs_set(r, REGS_RIP, 0xffffffff81001234ULL);
+	regs_set(r, REGS_RSP, 0xffffc90000001ff0ULL);
+	regs_set(r, REGS_RAX, 0x1111);
+	regs_set(r, REGS_R15, 0xf15);
+	regs_set(r, REGS_CS, 0x10);
+	regs_set(r, REGS_CR0, 0x80050033);
+	regs_set(r, REGS_CR3, 0x5000);
+	regs_set(r, REGS_CR4, 0x20);
 	memset(r->valid, 1, sizeof(r->valid));
 }
 
@@ -253,7 +253,7 @@ static struct img build_sevdbg_elf(void)
 	sevdbg_src_set(desc + h.source_off, 1, SEVDBG_SRC_MISSING);
 	sevdbg_src_set(desc + h.source_off, 0x10, SEVDBG_SRC_SHARED);
 	test_regs(&r);
-	regs_set(&r, REG_RIP, 0x5eed);
+	regs_set(&r, REGS_RIP, 0x5eed);
 	rec = desc + h.regs_off;
 	memcpy(rec, r.raw, REGS_BYTES);
 	memcpy(rec + REGS_BYTES, r.valid, REGS_NR);
@@ -303,10 +303,10 @@ static void test_elf_reads_back(void **state)
 	assert_int_equal(cf.nr_vcpus, 1);
 	assert_true(cf.have_cr3);
 	assert_false(cf.have_sevdbg);
-	assert_int_equal(regs_get(&cf.regs[0], REG_RIP), 0xffffffff81001234ULL);
-	assert_int_equal(regs_get(&cf.regs[0], REG_R15), 0xf15);
-	assert_int_equal(regs_get(&cf.regs[0], REG_CR3), 0x5000);
-	assert_int_equal(regs_get(&cf.regs[0], REG_EFER), 0xd00);
+	assert_int_equal(regs_get(&cf.regs[0], REGS_RIP), 0xffffffff81001234ULL);
+	assert_int_equal(regs_get(&cf.regs[0], REGS_R15), 0xf15);
+	assert_int_equal(regs_get(&cf.regs[0], REGS_CR3), 0x5000);
+	assert_int_equal(regs_get(&cf.regs[0], REGS_EFER), 0xd00);
 	assert_int_equal(cf.ram.nr, 2);
 	assert_int_equal(core_read_phys(&cf, 0x10, buf, 2 * PAGE_SIZE - 0x10),
 			 0);
@@ -708,7 +708,7 @@ static void test_sevdbg_note_read(void **state)
 	assert_string_equal(cf.kind_name, "ELF vmcore (sevdbg)");
 	assert_int_equal(cf.sev.h.cbit, 51);
 	/* SEVDBG registers win over NT_PRSTATUS and QEMUCPUState. */
-	assert_int_equal(regs_get(&cf.regs[0], REG_RIP), 0x5eed);
+	assert_int_equal(regs_get(&cf.regs[0], REGS_RIP), 0x5eed);
 	/* RAM: the source map (pages 0-1 and 0x10), not the PT_LOADs. */
 	assert_int_equal(cf.ram.nr, 2);
 	assert_int_equal(cf.ram.regions[0].size, 2 * PAGE_SIZE);

@@ -197,8 +197,8 @@ static void test_sev_es_registers_unavailable(void **state)
 	assert_int_equal(target_read_regs(&f->q->t, 1, &r), 0);
 	for (unsigned int i = 0; i < REGS_NR; i++)
 		assert_int_equal(r.valid[i], 0);
-	assert_int_equal(regs_get(&r, REG_RIP), 0);
-	assert_int_equal(target_write_reg(&f->q->t, 0, REG_RAX, (uint8_t *)&v),
+	assert_int_equal(regs_get(&r, REGS_RIP), 0);
+	assert_int_equal(target_write_reg(&f->q->t, 0, REGS_RAX, (uint8_t *)&v),
 			 -EPERM);
 	heard(f, sent, sizeof(sent));
 	assert_string_equal(sent, ""); /* QEMU was not asked */

@@ -125,13 +125,13 @@ static void test_regs_layout(void **state)
 	unsigned int i;
 
 	assert_int_equal(regs_offset(REGS_NR), REGS_BYTES);
-	assert_int_equal(regs_offset(REG_RIP), 128);
-	assert_int_equal(regs_size(REG_EFLAGS), 4);
-	assert_int_equal(regs_size(REG_ST0), 10);
-	assert_int_equal(regs_size(REG_XMM15), 16);
-	assert_string_equal(regs_desc[REG_CR3].name, "cr3");
-	assert_string_equal(regs_desc[REG_K_GS_BASE].name, "k_gs_base");
-	assert_string_equal(regs_desc[REG_MXCSR].name, "mxcsr");
+	assert_int_equal(regs_offset(REGS_RIP), 128);
+	assert_int_equal(regs_size(REGS_EFLAGS), 4);
+	assert_int_equal(regs_size(REGS_ST0), 10);
+	assert_int_equal(regs_size(REGS_XMM15), 16);
+	assert_string_equal(regs_desc[REGS_CR3].name, "cr3");
+	assert_string_equal(regs_desc[REGS_K_GS_BASE].name, "k_gs_base");
+	assert_string_equal(regs_desc[REGS_MXCSR].name, "mxcsr");
 	for (i = 0; i < REGS_NR; i++)
 		assert_true(regs_desc[i].bits % 8 == 0);
 }
@@ -172,11 +172,11 @@ static void test_regs_get_set(void **state)
 	struct regs r;
 
 	memset(&r, 0, sizeof(r));
-	regs_set(&r, REG_EFLAGS, 0x1234567890ULL);
-	assert_int_equal(regs_get(&r, REG_EFLAGS), 0x34567890);
-	assert_true(r.valid[REG_EFLAGS]);
-	regs_set(&r, REG_CR3, 0x9000);
-	assert_int_equal(r.raw[regs_offset(REG_CR3) + 1], 0x90);
+	regs_set(&r, REGS_EFLAGS, 0x1234567890ULL);
+	assert_int_equal(regs_get(&r, REGS_EFLAGS), 0x34567890);
+	assert_true(r.valid[REGS_EFLAGS]);
+	regs_set(&r, REGS_CR3, 0x9000);
+	assert_int_equal(r.raw[regs_offset(REGS_CR3) + 1], 0x90);
 }
 
 /* gdb's xcrc32 is CRC-32/MPEG-2: check value 0x0376e6e7 for "123456789". */

@@ -37,13 +37,13 @@ static int fake_read_regs(struct target *t, int vcpu, struct regs *r)
 	memset(r, 0, sizeof(*r));
 	if (vcpu < 0 || vcpu > 1)
 		return -EINVAL;
-	regs_set(r, REG_RIP, VA);
+	regs_set(r, REGS_RIP, VA);
 	if (f->regs_hidden)
 		return 0;
-	regs_set(r, REG_CR0, 0x80000011);
-	regs_set(r, REG_CR3, 0x10000ULL * (vcpu + 1));
-	regs_set(r, REG_CR4, 0x20);
-	regs_set(r, REG_EFER, 0xd00);
+	regs_set(r, REGS_CR0, 0x80000011);
+	regs_set(r, REGS_CR3, 0x10000ULL * (vcpu + 1));
+	regs_set(r, REGS_CR4, 0x20);
+	regs_set(r, REGS_EFER, 0xd00);
 	return 0;
 }
 

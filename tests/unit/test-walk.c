@@ -546,10 +546,10 @@ static void test_cpu_from_regs(void **state)
 	struct walk_cpu c;
 
 	memset(&r, 0, sizeof(r));
-	regs_set(&r, REG_CR0, 0x80050033);
-	regs_set(&r, REG_CR3, 0x10000000000a000ULL);
-	regs_set(&r, REG_CR4, 0x3020);
-	regs_set(&r, REG_EFER, 0xd01);
+	regs_set(&r, REGS_CR0, 0x80050033);
+	regs_set(&r, REGS_CR3, 0x10000000000a000ULL);
+	regs_set(&r, REGS_CR4, 0x3020);
+	regs_set(&r, REGS_EFER, 0xd01);
 	walk_cpu_from_regs(&c, &r, 51);
 	assert_int_equal(c.cr0, 0x80050033);
 	assert_int_equal(c.cr3, 0x10000000000a000ULL);
