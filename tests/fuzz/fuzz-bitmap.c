@@ -21,24 +21,24 @@
  * scan of the whole stream for the magic, so it shares no code or shortcuts
  * with the sim's incremental parser or the word-at-a-time bitmap.
  */
-#define HDR 4
-#define WINDOW 4096		/* pages checked bit by bit in a big guest */
-#define BIG_PAGES (1u << 18)	/* 1 GiB guest: a 1 GiB record fits */
+#define HDR	  4
+#define WINDOW	  4096	     /* pages checked bit by bit in a big guest */
+#define BIG_PAGES (1u << 18) /* 1 GiB guest: a 1 GiB record fits */
 
 struct model {
 	uint64_t npages;
-	uint8_t *enc;		/* 1 = encrypted, one byte per page */
+	uint8_t *enc; /* 1 = encrypted, one byte per page */
 	uint64_t records, bad_records;
 };
 
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "fuzz-bitmap: %s: ", #cond);           \
-			fprintf(stderr, __VA_ARGS__);                          \
-			fputc('\n', stderr);                                   \
-			abort();                                               \
-		}                                                              \
+#define CHECK(cond, ...)                                             \
+	do {                                                         \
+		if (!(cond)) {                                       \
+			fprintf(stderr, "fuzz-bitmap: %s: ", #cond); \
+			fprintf(stderr, __VA_ARGS__);                \
+			fputc('\n', stderr);                         \
+			abort();                                     \
+		}                                                    \
 	} while (0)
 
 static uint64_t le(const uint8_t *p, unsigned int n)
@@ -206,8 +206,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct model m = { 0 };
-	struct ram_map ram = { 0 };
+	struct model m = {0};
+	struct ram_map ram = {0};
 	struct platform *p = NULL;
 	struct sim_stats st;
 	struct bitmap b;
@@ -222,7 +222,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m.npages = sel >= 0xfff0 ? BIG_PAGES + (sel & 0xf) : 1 + sel % 4096;
 	m.enc = malloc(m.npages);
 	CHECK(m.enc, "out of memory");
-	memset(m.enc, 1, m.npages);	/* every page starts encrypted */
+	memset(m.enc, 1, m.npages); /* every page starts encrypted */
 	CHECK(ram_add(&ram, 0, m.npages * PAGE_SIZE, NULL, "ram") == 0, "ram");
 	CHECK(sim_platform_new(&ram, NULL, &p) == 0, "sim_platform_new");
 	CHECK(bitmap_init(&b, m.npages) == 0, "bitmap_init");
@@ -234,8 +234,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(st.records == m.records && st.bad_records == m.bad_records,
 	      "sim counted %llu good %llu bad, model %llu good %llu bad",
 	      (unsigned long long)st.records,
-	      (unsigned long long)st.bad_records,
-	      (unsigned long long)m.records,
+	      (unsigned long long)st.bad_records, (unsigned long long)m.records,
 	      (unsigned long long)m.bad_records);
 	seed = 0x9e3779b97f4a7c15ULL ^ le(data, 4);
 	if (m.npages <= WINDOW) {

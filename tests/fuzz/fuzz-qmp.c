@@ -24,14 +24,14 @@
  * must learn why), a success returns what the caller was promised, and the
  * client's buffers stay consistent.
  */
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "fuzz-qmp: %s: ", #cond);              \
-			fprintf(stderr, __VA_ARGS__);                          \
-			fputc('\n', stderr);                                   \
-			abort();                                               \
-		}                                                              \
+#define CHECK(cond, ...)                                          \
+	do {                                                      \
+		if (!(cond)) {                                    \
+			fprintf(stderr, "fuzz-qmp: %s: ", #cond); \
+			fprintf(stderr, __VA_ARGS__);             \
+			fputc('\n', stderr);                      \
+			abort();                                  \
+		}                                                 \
 	} while (0)
 
 /* Each client call makes the client write a request; drop them. */
@@ -67,7 +67,7 @@ static void check_buf(const struct strbuf *sb)
 static int fuzz_map_ram(struct qmp *q, char *err, size_t errlen)
 {
 	static void *ram;
-	struct ram_map m = { 0 };
+	struct ram_map m = {0};
 	void *map = NULL;
 	size_t msize = 0, i;
 	int rc, fd;
@@ -148,14 +148,14 @@ static void fuzz_qmp(int fd, int peer)
 		if (rc == -EPIPE)
 			break;
 	}
-	q.fd = -1;	/* the caller owns the socket */
+	q.fd = -1; /* the caller owns the socket */
 	qmp_close(&q);
 }
 
 static void fuzz_rspc(int fd, int peer, uint8_t mode)
 {
-	static const char *const cmds[] = { "?", "g", "qfThreadInfo",
-					    "m1000,10", "vCont;c" };
+	static const char *const cmds[] = {"?", "g", "qfThreadInfo", "m1000,10",
+					   "vCont;c"};
 	struct rspc c;
 	size_t i;
 	int rc;
@@ -165,7 +165,7 @@ static void fuzz_rspc(int fd, int peer, uint8_t mode)
 	sb_init(&c.pkt);
 	c.fd = fd;
 	c.noack = mode & 2;
-	c.timeout_ms = 0;	/* EOF or data is always there */
+	c.timeout_ms = 0; /* EOF or data is always there */
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		rc = rspc_cmd(&c, cmds[i]);
 		check_buf(&c.raw);
