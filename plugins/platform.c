@@ -46,7 +46,8 @@ int platform_fault_from_env(struct platform *p)
 	int used;
 
 	while (env && *env) {
-		if (sscanf(env, "%15[a-z_]:%" SCNu64 "%n", kind, &n, &used) != 2)
+		if (sscanf(env, "%15[a-z_]:%" SCNu64 "%n", kind, &n, &used) !=
+		    2)
 			goto bad;
 		if (!strcmp(kind, "decrypt"))
 			p->fail_decrypt_at = n;
