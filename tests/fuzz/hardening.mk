@@ -29,6 +29,11 @@ CLEAN_FILES += tests/fuzz/fuzz-qmp tests/fuzz/fuzz-bitmap
 # `make fuzz FUZZ_SECONDS=N`: each harness for N seconds in turn (fuzz.mk
 # runs the RSP one; fuzz-core.mk has no long run, so it is here); new
 # finds are added to the harness's corpus directory.
+ifeq ($(FUZZ_CC),)
+fuzz::
+	@echo "make fuzz: FUZZ_CC is empty in config.mak; install clang" \
+	      "(Debian package: clang) and run ./configure again" >&2; exit 1
+else
 fuzz:: tests/fuzz/fuzz-qmp tests/fuzz/fuzz-bitmap tests/fuzz/fuzz-core
 	tests/fuzz/fuzz-qmp -max_total_time=$(FUZZ_SECONDS) \
 		-dict=tests/fuzz/qmp.dict tests/fuzz/corpus-qmp
@@ -36,6 +41,7 @@ fuzz:: tests/fuzz/fuzz-qmp tests/fuzz/fuzz-bitmap tests/fuzz/fuzz-core
 		tests/fuzz/corpus-bitmap
 	tests/fuzz/fuzz-core -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 		-rss_limit_mb=1024 tests/fuzz/corpus-core
+endif
 
 # Valgrind needs a build without ASan (they cannot share a process).
 check-valgrind: $(UNIT_PROGS)
