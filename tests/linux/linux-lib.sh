@@ -63,15 +63,17 @@ linux_initrd() {
 }
 
 # Boot in DIR (run-qemu's files: qmp.sock, gdb.sock, hc.bin, serial.log,
-# qemu.pid) with MEM of RAM; wait up to 120 s for userspace. nokaslr: the
-# dumps carry no VMCOREINFO, so crash finds the kernel at its link address.
+# qemu.pid) with MEM of RAM; wait up to 120 s for userspace. KASLR stays on:
+# the dumps carry no VMCOREINFO, so crash finds the kernel from the saved
+# vCPU state (IDTR, CR3), which sevdbg must write as QEMU does.
+# LINUX_APPEND adds kernel parameters (e.g. nokaslr).
 linux_boot() {
 	local dir=$1 mem=$2
 	[ -f "$dir/initrd.gz" ] || linux_initrd "$dir" || return 1
 	tests/guest/run-qemu --dir "$dir" --elf "$linux_kernel" --mem "$mem" \
 		--smp 2 --daemonize --pidfile "$dir/qemu.pid" -- \
 		-initrd "$dir/initrd.gz" \
-		-append "console=ttyS0 nokaslr panic=-1" >"$dir/qemu.out" 2>&1
+		-append "console=ttyS0 panic=-1 ${LINUX_APPEND:-}" >"$dir/qemu.out" 2>&1
 	for _ in $(seq 600); do
 		grep -q "^$LINUX_MARK" "$dir/serial.log" 2>/dev/null && return 0
 		[ -f "$dir/qemu.pid" ] &&
