@@ -280,24 +280,34 @@ static void shell_prompt_interrupted(void)
 	rl_redisplay();
 }
 
-/* One line from the terminal; NULL at Ctrl-D. */
+/*
+ * One line from the terminal; NULL at Ctrl-D. The signals stay blocked
+ * except inside pselect(), so a Ctrl-C that lands while readline works on
+ * a key is seen before the next wait instead of leaving pselect() asleep.
+ */
 static char *shell_readline(void)
 {
+	sigset_t block, old;
 	fd_set fds;
+	int fd = fileno(rl_instream);
 
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
 	shell_rl.line = NULL;
 	shell_rl.done = false;
 	rl_callback_handler_install(SHELL_PROMPT, shell_on_line);
 	while (!shell_rl.done) {
+		if (shell_sigterm)
+			break;
+		if (shell_sigint)
+			shell_prompt_interrupted();
 		FD_ZERO(&fds);
-		FD_SET(fileno(rl_instream), &fds);
-		if (select(fileno(rl_instream) + 1, &fds, NULL, NULL, NULL) <
-		    0) {
-			if (errno == EINTR && shell_sigterm)
-				break;
-			if (errno == EINTR && shell_sigint)
-				shell_prompt_interrupted();
-			else if (errno != EINTR)
+		FD_SET(fd, &fds);
+		if (pselect(fd + 1, &fds, NULL, NULL, NULL, &old) < 0) {
+			if (errno != EINTR)
 				break;
 			continue;
 		}
@@ -305,6 +315,7 @@ static char *shell_readline(void)
 	}
 	if (!shell_rl.done)
 		rl_callback_handler_remove();
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return shell_rl.line;
 }
 
