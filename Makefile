@@ -39,6 +39,7 @@ CHECK_PROGS =
 
 # --- core: utilities, session, registry --------------------------------------
 OBJS += gdbstub/util.o
+OBJS += gdbstub/cli-target.o
 OBJS += gdbstub/ram.o
 OBJS += gdbstub/session.o
 OBJS += gdbstub/target.o

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,8 +25,7 @@ struct demo_args {
 	char dir[64]; /* our socket dir, "" with --listen */
 	char sock[96];
 	char spec[256]; /* demo[:EXTRA] */
-	struct target_opts topts;
-	struct sim_config sim;
+	struct cli_target ct;	/* the --sim* knobs demo takes */
 };
 
 static void demo_usage(FILE *f)
@@ -56,36 +54,22 @@ static void demo_usage(FILE *f)
 	      f);
 }
 
-static int demo_bad(const char *opt, const char *val)
-{
-	fprintf(stderr,
-		"sevdbg demo: bad value '%s' for %s (see sevdbg demo "
-		"--help)\n",
-		val, opt);
-	return -EINVAL;
-}
-
 /* 0 to go on, 1 for --help, -EINVAL on a bad option. */
 static int demo_parse(int argc, char **argv, struct demo_args *a)
 {
 	static const struct option opts[] = {
 		{"listen", required_argument, NULL, 'l'},
-		{"accel", required_argument, NULL, 'A'},
-		{"sim-policy", required_argument, NULL, 'P'},
-		{"sim-latency", required_argument, NULL, 'L'},
+		{"accel", required_argument, NULL, CLI_OPT_ACCEL},
+		{"sim-policy", required_argument, NULL, CLI_OPT_SIM_POLICY},
+		{"sim-latency", required_argument, NULL, CLI_OPT_SIM_LATENCY},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	size_t len;
-	uint64_t v;
-	int c;
+	int c, ret;
 
-	a->sim.cbit = 52;
-	a->sim.hc_fd = -1;
-	a->sim.launched = true;
-	a->topts.sim = &a->sim;
-	a->topts.force_sim = true;
+	a->ct.topts.force_sim = true;
 	a->listen.quit_fd = -1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+l:vh", opts, NULL)) != -1) {
@@ -93,29 +77,15 @@ static int demo_parse(int argc, char **argv, struct demo_args *a)
 		case 'l':
 			a->listen.spec = optarg;
 			break;
-		case 'A':
-			a->topts.accel = optarg;
-			break;
-		case 'v':
-			a->topts.verbose = true;
-			break;
 		case 'h':
 			return 1;
-		case 'P':
-			if (strcmp(optarg, "nodbg") && strcmp(optarg, "dbg"))
-				return demo_bad("--sim-policy", optarg);
-			a->sim.policy =
-				strcmp(optarg, "nodbg") ? 0 : SEV_POLICY_NODBG;
-			break;
-		case 'L':
-			if (parse_u64(optarg, 0, &v) || v > 10000000)
-				return demo_bad("--sim-latency", optarg);
-			a->sim.latency_us = (unsigned int)v;
-			break;
 		default:
-			fprintf(stderr,
-				"sevdbg demo: see sevdbg demo --help\n");
-			return -EINVAL;
+			ret = cli_target_option(&a->ct, c, optarg);
+			if (ret == 1)
+				fprintf(stderr, "sevdbg demo: see sevdbg demo "
+						"--help\n");
+			if (ret)
+				return -EINVAL;
 		}
 	}
 	strcpy(a->spec, "demo:");
@@ -154,8 +124,9 @@ static int demo_socket_dir(struct demo_args *a)
 	return 0;
 }
 
-static void demo_banner(const struct demo_args *a, struct target *t)
+static void demo_banner(void *arg, struct target *t)
 {
+	const struct demo_args *a = arg;
 	struct qemu_launch *l = qemu_target_launch(t);
 	const char *spec = a->listen.spec, *where = spec;
 	char guest[256] = "tests/guest/guest.elf";
@@ -177,48 +148,6 @@ static void demo_banner(const struct demo_args *a, struct target *t)
 	fflush(stdout);
 }
 
-static int demo_signals(void)
-{
-	sigset_t set;
-
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &set, NULL))
-		return -errno;
-	return signalfd(-1, &set, SFD_CLOEXEC);
-}
-
-static int demo_serve(struct demo_args *a, struct target *t)
-{
-	struct session s;
-	struct server sv;
-	char err[256] = "";
-	int ret;
-
-	memset(&s, 0, sizeof(s));
-	ret = session_init(&s, t);
-	if (ret) {
-		fprintf(stderr, "sevdbg demo: cannot start a session: %s\n",
-			strerror(-ret));
-		return ret;
-	}
-	ret = server_init(&sv, &s);
-	if (ret)
-		goto out_session;
-	demo_banner(a, t);
-	ret = server_listen_run(&sv, &a->listen, err, sizeof(err));
-	if (ret)
-		fprintf(stderr, "sevdbg demo: %s\n",
-			err[0] ? err : strerror(-ret));
-	server_release(&sv);
-out_session:
-	session_release(&s);
-	return ret;
-}
-
 int cli_demo(int argc, char **argv)
 {
 	struct demo_args a;
@@ -227,22 +156,22 @@ int cli_demo(int argc, char **argv)
 	int ret;
 
 	memset(&a, 0, sizeof(a));
+	cli_target_init(&a.ct, "demo");
+	a.ct.spec = "the demo guest";
 	ret = demo_parse(argc, argv, &a);
 	if (ret)
 		return ret == 1 ? (demo_usage(stdout), 0) : 2;
-	if (a.topts.verbose)
-		log_set_level(LOG_DEBUG);
 	if (!a.listen.spec && demo_socket_dir(&a))
 		return 1;
-	a.listen.quit_fd = demo_signals();
-	ret = target_open(a.spec, &a.topts, &t, err, sizeof(err));
+	a.listen.quit_fd = cli_serve_signals();
+	ret = target_open(a.spec, &a.ct.topts, &t, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr,
 			"sevdbg demo: cannot start the demo guest: %s\n",
 			err[0] ? err : strerror(-ret));
 		goto out;
 	}
-	ret = demo_serve(&a, t);
+	ret = cli_serve_target(&a.ct, t, &a.listen, demo_banner, &a);
 	target_destroy(t); /* stops QEMU, removes its directory */
 out:
 	if (a.listen.quit_fd >= 0)

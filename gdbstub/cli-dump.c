@@ -21,12 +21,7 @@
 
 struct dump_args {
 	struct dump_opts o;
-	struct target_opts topts;
-	struct sim_config sim;
-	uint8_t key[16];
-	bool sim_set;
-	const char *spec;
-	char *spec_buf; /* launch: QEMU_ARGS joined */
+	struct cli_target ct;
 	bool json;
 };
 
@@ -43,9 +38,6 @@ static void dump_on_signal(int sig)
 
 static void dump_usage(FILE *f)
 {
-	const struct target_type *const *types;
-	size_t nr, i;
-
 	fputs("Usage: sevdbg dump [OPTIONS] -o FILE TARGET\n"
 	      "\n"
 	      "Write the guest's memory and vCPU state to FILE. Encrypted "
@@ -69,27 +61,9 @@ static void dump_usage(FILE *f)
 	      "      --range START-END    raw: the range (or START+LEN)\n"
 	      "      --virtual            raw: the range is virtual (vCPU 0)\n"
 	      "      --json               print a JSON summary on stdout\n"
-	      "      --keep-stopped       leave the vCPUs stopped afterwards\n"
-	      "      --sim                use the SEV simulator\n"
-	      "      --accel tcg|kvm      QEMU accelerator for launched "
-	      "guests\n"
-	      "      --sim-cbit N         simulated C-bit position (default "
-	      "52)\n"
-	      "      --sim-policy nodbg   simulate a guest whose policy "
-	      "forbids\n"
-	      "                           debugging (encrypted pages go "
-	      "missing)\n"
-	      "      --sim-key FILE       16-byte AES key (raw or 32 hex "
-	      "digits)\n"
-	      "      --sim-latency US     microseconds per simulated firmware\n"
-	      "                           command\n"
-	      "  -v, --verbose            debug messages on stderr\n"
-	      "  -h, --help               this text\n"
-	      "\nTARGET:\n",
+	      "      --keep-stopped       leave the vCPUs stopped afterwards\n",
 	      f);
-	types = target_types(&nr);
-	for (i = 0; i < nr; i++)
-		fprintf(f, "  %-8s %s\n", types[i]->prefix, types[i]->usage);
+	cli_target_usage(f);
 }
 
 static const struct option dump_longopts[] = {
@@ -101,14 +75,8 @@ static const struct option dump_longopts[] = {
 	{"virt", no_argument, NULL, 'V'},
 	{"json", no_argument, NULL, 'j'},
 	{"keep-stopped", no_argument, NULL, 'k'},
-	{"sim", no_argument, NULL, 'S'},
-	{"accel", required_argument, NULL, 'A'},
-	{"sim-cbit", required_argument, NULL, 'C'},
-	{"sim-policy", required_argument, NULL, 'P'},
-	{"sim-key", required_argument, NULL, 'K'},
-	{"sim-latency", required_argument, NULL, 'L'},
-	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
+	CLI_TARGET_OPTIONS,
 	{NULL, 0, NULL, 0},
 };
 
@@ -119,84 +87,10 @@ static int dump_bad(const char *what, const char *val)
 	return -EINVAL;
 }
 
-static int dump_read_key(const char *path, uint8_t key[16])
-{
-	char buf[80];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n == 16) {
-		memcpy(key, buf, 16);
-		return 0;
-	}
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		n--;
-	return n == 32 && !hex_decode(buf, 32, key) ? 0 : -EINVAL;
-}
-
-/* The --sim-* knobs, as `sevdbg serve` takes them. */
-static int dump_sim_option(struct dump_args *a, int c, const char *arg)
-{
-	uint64_t v;
-
-	a->sim_set = true;
-	switch (c) {
-	case 'C':
-		if (parse_u64(arg, 0, &v) || v < 1 || v > 63)
-			return dump_bad("--sim-cbit (1..63)", arg);
-		a->sim.cbit = (unsigned int)v;
-		return 0;
-	case 'P':
-		if (strcmp(arg, "nodbg") && strcmp(arg, "dbg"))
-			return dump_bad("--sim-policy (nodbg or dbg)", arg);
-		a->sim.policy = !strcmp(arg, "nodbg") ? SEV_POLICY_NODBG : 0;
-		return 0;
-	case 'K':
-		if (dump_read_key(arg, a->key))
-			return dump_bad("--sim-key (a file of 16 raw bytes "
-					"or 32 hex digits)",
-					arg);
-		a->sim.key = a->key;
-		return 0;
-	default:
-		if (parse_u64(arg, 0, &v) || v > 10000000)
-			return dump_bad("--sim-latency (microseconds)", arg);
-		a->sim.latency_us = (unsigned int)v;
-		return 0;
-	}
-}
-
-/* One TARGET; launch:QEMU_ARGS may span words, joined by spaces. */
-static int dump_target_spec(struct dump_args *a, int argc, char **argv)
-{
-	struct strbuf sb;
-	int i;
-
-	if (optind >= argc ||
-	    (optind + 1 < argc && strncmp(argv[optind], "launch:", 7))) {
-		fprintf(stderr, "sevdbg dump: give exactly one TARGET (see "
-				"sevdbg dump --help)\n");
-		return -EINVAL;
-	}
-	a->spec = argv[optind];
-	if (optind + 1 == argc)
-		return 0;
-	sb_init(&sb);
-	for (i = optind; i < argc; i++)
-		sb_printf(&sb, "%s%s", i > optind ? " " : "", argv[i]);
-	a->spec_buf = sb.buf;
-	a->spec = sb.buf;
-	return sb.oom ? -ENOMEM : 0;
-}
-
 /* 0 to go on, 1 for --help, -EINVAL on a usage error. */
 static int dump_parse(int argc, char **argv, struct dump_args *a)
 {
-	int c;
+	int c, ret;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+o:f:vh", dump_longopts, NULL)) !=
@@ -229,37 +123,22 @@ static int dump_parse(int argc, char **argv, struct dump_args *a)
 		case 'k':
 			a->o.keep_stopped = true;
 			break;
-		case 'S':
-			a->topts.force_sim = true;
-			break;
-		case 'A':
-			a->topts.accel = optarg;
-			break;
-		case 'v':
-			a->topts.verbose = true;
-			break;
-		case 'C':
-		case 'P':
-		case 'K':
-		case 'L':
-			if (dump_sim_option(a, c, optarg))
-				return -EINVAL;
-			break;
 		case 'h':
 			return 1;
 		default:
-			fprintf(stderr,
-				"sevdbg dump: see sevdbg dump --help\n");
-			return -EINVAL;
+			ret = cli_target_option(&a->ct, c, optarg);
+			if (ret == 1)
+				fprintf(stderr, "sevdbg dump: see sevdbg dump "
+						"--help\n");
+			if (ret)
+				return -EINVAL;
 		}
 	}
 	if (!a->o.path) {
 		fprintf(stderr, "sevdbg dump: no output file: give -o FILE\n");
 		return -EINVAL;
 	}
-	if (a->sim_set)
-		a->topts.sim = &a->sim;
-	return dump_target_spec(a, argc, argv);
+	return cli_target_spec(&a->ct, argc, argv);
 }
 
 static void dump_signals(void)
@@ -322,7 +201,7 @@ static int dump_run(struct dump_args *a, struct target *t)
 		fprintf(stderr,
 			"sevdbg dump: cannot start a session on %s: "
 			"%s\n",
-			a->spec, strerror(-ret));
+			a->ct.spec, strerror(-ret));
 		return ret;
 	}
 	s.interrupted = &dump_interrupted;
@@ -341,28 +220,24 @@ int cli_dump(int argc, char **argv)
 	int ret;
 
 	memset(&a, 0, sizeof(a));
-	a.sim.cbit = 52;
-	a.sim.hc_fd = -1;
-	a.sim.launched = true;
+	cli_target_init(&a.ct, "dump");
 	ret = dump_parse(argc, argv, &a);
 	if (ret) {
 		if (ret == 1)
 			dump_usage(stdout);
-		free(a.spec_buf);
+		cli_target_release(&a.ct);
 		return ret == 1 ? 0 : 2;
 	}
-	if (a.topts.verbose)
-		log_set_level(LOG_DEBUG);
 	dump_signals();
-	ret = target_open(a.spec, &a.topts, &t, err, sizeof(err));
+	ret = target_open(a.ct.spec, &a.ct.topts, &t, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "sevdbg dump: cannot open %s: %s\n", a.spec,
+		fprintf(stderr, "sevdbg dump: cannot open %s: %s\n", a.ct.spec,
 			err[0] ? err : strerror(-ret));
 		goto out;
 	}
 	ret = dump_run(&a, t);
 	target_destroy(t);
 out:
-	free(a.spec_buf);
+	cli_target_release(&a.ct);
 	return ret ? 1 : 0;
 }

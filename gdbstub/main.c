@@ -17,12 +17,12 @@ struct subcommand {
 	const char *usage;
 };
 
-/* One line per subcommand; owners replace cli_not_built with theirs. */
+/* One line per subcommand. */
 /* clang-format off */
 static const struct subcommand subcommands[] = {
 	{ "serve", cli_serve, "[--listen unix:PATH | tcp:HOST:PORT | stdio] [--allow-remote] [--sim] [--read-only] TARGET" },
 	{ "dump", cli_dump, "[--format elf|kdump|raw] [--paging] [--range START-END] [--virtual] [--json] [--keep-stopped] -o FILE TARGET" },
-	{ "shell", cli_shell, "[-x SCRIPT] [--symbols ELF] TARGET" },
+	{ "shell", cli_shell, "[-x SCRIPT] [--symbols ELF] [--keep-going] [--json] TARGET" },
 	{ "demo", cli_demo, "[--listen ...] [--accel tcg|kvm] [--sim-policy nodbg]" },
 };
 /* clang-format on */
@@ -50,12 +50,6 @@ static void main_usage(FILE *f)
 	      "  -h, --help      this text; `sevdbg COMMAND --help` for one "
 	      "command\n",
 	      f);
-}
-
-int cli_not_built(int argc, char **argv)
-{
-	fprintf(stderr, "sevdbg: '%s' is not built yet\n", argv[0]);
-	return 2;
 }
 
 int main(int argc, char **argv)

@@ -6,6 +6,16 @@
 #ifndef SEVDBG_CLI_H
 #define SEVDBG_CLI_H
 
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sevdbg/platform.h"
+#include "sevdbg/target.h"
+
+struct cli_target;
+struct server_listen;
+
 /*
  * argv[0] is the subcommand's name; exit status 0 ok, 1 runtime error,
  * 2 usage error.
@@ -14,16 +24,71 @@
 /* `sevdbg serve [OPTIONS] TARGET` (gdbstub/cli-serve.c). */
 int cli_serve(int argc, char **argv);
 
+/* SIGINT/SIGTERM/SIGHUP blocked and delivered to the returned signalfd,
+ * which ends serving (struct server_listen.quit_fd). */
+int cli_serve_signals(void);
+
+/*
+ * A session on t served on l until the target or a signal ends it; banner
+ * (may be NULL) runs once the server is ready. 0 or -errno (reported).
+ */
+int cli_serve_target(const struct cli_target *ct, struct target *t,
+		     struct server_listen *l,
+		     void (*banner)(void *arg, struct target *t), void *arg);
+
 /* `sevdbg dump [OPTIONS] -o FILE TARGET` (gdbstub/cli-dump.c). */
 int cli_dump(int argc, char **argv);
-
-/* A subcommand whose owner has not landed it yet: says so, exits 2. */
-int cli_not_built(int argc, char **argv);
 
 /* `sevdbg demo [--listen ...]` (gdbstub/cli-demo.c). */
 int cli_demo(int argc, char **argv);
 
 /* `sevdbg shell [OPTIONS] TARGET` (gdbstub/cli-shell.c). */
 int cli_shell(int argc, char **argv);
+
+/*
+ * What every subcommand that opens a TARGET shares (gdbstub/cli-target.c):
+ * the --sim* knobs, --read-only, --accel, -v, and the TARGET words.
+ */
+enum cli_target_opt {
+	CLI_OPT_SIM = 0x100,
+	CLI_OPT_READ_ONLY,
+	CLI_OPT_ACCEL,
+	CLI_OPT_SIM_CBIT,
+	CLI_OPT_SIM_POLICY,
+	CLI_OPT_SIM_KEY,
+	CLI_OPT_SIM_LATENCY,
+};
+
+/* For a subcommand's `struct option` table. */
+#define CLI_TARGET_OPTIONS                                                  \
+	{"sim", no_argument, NULL, CLI_OPT_SIM},                            \
+	{"read-only", no_argument, NULL, CLI_OPT_READ_ONLY},                \
+	{"accel", required_argument, NULL, CLI_OPT_ACCEL},                  \
+	{"sim-cbit", required_argument, NULL, CLI_OPT_SIM_CBIT},            \
+	{"sim-policy", required_argument, NULL, CLI_OPT_SIM_POLICY},        \
+	{"sim-key", required_argument, NULL, CLI_OPT_SIM_KEY},              \
+	{"sim-latency", required_argument, NULL, CLI_OPT_SIM_LATENCY},      \
+	{"verbose", no_argument, NULL, 'v'}
+
+struct cli_target {
+	const char *cmd;		/* "serve", for messages */
+	const char *spec;		/* the TARGET string */
+	char *spec_buf;			/* launch: words joined */
+	struct target_opts topts;	/* .sim always points at .sim */
+	struct sim_config sim;
+	uint8_t key[16];
+};
+
+void cli_target_init(struct cli_target *ct, const char *cmd);
+void cli_target_release(struct cli_target *ct);
+/*
+ * Handle getopt's c if it is one of CLI_TARGET_OPTIONS: 0 when handled, 1
+ * when c is not one of ours, -EINVAL after printing why a value is bad.
+ */
+int cli_target_option(struct cli_target *ct, int c, const char *arg);
+/* TARGET from argv[optind..]: one word, or launch:QEMU_ARGS... joined. */
+int cli_target_spec(struct cli_target *ct, int argc, char **argv);
+/* The shared option lines and the TARGET list, for --help. */
+void cli_target_usage(FILE *f);
 
 #endif
