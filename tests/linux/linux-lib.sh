@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Sourced by tests/linux/check-linux and bench/dump --linux: find Debian's
 # cloud kernel and its debug vmlinux, and boot it with a busybox initramfs.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # the linux_* results are for callers
 
 LINUX_MARK=SEVDBG-LINUX-READY
 LINUX_PKGS="install them with: scripts/install-deps --linux"
@@ -11,7 +11,7 @@ LINUX_PKGS="install them with: scripts/install-deps --linux"
 # sets linux_why and returns 1.
 linux_find() {
 	local k v d
-	linux_kernel= linux_vmlinux= linux_ver= linux_why=
+	linux_kernel='' linux_vmlinux='' linux_ver='' linux_why=''
 	for c in qemu-system-x86_64 cpio gzip readelf; do
 		command -v $c >/dev/null ||
 			{ linux_why="$c not installed; $LINUX_PKGS"; return 1; }
@@ -23,6 +23,8 @@ linux_find() {
 		linux_why="$linux_bb is not static (install busybox-static); $LINUX_PKGS"
 		return 1
 	fi
+	# Newest first; kernel file names have no spaces.
+	# shellcheck disable=SC2012
 	for k in $(ls -1v /boot/vmlinuz-*-cloud-amd64 2>/dev/null | tac); do
 		v=${k#/boot/vmlinuz-}
 		[ -n "${LINUX_VERSION:-}" ] && [ "$v" != "$LINUX_VERSION" ] && continue
