@@ -289,7 +289,7 @@ static char *shell_readline(void)
 {
 	sigset_t block, old;
 	fd_set fds;
-	int fd = fileno(rl_instream);
+	int fd;
 
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
@@ -299,6 +299,7 @@ static char *shell_readline(void)
 	shell_rl.line = NULL;
 	shell_rl.done = false;
 	rl_callback_handler_install(SHELL_PROMPT, shell_on_line);
+	fd = fileno(rl_instream ? rl_instream : stdin); /* set by the install */
 	while (!shell_rl.done) {
 		if (shell_sigterm)
 			break;
