@@ -314,11 +314,17 @@ int pkt_vcont(struct server *sv, const struct pkt_args *a)
 
 static int server_bp(struct server *sv, const struct pkt_args *a, bool insert)
 {
-	uint64_t type = a->num[0];
+	uint64_t type = a->num[0], addr = a->num[1], kind = a->num[2];
 	int ret;
 
 	if (type > BP_WATCH_ACCESS)
 		return -ENOSYS;
+	/* A range that wraps past 2^64 watches nothing anyone meant. */
+	if (kind == 0 || kind > UINT32_MAX || addr + (kind - 1) < addr)
+		return -EINVAL;
+	/* A software breakpoint is an int3 written into guest memory. */
+	if (insert && type == BP_SW && sv->s->read_only)
+		return -EPERM;
 	if (insert)
 		ret = target_insert_bp(sv->s->t, (enum bp_type)type, a->num[1],
 				       (unsigned int)a->num[2]);
@@ -355,7 +361,21 @@ int pkt_detach(struct server *sv, const struct pkt_args *a)
 
 static int server_kill(struct server *sv)
 {
-	int ret = target_kill(sv->s->t);
+	int ret;
+
+	if (sv->s->read_only) {
+		/* --read-only: the guest is not ours to end; just let go. */
+		fprintf(stderr, "sevdbg: --read-only: gdb's kill detaches and "
+				"leaves the guest running\n");
+		ret = target_detach(sv->s->t);
+		if (ret && ret != -ENOSYS)
+			pr_err("detaching failed: %s", strerror(-ret));
+		session_note_resume(sv->s);
+		sv->waiting = false;
+		sv->closing = true;
+		return 0;
+	}
+	ret = target_kill(sv->s->t);
 
 	if (ret && ret != -ENOSYS)
 		pr_err("killing the target failed: %s", strerror(-ret));
@@ -375,6 +395,8 @@ int pkt_kill(struct server *sv, const struct pkt_args *a)
 
 int pkt_vkill(struct server *sv, const struct pkt_args *a)
 {
+	if (sv->s->read_only)
+		return -EPERM;
 	server_reply_str(sv, "OK");
 	return server_kill(sv);
 }
