@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sevdbg/cli.h"
@@ -39,7 +40,12 @@ static void serve_usage(FILE *f)
 	      "--listen stdio ...`\n"
 	      "      --allow-remote       accept a non-loopback tcp address "
 	      "(the\n"
-	      "                           protocol has no authentication)\n",
+	      "                           protocol has no authentication)\n"
+	      "      --dump-dir DIR       let gdb's `monitor sev dump NAME` "
+	      "write\n"
+	      "                           DIR/NAME (off by default: a client "
+	      "must\n"
+	      "                           not choose paths on this host)\n",
 	      f);
 	cli_target_usage(f);
 	fputs("\nIn gdb: target remote PATH-or-HOST:PORT. Ctrl-C interrupts "
@@ -50,10 +56,28 @@ static void serve_usage(FILE *f)
 static const struct option serve_opts[] = {
 	{"listen", required_argument, NULL, 'l'},
 	{"allow-remote", no_argument, NULL, 'R'},
+	{"dump-dir", required_argument, NULL, 'D'},
 	{"help", no_argument, NULL, 'h'},
 	CLI_TARGET_OPTIONS,
 	{NULL, 0, NULL, 0},
 };
+
+/* gdb's `monitor sev dump NAME` writes only here (see session.h). */
+static int serve_dump_dir(struct serve_args *a, const char *dir)
+{
+	struct stat st;
+
+	free(a->ct.dump_dir);
+	a->ct.dump_dir = realpath(dir, NULL);
+	if (!a->ct.dump_dir || stat(a->ct.dump_dir, &st) ||
+	    !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "sevdbg serve: --dump-dir %s: not a directory "
+				"(create it first)\n",
+			dir);
+		return -EINVAL;
+	}
+	return 0;
+}
 
 /* 0 to go on, 1 for --help, -EINVAL on a bad option. */
 static int serve_parse(int argc, char **argv, struct serve_args *a)
@@ -70,6 +94,10 @@ static int serve_parse(int argc, char **argv, struct serve_args *a)
 			break;
 		case 'R':
 			a->listen.allow_remote = true;
+			break;
+		case 'D':
+			if (serve_dump_dir(a, optarg))
+				return -EINVAL;
 			break;
 		case 'h':
 			return 1;
@@ -117,6 +145,7 @@ int cli_serve_target(const struct cli_target *ct, struct target *t,
 		return ret;
 	}
 	s.read_only |= ct->topts.read_only || t->read_only;
+	s.dump_dir = ct->dump_dir;
 	ret = server_init(&sv, &s);
 	if (ret)
 		goto out_session;

@@ -25,7 +25,9 @@ void cli_target_init(struct cli_target *ct, const char *cmd)
 void cli_target_release(struct cli_target *ct)
 {
 	free(ct->spec_buf);
+	free(ct->dump_dir);
 	ct->spec_buf = NULL;
+	ct->dump_dir = NULL;
 }
 
 /* 16 raw bytes, or 32 hex digits and an optional newline. */

@@ -4,6 +4,7 @@
  * writer (gdbstub/dump.c) does the work and reports what it wrote.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,6 +14,33 @@
 #include "sevdbg/session.h"
 
 #define X(v) ((unsigned long long)(v))
+
+/*
+ * gdb's user may be anyone who can reach the socket: a dump from the
+ * monitor goes only into the --dump-dir given to serve, by plain name.
+ */
+static int dump_monitor_path(struct cmd_ctx *ctx, struct dump_opts *o,
+			     char *buf, size_t len)
+{
+	const char *dir = ctx->s->dump_dir;
+	int n;
+
+	if (!dir)
+		return cmd_err(ctx, -EPERM,
+			       "dumps from gdb are off: start sevdbg serve "
+			       "with --dump-dir DIR to allow them (written "
+			       "there by name), or use sevdbg dump");
+	if (strchr(o->path, '/') || o->path[0] == '.' || !o->path[0])
+		return cmd_err(ctx, -EINVAL,
+			       "`%s`: from gdb, give a plain file name; it is "
+			       "written in %s",
+			       o->path, dir);
+	n = snprintf(buf, len, "%s/%s", dir, o->path);
+	if (n < 0 || (size_t)n >= len)
+		return cmd_err(ctx, -ENAMETOOLONG, "dump path too long");
+	o->path = buf;
+	return 0;
+}
 
 static int dump_parse(struct cmd_ctx *ctx, int argc, char **argv,
 		      struct dump_opts *o)
@@ -55,10 +83,6 @@ static int dump_parse(struct cmd_ctx *ctx, int argc, char **argv,
 	}
 	if (!o->path)
 		return cmd_usage(ctx, "dump");
-	if (ctx->monitor && !strcmp(o->path, "-"))
-		return cmd_err(ctx, -EINVAL,
-			       "from gdb, give a file name (`-` would be "
-			       "sevdbg's own stdout)");
 	return 0;
 }
 
@@ -66,9 +90,12 @@ CMD_FN(dump)
 {
 	struct dump_opts o = {.format = DUMP_FMT_ELF};
 	struct dump_result res;
+	char path[PATH_MAX];
 	int ret;
 
 	ret = dump_parse(ctx, argc, argv, &o);
+	if (!ret && ctx->monitor)
+		ret = dump_monitor_path(ctx, &o, path, sizeof(path));
 	if (ret)
 		return ret;
 	o.progress = !ctx->monitor && isatty(STDERR_FILENO);

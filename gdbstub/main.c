@@ -20,7 +20,7 @@ struct subcommand {
 /* One line per subcommand. */
 /* clang-format off */
 static const struct subcommand subcommands[] = {
-	{ "serve", cli_serve, "[--listen unix:PATH | tcp:HOST:PORT | stdio] [--allow-remote] [--sim] [--read-only] TARGET" },
+	{ "serve", cli_serve, "[--listen unix:PATH | tcp:HOST:PORT | stdio] [--allow-remote] [--sim] [--read-only] [--dump-dir DIR] TARGET" },
 	{ "dump", cli_dump, "[--format elf|kdump|raw] [--paging] [--range START-END] [--virtual] [--json] [--keep-stopped] -o FILE TARGET" },
 	{ "shell", cli_shell, "[-x SCRIPT] [--symbols ELF] [--keep-going] [--json] TARGET" },
 	{ "demo", cli_demo, "[--listen ...] [--accel tcg|kvm] [--sim-policy nodbg]" },

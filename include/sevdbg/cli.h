@@ -77,6 +77,7 @@ struct cli_target {
 	struct target_opts topts;	/* .sim always points at .sim */
 	struct sim_config sim;
 	uint8_t key[16];
+	char *dump_dir;			/* serve --dump-dir, resolved */
 };
 
 void cli_target_init(struct cli_target *ct, const char *cmd);

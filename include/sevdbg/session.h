@@ -23,6 +23,12 @@ struct session {
 	struct platform_info pinfo;
 	int cur_vcpu;			/* 0-based; selected by Hg / `vcpu N` */
 	bool read_only;
+	/*
+	 * Where gdb's `monitor sev dump NAME` may write (serve --dump-dir);
+	 * NULL: dumps from gdb are refused. A remote client must not pick
+	 * paths on the host. The shell, run by the user, is not limited.
+	 */
+	const char *dump_dir;
 	volatile int *interrupted;	/* set by SIGINT handlers; may be NULL */
 };
 
