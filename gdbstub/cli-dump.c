@@ -236,6 +236,8 @@ int cli_dump(int argc, char **argv)
 		goto out;
 	}
 	ret = dump_run(&a, t);
+	/* --keep-stopped must outlive us: no detach that resumes the guest. */
+	t->leave_stopped = a.o.keep_stopped;
 	target_destroy(t);
 out:
 	cli_target_release(&a.ct);

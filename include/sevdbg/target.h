@@ -104,6 +104,7 @@ struct target {
 	bool running;			/* kept by the wrappers */
 	bool launched;			/* started by sevdbg: qAttached 0 */
 	bool range_step;		/* resume() handles RESUME_RANGE */
+	bool leave_stopped;		/* destroy() lets go without resuming */
 };
 
 int target_nr_vcpus(struct target *t);

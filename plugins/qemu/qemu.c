@@ -567,7 +567,12 @@ static void qemu_destroy(struct target *t)
 {
 	struct qemu *q = to_qemu(t);
 
-	if (!q->dead && !q->detached && !q->launch && q->rsp.fd >= 0) {
+	/*
+	 * QEMU's gdbstub resumes the VM on 'D' but not when the connection
+	 * just closes: leave_stopped (dump --keep-stopped) closes without it.
+	 */
+	if (!q->dead && !q->detached && !q->launch && q->rsp.fd >= 0 &&
+	    !t->leave_stopped) {
 		if (q->running) /* leave someone else's guest running */
 			rspc_interrupt(&q->rsp), rspc_recv(&q->rsp, 1000);
 		rspc_cmd(&q->rsp, "D");

@@ -6,4 +6,5 @@ tests/dump/cmp-dumps: tests/dump/cmp-dumps.o $(LIB)
 
 CHECK_DEPS += tests/dump/cmp-dumps
 CHECK_PROGS += tests/dump/live-compare
+CHECK_PROGS += tests/dump/keep-stopped
 CLEAN_FILES += tests/dump/cmp-dumps tests/dump/cmp-dumps.o
