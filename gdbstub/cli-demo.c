@@ -24,8 +24,8 @@ struct demo_args {
 	struct server_listen listen;
 	char dir[64]; /* our socket dir, "" with --listen */
 	char sock[96];
-	char spec[256]; /* demo[:EXTRA] */
-	struct cli_target ct;	/* the --sim* knobs demo takes */
+	char spec[256];	      /* demo[:EXTRA] */
+	struct cli_target ct; /* the --sim* knobs demo takes */
 };
 
 static void demo_usage(FILE *f)

@@ -71,8 +71,9 @@ static int serve_dump_dir(struct serve_args *a, const char *dir)
 	a->ct.dump_dir = realpath(dir, NULL);
 	if (!a->ct.dump_dir || stat(a->ct.dump_dir, &st) ||
 	    !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "sevdbg serve: --dump-dir %s: not a directory "
-				"(create it first)\n",
+		fprintf(stderr,
+			"sevdbg serve: --dump-dir %s: not a directory "
+			"(create it first)\n",
 			dir);
 		return -EINVAL;
 	}
@@ -139,8 +140,7 @@ int cli_serve_target(const struct cli_target *ct, struct target *t,
 	memset(&s, 0, sizeof(s));
 	ret = session_init(&s, t);
 	if (ret) {
-		fprintf(stderr,
-			"sevdbg %s: cannot start a session on %s: %s\n",
+		fprintf(stderr, "sevdbg %s: cannot start a session on %s: %s\n",
 			ct->cmd, ct->spec, strerror(-ret));
 		return ret;
 	}

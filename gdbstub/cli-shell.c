@@ -128,8 +128,8 @@ static int shell_open(struct shell_args *a, struct target **t,
 
 	ret = target_open(a->ct.spec, &a->ct.topts, t, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "sevdbg shell: cannot open %s: %s\n", a->ct.spec,
-			err[0] ? err : strerror(-ret));
+		fprintf(stderr, "sevdbg shell: cannot open %s: %s\n",
+			a->ct.spec, err[0] ? err : strerror(-ret));
 		return ret;
 	}
 	ret = session_init(s, *t);

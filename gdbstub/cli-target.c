@@ -65,7 +65,8 @@ static int cli_sim_option(struct cli_target *ct, int c, const char *arg)
 	switch (c) {
 	case CLI_OPT_SIM_CBIT:
 		if (parse_u64(arg, 0, &v) || v < 1 || v > 63)
-			return cli_bad(ct, "sim-cbit", arg, "a bit from 1 to 63");
+			return cli_bad(ct, "sim-cbit", arg,
+				       "a bit from 1 to 63");
 		ct->sim.cbit = (unsigned int)v;
 		return 0;
 	case CLI_OPT_SIM_POLICY:
@@ -75,8 +76,9 @@ static int cli_sim_option(struct cli_target *ct, int c, const char *arg)
 		return 0;
 	case CLI_OPT_SIM_KEY:
 		if (cli_read_key(arg, ct->key))
-			return cli_bad(ct, "sim-key", arg,
-				       "a file of 16 raw bytes or 32 hex digits");
+			return cli_bad(
+				ct, "sim-key", arg,
+				"a file of 16 raw bytes or 32 hex digits");
 		ct->sim.key = ct->key;
 		return 0;
 	default:
@@ -121,8 +123,9 @@ int cli_target_spec(struct cli_target *ct, int argc, char **argv)
 	int i;
 
 	if (optind >= argc) {
-		fprintf(stderr, "sevdbg %s: no TARGET given (see sevdbg %s "
-				"--help)\n",
+		fprintf(stderr,
+			"sevdbg %s: no TARGET given (see sevdbg %s "
+			"--help)\n",
 			ct->cmd, ct->cmd);
 		return -EINVAL;
 	}
@@ -130,8 +133,9 @@ int cli_target_spec(struct cli_target *ct, int argc, char **argv)
 	if (optind + 1 == argc)
 		return 0;
 	if (strncmp(ct->spec, "launch:", 7)) {
-		fprintf(stderr, "sevdbg %s: one TARGET only, got '%s' after "
-				"'%s'\n",
+		fprintf(stderr,
+			"sevdbg %s: one TARGET only, got '%s' after "
+			"'%s'\n",
 			ct->cmd, argv[optind + 1], ct->spec);
 		return -EINVAL;
 	}

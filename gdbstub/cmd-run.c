@@ -47,13 +47,15 @@ static void regs_put(struct cmd_ctx *ctx, const struct regs *r, unsigned int nr,
 CMD_FN(regs)
 {
 	static const unsigned char layout[] = {
-		REGS_RAX,     REGS_RBX,	    REGS_RCX,	REGS_RDX, REGS_RSI,
-		REGS_RDI,     REGS_RBP,	    REGS_RSP,	REGS_R8,	 REGS_R9,
-		REGS_R10,     REGS_R11,	    REGS_R12,	REGS_R13, REGS_R14,
-		REGS_R15,     REGS_RIP,	    REGS_EFLAGS, REGS_CS,	 REGS_SS,
-		REGS_DS,	     REGS_ES,	    REGS_FS,	REGS_GS,	 REGS_FS_BASE,
-		REGS_GS_BASE, REGS_K_GS_BASE, REGS_CR0,	REGS_CR2, REGS_CR3,
-		REGS_CR4,     REGS_CR8,	    REGS_EFER,
+		REGS_RAX,     REGS_RBX,	    REGS_RCX,	    REGS_RDX,
+		REGS_RSI,     REGS_RDI,	    REGS_RBP,	    REGS_RSP,
+		REGS_R8,      REGS_R9,	    REGS_R10,	    REGS_R11,
+		REGS_R12,     REGS_R13,	    REGS_R14,	    REGS_R15,
+		REGS_RIP,     REGS_EFLAGS,  REGS_CS,	    REGS_SS,
+		REGS_DS,      REGS_ES,	    REGS_FS,	    REGS_GS,
+		REGS_FS_BASE, REGS_GS_BASE, REGS_K_GS_BASE, REGS_CR0,
+		REGS_CR2,     REGS_CR3,	    REGS_CR4,	    REGS_CR8,
+		REGS_EFER,
 	};
 	int vcpu = ctx->s->cur_vcpu, ret;
 	struct regs r;

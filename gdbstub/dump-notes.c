@@ -29,11 +29,11 @@ size_t note_append(struct strbuf *sb, const char *name, uint32_t type,
 
 /* user_regs_struct order (x86_64) → our register numbers; -1 = orig_rax. */
 static const int prstatus_regs[ELF_PRSTATUS_NREGS] = {
-	REGS_R15,    REGS_R14, REGS_R13, REGS_R12,	   REGS_RBP,	REGS_RBX,
-	REGS_R11,    REGS_R10, REGS_R9,  REGS_R8,	   REGS_RAX,	REGS_RCX,
-	REGS_RDX,    REGS_RSI, REGS_RDI, -1,	   REGS_RIP,	REGS_CS,
-	REGS_EFLAGS, REGS_RSP, REGS_SS,  REGS_FS_BASE, REGS_GS_BASE, REGS_DS,
-	REGS_ES,	    REGS_FS,  REGS_GS,
+	REGS_R15,    REGS_R14, REGS_R13, REGS_R12,     REGS_RBP,     REGS_RBX,
+	REGS_R11,    REGS_R10, REGS_R9,	 REGS_R8,      REGS_RAX,     REGS_RCX,
+	REGS_RDX,    REGS_RSI, REGS_RDI, -1,	       REGS_RIP,     REGS_CS,
+	REGS_EFLAGS, REGS_RSP, REGS_SS,	 REGS_FS_BASE, REGS_GS_BASE, REGS_DS,
+	REGS_ES,     REGS_FS,  REGS_GS,
 };
 
 static uint64_t reg_or_zero(const struct regs *r, int nr)
@@ -78,15 +78,17 @@ void note_prstatus_decode(const uint8_t *in, struct regs *r)
 #define QCS_SEG_L   (1u << 21) /* DESC_L_MASK: 64-bit code segment */
 
 static const int qcs_gpr[16] = {
-	REGS_RAX, REGS_RBX, REGS_RCX, REGS_RDX, REGS_RSI, REGS_RDI, REGS_RSP, REGS_RBP,
-	REGS_R8,	 REGS_R9,  REGS_R10, REGS_R11, REGS_R12, REGS_R13, REGS_R14, REGS_R15,
+	REGS_RAX, REGS_RBX, REGS_RCX, REGS_RDX, REGS_RSI, REGS_RDI,
+	REGS_RSP, REGS_RBP, REGS_R8,  REGS_R9,	REGS_R10, REGS_R11,
+	REGS_R12, REGS_R13, REGS_R14, REGS_R15,
 };
 
 static const struct {
 	int sel, base;
 } qcs_seg[6] = {
-	{REGS_CS, REGS_CS_BASE}, {REGS_DS, REGS_DS_BASE}, {REGS_ES, REGS_ES_BASE},
-	{REGS_FS, REGS_FS_BASE}, {REGS_GS, REGS_GS_BASE}, {REGS_SS, REGS_SS_BASE},
+	{REGS_CS, REGS_CS_BASE}, {REGS_DS, REGS_DS_BASE},
+	{REGS_ES, REGS_ES_BASE}, {REGS_FS, REGS_FS_BASE},
+	{REGS_GS, REGS_GS_BASE}, {REGS_SS, REGS_SS_BASE},
 };
 
 static const int qcs_cr[5] = {REGS_CR0, -1, REGS_CR2, REGS_CR3, REGS_CR4};

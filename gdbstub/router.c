@@ -210,8 +210,8 @@ static void router_refresh_for(struct router *r, uint64_t gpa, size_t len)
 		router_refresh(r);
 	else if (len)
 		router_refresh_range(r, gpa >> PAGE_SHIFT,
-				     (last >> PAGE_SHIFT) - (gpa >> PAGE_SHIFT) +
-					     1);
+				     (last >> PAGE_SHIFT) -
+					     (gpa >> PAGE_SHIFT) + 1);
 }
 
 static bool router_enc(const struct router *r, uint64_t gfn)
@@ -477,7 +477,7 @@ void router_reset_stats(struct router *r)
 const struct bitmap *router_bitmap(struct router *r)
 {
 	if (!r->cache_on)
-		r->bm_valid = false;	/* the guest runs: always refetch */
+		r->bm_valid = false; /* the guest runs: always refetch */
 	router_refresh(r);
 	return &r->bm;
 }

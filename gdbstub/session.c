@@ -19,7 +19,7 @@ int session_init(struct session *s, struct target *t)
 	s->t = t;
 	if (!t->plat)
 		return -EINVAL;
-	platform_fault_from_env(t->plat);	/* tests only, see security.md */
+	platform_fault_from_env(t->plat); /* tests only, see security.md */
 	ret = router_new(t->plat, &t->ram, &s->router);
 	if (ret)
 		return ret;

@@ -11,16 +11,16 @@
 #include <stdint.h>
 
 /* KVM_HC_MAP_GPA_RANGE (12) attribute encoding. */
-#define HC_MAP_GPA_RANGE		12
-#define HC_MAP_GPA_RANGE_PAGE_SZ_4K	0
-#define HC_MAP_GPA_RANGE_PAGE_SZ_2M	1
-#define HC_MAP_GPA_RANGE_PAGE_SZ_1G	2
-#define HC_MAP_GPA_RANGE_PAGE_SZ_MASK	0xfULL
-#define HC_MAP_GPA_RANGE_ENCRYPTED	(1ULL << 4)
+#define HC_MAP_GPA_RANGE	      12
+#define HC_MAP_GPA_RANGE_PAGE_SZ_4K   0
+#define HC_MAP_GPA_RANGE_PAGE_SZ_2M   1
+#define HC_MAP_GPA_RANGE_PAGE_SZ_1G   2
+#define HC_MAP_GPA_RANGE_PAGE_SZ_MASK 0xfULL
+#define HC_MAP_GPA_RANGE_ENCRYPTED    (1ULL << 4)
 
 struct bitmap {
 	uint64_t npages;
-	uint64_t *words;	/* npages bits, rounded up to 64 */
+	uint64_t *words; /* npages bits, rounded up to 64 */
 };
 
 int bitmap_init(struct bitmap *b, uint64_t npages);
@@ -49,7 +49,8 @@ int bitmap_get(const struct bitmap *b, uint64_t start_gfn, uint64_t npages,
 int bitmap_set(struct bitmap *b, uint64_t start_gfn, uint64_t npages,
 	       const uint8_t *in);
 
-/* First gfn >= from whose bit differs from bitmap_test(from); npages if none. */
+/* First gfn >= from whose bit differs from bitmap_test(from); npages if none.
+ */
 uint64_t bitmap_next_change(const struct bitmap *b, uint64_t from);
 /* Number of encrypted pages in [gfn, gfn+n). */
 uint64_t bitmap_count(const struct bitmap *b, uint64_t gfn, uint64_t n);
@@ -57,7 +58,7 @@ uint64_t bitmap_count(const struct bitmap *b, uint64_t gfn, uint64_t n);
 /* Page counts and the number of runs of equal bits, a word at a time. */
 struct bitmap_summary {
 	uint64_t encrypted, shared;
-	uint64_t runs;		/* maximal runs of equal bits; 0 if empty */
+	uint64_t runs; /* maximal runs of equal bits; 0 if empty */
 };
 void bitmap_summarise(const struct bitmap *b, struct bitmap_summary *s);
 

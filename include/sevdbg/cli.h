@@ -60,24 +60,26 @@ enum cli_target_opt {
 };
 
 /* For a subcommand's `struct option` table. */
-#define CLI_TARGET_OPTIONS                                                  \
-	{"sim", no_argument, NULL, CLI_OPT_SIM},                            \
-	{"read-only", no_argument, NULL, CLI_OPT_READ_ONLY},                \
-	{"accel", required_argument, NULL, CLI_OPT_ACCEL},                  \
-	{"sim-cbit", required_argument, NULL, CLI_OPT_SIM_CBIT},            \
-	{"sim-policy", required_argument, NULL, CLI_OPT_SIM_POLICY},        \
-	{"sim-key", required_argument, NULL, CLI_OPT_SIM_KEY},              \
-	{"sim-latency", required_argument, NULL, CLI_OPT_SIM_LATENCY},      \
-	{"verbose", no_argument, NULL, 'v'}
+#define CLI_TARGET_OPTIONS                                                     \
+	{"sim", no_argument, NULL, CLI_OPT_SIM},                               \
+		{"read-only", no_argument, NULL, CLI_OPT_READ_ONLY},           \
+		{"accel", required_argument, NULL, CLI_OPT_ACCEL},             \
+		{"sim-cbit", required_argument, NULL, CLI_OPT_SIM_CBIT},       \
+		{"sim-policy", required_argument, NULL, CLI_OPT_SIM_POLICY},   \
+		{"sim-key", required_argument, NULL, CLI_OPT_SIM_KEY},         \
+		{"sim-latency", required_argument, NULL, CLI_OPT_SIM_LATENCY}, \
+	{                                                                      \
+		"verbose", no_argument, NULL, 'v'                              \
+	}
 
 struct cli_target {
-	const char *cmd;		/* "serve", for messages */
-	const char *spec;		/* the TARGET string */
-	char *spec_buf;			/* launch: words joined */
-	struct target_opts topts;	/* .sim always points at .sim */
+	const char *cmd;	  /* "serve", for messages */
+	const char *spec;	  /* the TARGET string */
+	char *spec_buf;		  /* launch: words joined */
+	struct target_opts topts; /* .sim always points at .sim */
 	struct sim_config sim;
 	uint8_t key[16];
-	char *dump_dir;			/* serve --dump-dir, resolved */
+	char *dump_dir; /* serve --dump-dir, resolved */
 };
 
 void cli_target_init(struct cli_target *ct, const char *cmd);

@@ -11,25 +11,25 @@
 #include <stdint.h>
 
 /* SEV firmware status codes that the bridge reports by name. */
-#define SEV_RET_SUCCESS		0
+#define SEV_RET_SUCCESS		       0
 #define SEV_RET_INVALID_PLATFORM_STATE 1
-#define SEV_RET_INVALID_GUEST_STATE 2
-#define SEV_RET_INVALID_LEN	4
-#define SEV_RET_POLICY_FAILURE	7
-#define SEV_RET_INVALID_ADDRESS	9
-#define SEV_RET_INVALID_PARAM	22
+#define SEV_RET_INVALID_GUEST_STATE    2
+#define SEV_RET_INVALID_LEN	       4
+#define SEV_RET_POLICY_FAILURE	       7
+#define SEV_RET_INVALID_ADDRESS	       9
+#define SEV_RET_INVALID_PARAM	       22
 
-#define SEV_POLICY_NODBG	(1u << 0)
+#define SEV_POLICY_NODBG (1u << 0)
 
 /* DBG_DECRYPT/ENCRYPT granularity (PSP rule). */
-#define SEV_DBG_ALIGN		16
+#define SEV_DBG_ALIGN 16
 
 struct platform_info {
-	const char *kind;	/* "sev", "sev-es", "sim", "file", "plain" */
-	unsigned int cbit;	/* C-bit position in PTEs; 0 = none */
-	uint32_t policy;	/* guest policy (SEV_POLICY_*) */
-	bool encrypted;		/* false: every page is plain (bitmap all 0) */
-	bool regs_encrypted;	/* SEV-ES: register state is in the VMSA */
+	const char *kind;    /* "sev", "sev-es", "sim", "file", "plain" */
+	unsigned int cbit;   /* C-bit position in PTEs; 0 = none */
+	uint32_t policy;     /* guest policy (SEV_POLICY_*) */
+	bool encrypted;	     /* false: every page is plain (bitmap all 0) */
+	bool regs_encrypted; /* SEV-ES: register state is in the VMSA */
 	/* No bitmap from the kernel: derived from the guest's page tables,
 	 * so the platform needs platform_set_paging() after every stop. */
 	bool bitmap_from_paging;
@@ -51,7 +51,8 @@ struct walk_cpu;
  */
 struct platform_ops {
 	const char *name;
-	int (*read_host)(struct platform *p, uint64_t gpa, void *buf, size_t len);
+	int (*read_host)(struct platform *p, uint64_t gpa, void *buf,
+			 size_t len);
 	int (*write_host)(struct platform *p, uint64_t gpa, const void *buf,
 			  size_t len);
 	int (*dbg_decrypt)(struct platform *p, uint64_t gpa, void *buf,
@@ -83,7 +84,7 @@ struct platform_stats {
 struct platform {
 	const struct platform_ops *ops;
 	void *priv;
-	struct platform_stats stats;	/* kept by the wrappers */
+	struct platform_stats stats; /* kept by the wrappers */
 	/* Fault injection for tests: fail the n-th call of a kind (0 = off). */
 	uint64_t fail_decrypt_at, fail_read_host_at;
 };
@@ -99,10 +100,10 @@ int platform_dbg_decrypt(struct platform *p, uint64_t gpa, void *buf,
 			 size_t len, int *fw_error);
 int platform_dbg_encrypt(struct platform *p, uint64_t gpa, const void *buf,
 			 size_t len, int *fw_error);
-int platform_get_bitmap(struct platform *p, uint64_t start_gfn,
-			uint64_t npages, uint8_t *bits);
-int platform_set_bitmap(struct platform *p, uint64_t start_gfn,
-			uint64_t npages, const uint8_t *bits);
+int platform_get_bitmap(struct platform *p, uint64_t start_gfn, uint64_t npages,
+			uint8_t *bits);
+int platform_set_bitmap(struct platform *p, uint64_t start_gfn, uint64_t npages,
+			const uint8_t *bits);
 int platform_info(struct platform *p, struct platform_info *info);
 int platform_sync(struct platform *p);
 int platform_set_paging(struct platform *p, const struct walk_cpu *c);
@@ -113,12 +114,12 @@ const char *platform_fw_strerror(int fw_error);
 /* Constructors (plugins/). */
 struct ram_map;
 struct sim_config {
-	unsigned int cbit;		/* default 52 */
-	uint32_t policy;		/* SEV_POLICY_* */
-	const uint8_t *key;		/* 16 bytes, NULL = random */
-	unsigned int latency_us;	/* per firmware command */
-	int hc_fd;			/* page-encryption record channel, -1 none */
-	bool launched;			/* false: every DBG command fails */
+	unsigned int cbit;	 /* default 52 */
+	uint32_t policy;	 /* SEV_POLICY_* */
+	const uint8_t *key;	 /* 16 bytes, NULL = random */
+	unsigned int latency_us; /* per firmware command */
+	int hc_fd;		 /* page-encryption record channel, -1 none */
+	bool launched;		 /* false: every DBG command fails */
 };
 int sim_platform_new(const struct ram_map *ram, const struct sim_config *cfg,
 		     struct platform **out);
@@ -126,17 +127,17 @@ int sim_platform_new(const struct ram_map *ram, const struct sim_config *cfg,
 int sim_platform_feed(struct platform *p, const void *buf, size_t len);
 /* The sim's own view: firmware commands it ran and records it parsed. */
 struct sim_stats {
-	uint64_t decrypt_cmds, encrypt_cmds;	/* incl. refused ones */
-	uint64_t fw_errors;			/* commands the PSP refused */
-	uint64_t records, bad_records;		/* page-encryption records */
-	uint64_t garbage_bytes;			/* skipped while resyncing */
+	uint64_t decrypt_cmds, encrypt_cmds; /* incl. refused ones */
+	uint64_t fw_errors;		     /* commands the PSP refused */
+	uint64_t records, bad_records;	     /* page-encryption records */
+	uint64_t garbage_bytes;		     /* skipped while resyncing */
 };
 /* -EINVAL if p is not a sim platform. */
 int sim_platform_stats(struct platform *p, struct sim_stats *st);
 
 struct kvm_attach {
 	int qemu_pid;
-	const struct ram_map *ram;	/* our mapping of guest RAM */
+	const struct ram_map *ram; /* our mapping of guest RAM */
 };
 /* On failure, err (if not NULL) gets a sentence naming the missing piece. */
 int kvm_platform_new(const struct kvm_attach *a, struct platform **out,
@@ -159,8 +160,7 @@ int kvm_platform_attach_vm_fd(int vm_fd, bool mirror, const struct ram_map *ram,
  * Without the series: derive the bitmap from the page tables of c over
  * [va_start, va_end) (default, via platform_set_paging(): the upper half).
  */
-int kvm_platform_set_bitmap_source(struct platform *p,
-				   const struct walk_cpu *c, uint64_t va_start,
-				   uint64_t va_end);
+int kvm_platform_set_bitmap_source(struct platform *p, const struct walk_cpu *c,
+				   uint64_t va_start, uint64_t va_end);
 
 #endif

@@ -10,14 +10,14 @@
 #include <stdint.h>
 
 #define PAGE_SHIFT 12
-#define PAGE_SIZE (1ULL << PAGE_SHIFT)
-#define PAGE_MASK (~(PAGE_SIZE - 1))
+#define PAGE_SIZE  (1ULL << PAGE_SHIFT)
+#define PAGE_MASK  (~(PAGE_SIZE - 1))
 
 struct ram_region {
-	uint64_t gpa;		/* page aligned */
-	uint64_t size;		/* page multiple */
-	uint8_t *hva;		/* our mapping, or NULL when not mapped here */
-	char name[32];		/* e.g. "pc.ram", "pc.ram@4G" */
+	uint64_t gpa;  /* page aligned */
+	uint64_t size; /* page multiple */
+	uint8_t *hva;  /* our mapping, or NULL when not mapped here */
+	char name[32]; /* e.g. "pc.ram", "pc.ram@4G" */
 };
 
 struct ram_map {

@@ -11,26 +11,64 @@
 
 /* REGS_ prefix: glibc's <sys/ucontext.h> (via <signal.h>) owns REG_RAX... */
 enum regs_nr {
-	REGS_RAX, REGS_RBX, REGS_RCX, REGS_RDX, REGS_RSI, REGS_RDI, REGS_RBP, REGS_RSP,
-	REGS_R8, REGS_R9, REGS_R10, REGS_R11, REGS_R12, REGS_R13, REGS_R14, REGS_R15,
-	REGS_RIP, REGS_EFLAGS,
-	REGS_CS, REGS_SS, REGS_DS, REGS_ES, REGS_FS, REGS_GS,
-	REGS_CS_BASE, REGS_SS_BASE, REGS_DS_BASE, REGS_ES_BASE,
-	REGS_FS_BASE, REGS_GS_BASE, REGS_K_GS_BASE,
-	REGS_CR0, REGS_CR2, REGS_CR3, REGS_CR4, REGS_CR8, REGS_EFER,
-	REGS_ST0, REGS_ST7 = REGS_ST0 + 7,
-	REGS_FCTRL, REGS_FSTAT, REGS_FTAG, REGS_FISEG, REGS_FIOFF, REGS_FOSEG,
-	REGS_FOOFF, REGS_FOP,
-	REGS_XMM0, REGS_XMM15 = REGS_XMM0 + 15,
+	REGS_RAX,
+	REGS_RBX,
+	REGS_RCX,
+	REGS_RDX,
+	REGS_RSI,
+	REGS_RDI,
+	REGS_RBP,
+	REGS_RSP,
+	REGS_R8,
+	REGS_R9,
+	REGS_R10,
+	REGS_R11,
+	REGS_R12,
+	REGS_R13,
+	REGS_R14,
+	REGS_R15,
+	REGS_RIP,
+	REGS_EFLAGS,
+	REGS_CS,
+	REGS_SS,
+	REGS_DS,
+	REGS_ES,
+	REGS_FS,
+	REGS_GS,
+	REGS_CS_BASE,
+	REGS_SS_BASE,
+	REGS_DS_BASE,
+	REGS_ES_BASE,
+	REGS_FS_BASE,
+	REGS_GS_BASE,
+	REGS_K_GS_BASE,
+	REGS_CR0,
+	REGS_CR2,
+	REGS_CR3,
+	REGS_CR4,
+	REGS_CR8,
+	REGS_EFER,
+	REGS_ST0,
+	REGS_ST7 = REGS_ST0 + 7,
+	REGS_FCTRL,
+	REGS_FSTAT,
+	REGS_FTAG,
+	REGS_FISEG,
+	REGS_FIOFF,
+	REGS_FOSEG,
+	REGS_FOOFF,
+	REGS_FOP,
+	REGS_XMM0,
+	REGS_XMM15 = REGS_XMM0 + 15,
 	REGS_MXCSR,
 	REGS_NR
 };
 
 struct reg_desc {
 	const char *name;
-	unsigned int bits;	/* 32, 64, 80 or 128 */
-	const char *type;	/* gdb target-description type */
-	const char *group;	/* NULL: gdb's default */
+	unsigned int bits; /* 32, 64, 80 or 128 */
+	const char *type;  /* gdb target-description type */
+	const char *group; /* NULL: gdb's default */
 };
 
 /* The table and the byte offset of each register in a 'g' buffer. */

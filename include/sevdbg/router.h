@@ -28,9 +28,9 @@ struct router_stats {
 /* Why the last access stopped short, for messages ("page 0x... encrypted
  * and the guest policy forbids debugging (firmware POLICY_FAILURE)"). */
 struct router_error {
-	int err;		/* negative errno */
-	uint64_t gpa;		/* first byte not transferred */
-	int fw_error;		/* firmware status, when the PSP refused */
+	int err;      /* negative errno */
+	uint64_t gpa; /* first byte not transferred */
+	int fw_error; /* firmware status, when the PSP refused */
 	char msg[160];
 };
 

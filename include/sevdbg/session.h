@@ -21,7 +21,7 @@ struct session {
 	struct target *t;
 	struct router *router;
 	struct platform_info pinfo;
-	int cur_vcpu;			/* 0-based; selected by Hg / `vcpu N` */
+	int cur_vcpu; /* 0-based; selected by Hg / `vcpu N` */
 	bool read_only;
 	/*
 	 * Where gdb's `monitor sev dump NAME` may write (serve --dump-dir);
@@ -29,7 +29,7 @@ struct session {
 	 * paths on the host. The shell, run by the user, is not limited.
 	 */
 	const char *dump_dir;
-	volatile int *interrupted;	/* set by SIGINT handlers; may be NULL */
+	volatile int *interrupted; /* set by SIGINT handlers; may be NULL */
 };
 
 /* Open the router over t's platform; 0 or -errno. */
@@ -39,8 +39,8 @@ void session_release(struct session *s);
 /* The selected (or given) vCPU's paging state for the walker. */
 int session_walk_cpu(struct session *s, int vcpu, struct walk_cpu *c);
 /* Virtual memory of a vCPU: short count or -errno (see router_read). */
-ssize_t session_read_virt(struct session *s, int vcpu, uint64_t va,
-			  void *buf, size_t len);
+ssize_t session_read_virt(struct session *s, int vcpu, uint64_t va, void *buf,
+			  size_t len);
 ssize_t session_write_virt(struct session *s, int vcpu, uint64_t va,
 			   const void *buf, size_t len);
 /* Called after every resume/step/stop so caches follow the guest. */

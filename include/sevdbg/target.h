@@ -15,19 +15,19 @@
 
 #define TARGET_MAX_VCPUS 64
 
-enum bp_type {			/* = the RSP Z/z type numbers */
-	BP_SW = 0,
-	BP_HW = 1,
-	BP_WATCH_WRITE = 2,
-	BP_WATCH_READ = 3,
-	BP_WATCH_ACCESS = 4,
+enum bp_type { /* = the RSP Z/z type numbers */
+	       BP_SW = 0,
+	       BP_HW = 1,
+	       BP_WATCH_WRITE = 2,
+	       BP_WATCH_READ = 3,
+	       BP_WATCH_ACCESS = 4,
 };
 
 enum resume_action {
-	RESUME_STOP = 0,	/* leave this vCPU stopped */
+	RESUME_STOP = 0, /* leave this vCPU stopped */
 	RESUME_CONT,
 	RESUME_STEP,
-	RESUME_RANGE,		/* step while pc in [range_start, range_end) */
+	RESUME_RANGE, /* step while pc in [range_start, range_end) */
 };
 
 struct resume_req {
@@ -37,22 +37,22 @@ struct resume_req {
 };
 
 enum stop_kind {
-	STOP_SIGNAL,		/* signo: 2 SIGINT, 5 SIGTRAP, ... */
+	STOP_SIGNAL, /* signo: 2 SIGINT, 5 SIGTRAP, ... */
 	STOP_SWBREAK,
 	STOP_HWBREAK,
-	STOP_WATCH,		/* watch_type (BP_WATCH_*) at watch_addr */
-	STOP_EXITED,		/* the guest or its QEMU is gone: exit_code */
-	STOP_KILLED,		/* terminated by signo */
+	STOP_WATCH,  /* watch_type (BP_WATCH_*) at watch_addr */
+	STOP_EXITED, /* the guest or its QEMU is gone: exit_code */
+	STOP_KILLED, /* terminated by signo */
 };
 
 struct stop_event {
 	enum stop_kind kind;
-	int vcpu;		/* 0-based index; -1 = whole target */
+	int vcpu; /* 0-based index; -1 = whole target */
 	int signo;
 	int exit_code;
 	uint64_t watch_addr;
 	enum bp_type watch_type;
-	char why[128];		/* human-readable, e.g. "QEMU exited (signal 9)" */
+	char why[128]; /* human-readable, e.g. "QEMU exited (signal 9)" */
 };
 
 struct target;
@@ -97,14 +97,14 @@ struct target_ops {
 struct target {
 	const struct target_ops *ops;
 	void *priv;
-	struct ram_map ram;		/* guest-physical RAM map */
-	struct platform *plat;		/* never NULL once opened */
-	bool live;			/* false for dumps */
-	bool read_only;			/* writes refused (dumps, --read-only) */
-	bool running;			/* kept by the wrappers */
-	bool launched;			/* started by sevdbg: qAttached 0 */
-	bool range_step;		/* resume() handles RESUME_RANGE */
-	bool leave_stopped;		/* destroy() lets go without resuming */
+	struct ram_map ram;    /* guest-physical RAM map */
+	struct platform *plat; /* never NULL once opened */
+	bool live;	       /* false for dumps */
+	bool read_only;	       /* writes refused (dumps, --read-only) */
+	bool running;	       /* kept by the wrappers */
+	bool launched;	       /* started by sevdbg: qAttached 0 */
+	bool range_step;       /* resume() handles RESUME_RANGE */
+	bool leave_stopped;    /* destroy() lets go without resuming */
 };
 
 int target_nr_vcpus(struct target *t);
@@ -131,7 +131,7 @@ struct target_opts {
 	bool force_sim;		/* --sim */
 	bool read_only;		/* --read-only */
 	const char *accel;	/* --accel tcg|kvm, NULL = auto */
-	struct sim_config *sim;	/* sim knobs (cbit, policy, key, latency) */
+	struct sim_config *sim; /* sim knobs (cbit, policy, key, latency) */
 	bool verbose;
 };
 
@@ -140,8 +140,8 @@ struct target_opts {
  * constructor; tests may register their own. err gets a one-line reason.
  */
 struct target_type {
-	const char *prefix;	/* "qemu", "launch", "core", "demo" */
-	const char *usage;	/* one line for --help */
+	const char *prefix; /* "qemu", "launch", "core", "demo" */
+	const char *usage;  /* one line for --help */
 	int (*open)(const char *arg, const struct target_opts *o,
 		    struct target **out, char *err, size_t errlen);
 };

@@ -36,11 +36,12 @@ static int open_dump(const char *path, struct core_file *cf)
 static int cmp_regs(const struct core_file *a, const struct core_file *b)
 {
 	static const int nrs[] = {
-		REGS_RAX,     REGS_RBX,	  REGS_RCX, REGS_RDX, REGS_RSI, REGS_RDI,
-		REGS_RBP,     REGS_RSP,	  REGS_R8,  REGS_R9,  REGS_R10, REGS_R11,
-		REGS_R12,     REGS_R13,	  REGS_R14, REGS_R15, REGS_RIP, REGS_EFLAGS,
-		REGS_CS,	     REGS_SS,	  REGS_DS,  REGS_ES,  REGS_FS,  REGS_GS,
-		REGS_FS_BASE, REGS_GS_BASE, REGS_CR0, REGS_CR2, REGS_CR3, REGS_CR4,
+		REGS_RAX,     REGS_RBX, REGS_RCX,    REGS_RDX, REGS_RSI,
+		REGS_RDI,     REGS_RBP, REGS_RSP,    REGS_R8,  REGS_R9,
+		REGS_R10,     REGS_R11, REGS_R12,    REGS_R13, REGS_R14,
+		REGS_R15,     REGS_RIP, REGS_EFLAGS, REGS_CS,  REGS_SS,
+		REGS_DS,      REGS_ES,	REGS_FS,     REGS_GS,  REGS_FS_BASE,
+		REGS_GS_BASE, REGS_CR0, REGS_CR2,    REGS_CR3, REGS_CR4,
 	};
 	int v, diff = 0, cmp = 0;
 	size_t i;

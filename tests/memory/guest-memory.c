@@ -23,9 +23,9 @@
 #include "sevdbg/walk.h"
 
 #define KERNEL_BASE 0xffffffff80000000ULL
-#define DIRECT_MAP 0xffff888000000000ULL
-#define ALIAS_1G 0xffffc90000000000ULL
-#define SHARED_GPA 0x200000ULL	/* dma_buf 4, bss_dec 1, flip 2 pages */
+#define DIRECT_MAP  0xffff888000000000ULL
+#define ALIAS_1G    0xffffc90000000000ULL
+#define SHARED_GPA  0x200000ULL /* dma_buf 4, bss_dec 1, flip 2 pages */
 
 struct check {
 	struct ram_map ram;
@@ -69,7 +69,7 @@ static uint64_t read_u64(struct check *c, uint64_t gpa)
 /* The guest flips two pages every ~2 s; wait until PTEs and records agree. */
 static void settle(struct check *c)
 {
-	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	struct timespec ts = {0, 20 * 1000 * 1000};
 	int i;
 
 	for (i = 0; i < 100; i++) {
@@ -97,21 +97,22 @@ static void check_bitmap(struct check *c)
 
 static void check_router(struct check *c)
 {
-	static const uint64_t want[2] = { 0x342d261f18110a03ULL,
-					  0x6c655e575049423bULL };
+	static const uint64_t want[2] = {0x342d261f18110a03ULL,
+					 0x6c655e575049423bULL};
 	uint64_t got[2], ct[2], dec0 = c->p->stats.decrypt_calls;
 	uint64_t hr0 = c->p->stats.host_read_calls;
 	uint64_t pp = pa_of(c->sym_private_page);
 	char pat[22] = "";
 
-	tap(c, router_read(c->r, SHARED_GPA, pat, 21) == 21 &&
-		       !strcmp(pat, "SEVDBG-SHARED-PATTERN"),
+	tap(c,
+	    router_read(c->r, SHARED_GPA, pat, 21) == 21 &&
+		    !strcmp(pat, "SEVDBG-SHARED-PATTERN"),
 	    "dma_buf reads as its pattern through read_host");
-	tap(c, c->p->stats.host_read_calls == hr0 + 1 &&
-		       c->p->stats.decrypt_calls == dec0,
+	tap(c,
+	    c->p->stats.host_read_calls == hr0 + 1 &&
+		    c->p->stats.decrypt_calls == dec0,
 	    "  ... with one host read and no decrypt");
-	tap(c, router_read(c->r, pp, got, 16) == 16 &&
-		       !memcmp(got, want, 16),
+	tap(c, router_read(c->r, pp, got, 16) == 16 && !memcmp(got, want, 16),
 	    "private_page decrypts to its pattern");
 	tap(c, c->p->stats.decrypt_calls == dec0 + 1,
 	    "  ... with one decrypt call");
@@ -127,23 +128,25 @@ static void check_walk(struct check *c)
 
 	c->cpu.cr3 = read_u64(c, pa_of(c->sym_kernel_cr3));
 	c->cpu.cr0 = 0x80000011;
-	c->cpu.cr4 = 0x20;			/* PAE */
-	c->cpu.efer = 0xd00;			/* LME | LMA | NXE */
+	c->cpu.cr4 = 0x20;   /* PAE */
+	c->cpu.efer = 0xd00; /* LME | LMA | NXE */
 	c->cpu.cbit = 52;
 	tap(c, c->cpu.cr3 && c->cpu.cr3 != ~0ULL, "kernel_cr3 = 0x%" PRIx64,
 	    c->cpu.cr3);
 	walk_translate(c->r, &c->cpu, c->sym_private_secret, &res);
-	tap(c, res.status == WALK_OK &&
-		       res.pa == pa_of(c->sym_private_secret) && res.cbit,
+	tap(c,
+	    res.status == WALK_OK && res.pa == pa_of(c->sym_private_secret) &&
+		    res.cbit,
 	    "private_secret: %s, C-bit %d",
 	    walk_strerror(&res, buf, sizeof(buf)), res.cbit);
-	tap(c, walk_read(c->r, &c->cpu, c->sym_private_secret, secret, 33) ==
-			       33 &&
-		       !strcmp(secret, "SEVDBG-PRIVATE-PATTERN-0123456789"),
+	tap(c,
+	    walk_read(c->r, &c->cpu, c->sym_private_secret, secret, 33) == 33 &&
+		    !strcmp(secret, "SEVDBG-PRIVATE-PATTERN-0123456789"),
 	    "private_secret reads by virtual address");
 	walk_translate(c->r, &c->cpu, DIRECT_MAP + SHARED_GPA + 0x10, &res);
-	tap(c, res.status == WALK_OK && res.pa == SHARED_GPA + 0x10 &&
-		       !res.cbit && res.page_size == PAGE_SIZE,
+	tap(c,
+	    res.status == WALK_OK && res.pa == SHARED_GPA + 0x10 && !res.cbit &&
+		    res.page_size == PAGE_SIZE,
 	    "direct map of dma_buf: 4 KiB, no C-bit");
 	/* A write through the walker lands in guest plaintext; restore it. */
 	memset(mark, 0xa5, sizeof(mark));
@@ -152,8 +155,9 @@ static void check_walk(struct check *c)
 	router_invalidate(c->r);
 	walk_read(c->r, &c->cpu, DIRECT_MAP + pa_of(c->sym_private_page) + 2048,
 		  back, 16);
-	tap(c, !memcmp(back, old, 3) && !memcmp(back + 3, mark, 9) &&
-		       !memcmp(back + 12, old + 12, 4),
+	tap(c,
+	    !memcmp(back, old, 3) && !memcmp(back + 3, mark, 9) &&
+		    !memcmp(back + 12, old + 12, 4),
 	    "unaligned write via the image map reads back via the direct map");
 	walk_write(c->r, &c->cpu, c->sym_private_page + 2048, old, 16);
 }
@@ -166,8 +170,8 @@ static void check_verify(struct check *c)
 	uint64_t g;
 
 	settle(c);
-	n = walk_verify(c->r, &c->cpu, DIRECT_MAP, DIRECT_MAP + ram_end(&c->ram),
-			NULL, NULL);
+	n = walk_verify(c->r, &c->cpu, DIRECT_MAP,
+			DIRECT_MAP + ram_end(&c->ram), NULL, NULL);
 	tap(c, n == 0, "direct map C-bits agree with the bitmap (%d runs)", n);
 	alias = (int)read_u64(c, pa_of(c->sym_alias_1g_active));
 	n = walk_verify(c->r, &c->cpu, ALIAS_1G, ALIAS_1G + (1ULL << 30), NULL,
@@ -192,7 +196,8 @@ static int map_ram(struct check *c, const char *memfd, uint64_t size)
 	void *m;
 
 	if (fd < 0) {
-		printf("Bail out! cannot open %s: %s\n", memfd, strerror(errno));
+		printf("Bail out! cannot open %s: %s\n", memfd,
+		       strerror(errno));
 		return -1;
 	}
 	m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -206,11 +211,12 @@ static int map_ram(struct check *c, const char *memfd, uint64_t size)
 
 int main(int argc, char **argv)
 {
-	struct sim_config cfg = { .cbit = 52, .launched = true };
-	struct check c = { .n = 0 };
+	struct sim_config cfg = {.cbit = 52, .launched = true};
+	struct check c = {.n = 0};
 
 	if (argc != 10) {
-		fprintf(stderr, "usage: %s MEMFD RAMSIZE HCFILE private_page "
+		fprintf(stderr,
+			"usage: %s MEMFD RAMSIZE HCFILE private_page "
 			"private_secret kernel_cr3 flip_in_progress "
 			"alias_1g_active -\n(run by guest-memory.sh)\n",
 			argv[0]);
@@ -238,6 +244,6 @@ int main(int argc, char **argv)
 	check_verify(&c);
 	router_free(c.r);
 	platform_destroy(c.p);
-	ram_free(&c.ram);	/* LeakSanitizer in the ASan CI run */
+	ram_free(&c.ram); /* LeakSanitizer in the ASan CI run */
 	return c.failed ? 1 : 0;
 }

@@ -555,7 +555,8 @@ fail:
 
 static const struct target_type tt_type = {
 	.prefix = "test",
-	.usage = "test:[exit=N][,paging][,static]   deterministic target (tests only)",
+	.usage = "test:[exit=N][,paging][,static]   deterministic target "
+		 "(tests only)",
 	.open = tt_open,
 };
 

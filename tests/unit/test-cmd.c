@@ -59,8 +59,8 @@ static int fake_read_regs(struct target *t, int vcpu, struct regs *r)
 	memset(r, 0, sizeof(*r));
 	regs_set(r, REGS_CR0, 0x80000011);  /* PG | ET | PE */
 	regs_set(r, REGS_CR3, PML4 | CBIT); /* C-bit stripped from CR3 too */
-	regs_set(r, REGS_CR4, 0x20);	   /* PAE */
-	regs_set(r, REGS_EFER, 0x500);	   /* LME | LMA */
+	regs_set(r, REGS_CR4, 0x20);	    /* PAE */
+	regs_set(r, REGS_EFER, 0x500);	    /* LME | LMA */
 	regs_set(r, REGS_RIP, KVA + 0x10 * (uint64_t)vcpu);
 	memset(r->valid, 1, sizeof(r->valid));
 	return 0;

@@ -303,7 +303,8 @@ static void test_elf_reads_back(void **state)
 	assert_int_equal(cf.nr_vcpus, 1);
 	assert_true(cf.have_cr3);
 	assert_false(cf.have_sevdbg);
-	assert_int_equal(regs_get(&cf.regs[0], REGS_RIP), 0xffffffff81001234ULL);
+	assert_int_equal(regs_get(&cf.regs[0], REGS_RIP),
+			 0xffffffff81001234ULL);
 	assert_int_equal(regs_get(&cf.regs[0], REGS_R15), 0xf15);
 	assert_int_equal(regs_get(&cf.regs[0], REGS_CR3), 0x5000);
 	assert_int_equal(regs_get(&cf.regs[0], REGS_EFER), 0xd00);
