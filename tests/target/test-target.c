@@ -15,6 +15,7 @@
  *    nearest breakpoint above rip, else at the lowest watchpoint (a write
  *    watch increments the watched byte), else run until interrupted.
  *  - "test:exit=N": the guest exits with code 3 at the N-th resume.
+ *  - "test:big": regions of 64 MiB, "hi" at 128 MiB (benchmarks).
  *  - "test:static": a target whose paging mode cannot change (live =
  *    false, like a dump), so gdb is given the RAM map as its memory map.
  *  - "test:paging": 4-level paging on (cr0.PG, efer.LMA), 2 MiB pages with
@@ -37,6 +38,7 @@
 #define TT_VCPUS    2
 #define TT_REGION   (2ULL << 20)
 #define TT_HI_GPA   (4ULL << 20)
+#define TT_BIG	    (64ULL << 20) /* "big": regions of 64 MiB, hi at 128 MiB */
 #define TT_MAX_BPS  64
 #define TT_HW_SLOTS 4 /* debug registers: hbreak + watchpoints */
 #define TT_PATTERN  0x5345564400000000ULL
@@ -59,6 +61,7 @@ struct tt {
 	unsigned int resumes, exit_after;
 	bool paging;
 	bool is_static;
+	uint64_t region, hi_gpa; /* RAM layout (see "big") */
 };
 
 static struct tt *tt_of(struct target *t)
@@ -354,7 +357,7 @@ static void tt_destroy(struct target *t)
 
 	platform_destroy(t->plat);
 	ram_free(&t->ram);
-	munmap(tt->mem, 2 * TT_REGION);
+	munmap(tt->mem, 2 * tt->region);
 	close(tt->evfd);
 	free(tt);
 }
@@ -417,20 +420,21 @@ static int tt_map_ram(struct tt *tt)
 	uint64_t off, v;
 	int ret;
 
-	tt->mem = mmap(NULL, 2 * TT_REGION, PROT_READ | PROT_WRITE,
+	tt->mem = mmap(NULL, 2 * tt->region, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (tt->mem == MAP_FAILED) {
 		tt->mem = NULL;
 		return -ENOMEM;
 	}
-	for (off = 0; off < 2 * TT_REGION; off += 8) {
-		v = TT_PATTERN | (off < TT_REGION ? off : off + TT_REGION);
+	for (off = 0; off < 2 * tt->region; off += 8) {
+		v = TT_PATTERN |
+		    (off < tt->region ? off : off - tt->region + tt->hi_gpa);
 		memcpy(tt->mem + off, &v, 8);
 	}
-	ret = ram_add(&tt->t.ram, 0, TT_REGION, tt->mem, "lo");
+	ret = ram_add(&tt->t.ram, 0, tt->region, tt->mem, "lo");
 	if (!ret)
-		ret = ram_add(&tt->t.ram, TT_HI_GPA, TT_REGION,
-			      tt->mem + TT_REGION, "hi");
+		ret = ram_add(&tt->t.ram, tt->hi_gpa, tt->region,
+			      tt->mem + tt->region, "hi");
 	return ret;
 }
 
@@ -463,6 +467,8 @@ static int tt_parse(struct tt *tt, const char *arg, char *err, size_t errlen)
 			tt->paging = true;
 		else if (!strcmp(opt, "static"))
 			tt->is_static = true;
+		else if (!strcmp(opt, "big"))
+			tt->region = TT_BIG, tt->hi_gpa = 2 * TT_BIG;
 		else if (!strncmp(opt, "exit=", 5) &&
 			 !parse_u64(opt + 5, 0, &v) && v && v < 1000)
 			tt->exit_after = (unsigned int)v;
@@ -473,7 +479,8 @@ static int tt_parse(struct tt *tt, const char *arg, char *err, size_t errlen)
 bad:
 	snprintf(err, errlen,
 		 "bad test target option '%s': use test:, "
-		 "test:exit=N, test:paging, test:static, comma-separated",
+		 "test:exit=N, test:paging, test:static, test:big, "
+		 "comma-separated",
 		 arg);
 	return -EINVAL;
 }
@@ -513,6 +520,8 @@ static int tt_open(const char *arg, const struct target_opts *o,
 	if (!tt)
 		return -ENOMEM;
 	tt->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	tt->region = TT_REGION;
+	tt->hi_gpa = TT_HI_GPA;
 	ret = tt->evfd < 0 ? -errno : tt_parse(tt, arg, err, errlen);
 	if (!ret)
 		ret = tt_map_ram(tt);
@@ -524,7 +533,7 @@ static int tt_open(const char *arg, const struct target_opts *o,
 	if (!ret)
 		ret = tt_share(tt->t.plat, 0x10000, 16);
 	if (!ret)
-		ret = tt_share(tt->t.plat, TT_HI_GPA, 1);
+		ret = tt_share(tt->t.plat, tt->hi_gpa, 1);
 	if (ret)
 		goto fail;
 	for (n = 0; n < TT_VCPUS; n++) {
@@ -546,7 +555,7 @@ fail:
 		platform_destroy(tt->t.plat);
 	ram_free(&tt->t.ram);
 	if (tt->mem)
-		munmap(tt->mem, 2 * TT_REGION);
+		munmap(tt->mem, 2 * tt->region);
 	if (tt->evfd >= 0)
 		close(tt->evfd);
 	free(tt);
@@ -555,7 +564,7 @@ fail:
 
 static const struct target_type tt_type = {
 	.prefix = "test",
-	.usage = "test:[exit=N][,paging][,static]   deterministic target "
+	.usage = "test:[exit=N][,paging][,static][,big]   deterministic target "
 		 "(tests only)",
 	.open = tt_open,
 };
