@@ -216,7 +216,6 @@ int cli_dump(int argc, char **argv)
 {
 	struct dump_args a;
 	struct target *t = NULL;
-	char err[256] = "";
 	int ret;
 
 	memset(&a, 0, sizeof(a));
@@ -229,12 +228,9 @@ int cli_dump(int argc, char **argv)
 		return ret == 1 ? 0 : 2;
 	}
 	dump_signals();
-	ret = target_open(a.ct.spec, &a.ct.topts, &t, err, sizeof(err));
-	if (ret) {
-		fprintf(stderr, "sevdbg dump: cannot open %s: %s\n", a.ct.spec,
-			err[0] ? err : strerror(-ret));
+	ret = cli_target_open(&a.ct, &t);
+	if (ret)
 		goto out;
-	}
 	ret = dump_run(&a, t);
 	/* --keep-stopped must outlive us: no detach that resumes the guest. */
 	t->leave_stopped = a.o.keep_stopped;

@@ -165,7 +165,6 @@ int cli_serve(int argc, char **argv)
 {
 	struct serve_args a;
 	struct target *t = NULL;
-	char err[256] = "";
 	int ret;
 
 	memset(&a, 0, sizeof(a));
@@ -178,12 +177,9 @@ int cli_serve(int argc, char **argv)
 		return ret == 1 ? 0 : 2;
 	}
 	a.listen.quit_fd = cli_serve_signals();
-	ret = target_open(a.ct.spec, &a.ct.topts, &t, err, sizeof(err));
-	if (ret) {
-		fprintf(stderr, "sevdbg serve: cannot open %s: %s\n", a.ct.spec,
-			err[0] ? err : strerror(-ret));
+	ret = cli_target_open(&a.ct, &t);
+	if (ret)
 		goto out;
-	}
 	ret = cli_serve_target(&a.ct, t, &a.listen, NULL, NULL);
 	target_destroy(t);
 out:

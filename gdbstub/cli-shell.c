@@ -123,15 +123,11 @@ static int shell_go(struct shell *sh, const struct shell_args *a)
 static int shell_open(struct shell_args *a, struct target **t,
 		      struct session *s)
 {
-	char err[256] = "";
 	int ret;
 
-	ret = target_open(a->ct.spec, &a->ct.topts, t, err, sizeof(err));
-	if (ret) {
-		fprintf(stderr, "sevdbg shell: cannot open %s: %s\n",
-			a->ct.spec, err[0] ? err : strerror(-ret));
+	ret = cli_target_open(&a->ct, t);
+	if (ret)
 		return ret;
-	}
 	ret = session_init(s, *t);
 	if (ret) {
 		fprintf(stderr,

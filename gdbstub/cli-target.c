@@ -152,6 +152,17 @@ int cli_target_spec(struct cli_target *ct, int argc, char **argv)
 	return 0;
 }
 
+int cli_target_open(struct cli_target *ct, struct target **t)
+{
+	char err[256] = "";
+	int ret = target_open(ct->spec, &ct->topts, t, err, sizeof(err));
+
+	if (ret)
+		fprintf(stderr, "sevdbg %s: cannot open %s: %s\n", ct->cmd,
+			ct->spec, err[0] ? err : strerror(-ret));
+	return ret;
+}
+
 void cli_target_usage(FILE *f)
 {
 	const struct target_type *const *types;

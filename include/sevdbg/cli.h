@@ -91,6 +91,8 @@ void cli_target_release(struct cli_target *ct);
 int cli_target_option(struct cli_target *ct, int c, const char *arg);
 /* TARGET from argv[optind..]: one word, or launch:QEMU_ARGS... joined. */
 int cli_target_spec(struct cli_target *ct, int argc, char **argv);
+/* target_open() of ct->spec; on failure, says why on stderr. */
+int cli_target_open(struct cli_target *ct, struct target **t);
 /* The shared option lines and the TARGET list, for --help. */
 void cli_target_usage(FILE *f);
 
