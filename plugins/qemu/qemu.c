@@ -549,9 +549,9 @@ static int qemu_describe(struct target *t, char *buf, size_t len)
 {
 	struct qemu *q = to_qemu(t);
 
+	/* One line: `monitor sev stats` prints it after "target". */
 	snprintf(buf, len,
-		 "target: qemu (pid %d, %s, accel %s, %d vCPUs)%s\n"
-		 "platform: %s%s\n",
+		 "qemu (pid %d, %s, accel %s, %d vCPUs)%s; platform: %s%s",
 		 q->pid, q->launch ? "launched by sevdbg" : "attached",
 		 q->accel, q->nr_vcpus, q->dead ? " -- QEMU is gone" : "",
 		 q->regs_encrypted ? "kvm (SEV-ES guest: registers unavailable)"
