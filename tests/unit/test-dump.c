@@ -440,6 +440,98 @@ static void missing_page(struct fx *f, enum dump_format fmt)
 	check_read_back(f, missing);
 }
 
+/*
+ * Read the dump back through the core target: every page either equals
+ * the guest's plaintext or is unreadable (missing). Returns the number of
+ * missing pages; *first gets the first one.
+ */
+static uint64_t count_missing(struct fx *f, uint64_t *first)
+{
+	struct target_opts o = {0};
+	struct target *t = NULL;
+	struct session s;
+	uint8_t page[PAGE_SIZE];
+	uint64_t missing = 0, gpa;
+	char err[256] = "";
+	size_t i;
+
+	*first = UINT64_MAX;
+	assert_int_equal(
+		core_target_type.open(f->path, &o, &t, err, sizeof(err)), 0);
+	assert_int_equal(session_init(&s, t), 0);
+	for (i = 0; i < t->ram.nr; i++) {
+		const struct ram_region *r = &t->ram.regions[i];
+
+		for (gpa = r->gpa; gpa < r->gpa + r->size; gpa += PAGE_SIZE) {
+			if (router_read(s.router, gpa, page, PAGE_SIZE) ==
+			    PAGE_SIZE) {
+				assert_memory_equal(page, plain(f, gpa),
+						    PAGE_SIZE);
+				continue;
+			}
+			if (!missing++)
+				*first = gpa;
+		}
+	}
+	session_release(&s);
+	target_destroy(t);
+	return missing;
+}
+
+/*
+ * Issue 8's fault sweep: make the n-th DBG_DECRYPT fail for every n of a
+ * whole dump (then the n-th direct read): each failure costs exactly the
+ * page (or shared run) it covered, every other page is the plaintext, and
+ * the hypervisor's view (ciphertext) of the lost page is nowhere in the file.
+ */
+static void fault_sweep(struct fx *f, enum dump_format fmt, bool host)
+{
+	struct platform *p = f->t.plat;
+	struct dump_result r;
+	uint64_t n, calls, first, lost, prev = 0;
+	uint8_t ct[PAGE_SIZE];
+
+	memset(&p->stats, 0, sizeof(p->stats));
+	assert_int_equal(do_dump(f, fmt, &r), 0);
+	calls = host ? p->stats.host_read_calls : p->stats.decrypt_calls;
+	assert_true(calls >= (host ? 2 : 200));
+	for (n = 1; n <= calls; n++) {
+		memset(&p->stats, 0, sizeof(p->stats));
+		if (host)
+			p->fail_read_host_at = n;
+		else
+			p->fail_decrypt_at = n;
+		assert_int_equal(do_dump(f, fmt, &r), 0);
+		p->fail_decrypt_at = p->fail_read_host_at = 0;
+		lost = count_missing(f, &first);
+		assert_int_equal(lost, r.pages_missing);
+		/* one private page, or the one shared run (4 or 1 pages) */
+		if (host)
+			assert_true(lost == 4 || lost == 1);
+		else
+			assert_int_equal(lost, 1);
+		assert_true(first > prev || n == 1); /* each n its own page */
+		prev = first;
+		slurp(f);
+		assert_int_equal(platform_read_host(p, first, ct, PAGE_SIZE),
+				 0);
+		if (!host)
+			assert_null(memmem(f->file, f->file_len, ct, 256));
+	}
+}
+
+static void test_fault_sweep_elf(void **state)
+{
+	fault_sweep(*state, DUMP_FMT_ELF, false);
+	fault_sweep(*state, DUMP_FMT_ELF, true);
+}
+
+static void test_fault_sweep_kdump(void **state)
+{
+	fault_sweep(*state, DUMP_FMT_KDUMP, false);
+	fault_sweep(*state, DUMP_FMT_KDUMP, true);
+}
+
 static void test_elf_missing_page(void **state)
 {
 	missing_page(*state, DUMP_FMT_ELF);
@@ -620,6 +712,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_elf_missing_page, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_kdump_missing_page, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_fault_sweep_elf, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_fault_sweep_kdump, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_raw_range, setup,
 						teardown),
