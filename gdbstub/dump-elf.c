@@ -247,10 +247,17 @@ int dump_elf_write(struct dump_ctx *c)
 		goto out;
 	reserved = 1 + c->s->t->ram.nr + ELF_SPARE_PHDRS + st.nr_maps;
 	notes_off = sizeof(Elf64_Ehdr) + reserved * sizeof(Elf64_Phdr);
-	c->off = ALIGN_UP(notes_off + notes.len, PAGE_SIZE);
+	c->off = ALIGN_UP(notes_off + notes.len + DUMP_VMCI_RESERVE, PAGE_SIZE);
 	ret = dump_for_each_page(c, elf_page, &st);
 	if (!ret)
 		ret = dump_flush(c);
+	if (!ret && c->vmci_len) {
+		/* The RAM pass found the guest's VMCOREINFO: notes again,
+		 * with it, into the room kept for them. */
+		sb_release(&notes);
+		sb_init(&notes);
+		ret = dump_build_notes(c, &notes, &sevdbg_off);
+	}
 	if (ret)
 		goto out;
 	nr_phys = st.nr;

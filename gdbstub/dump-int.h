@@ -84,6 +84,19 @@ int sevdbg_note_parse(const uint8_t *desc, size_t len, struct sevdbg_note *n,
 		      const char **why);
 void sevdbg_hdr_encode(uint8_t *out, const struct sevdbg_note_hdr *h);
 
+/*
+ * The guest's VMCOREINFO note (Linux kernel/crash_core.c): a page-aligned
+ * Elf64_Nhdr {11, descsz, 0}, "VMCOREINFO" padded to 12, then the text
+ * "OSRELEASE=...\n...". QEMU copies it through its vmcoreinfo device; the
+ * dump writer finds it in RAM. Only a descriptor that ends inside the first
+ * page is taken (Linux 6.1 writes about 2.5 KiB of its 4 KiB maximum).
+ */
+#define VMCOREINFO_NAME	    "VMCOREINFO"
+#define VMCOREINFO_DESC_OFF 24
+#define VMCOREINFO_MAX_DESC (PAGE_SIZE - VMCOREINFO_DESC_OFF)
+/* descsz when page starts with the guest's VMCOREINFO note, else 0. */
+size_t vmcoreinfo_match(const uint8_t *page);
+
 static inline unsigned int sevdbg_src_get(const uint8_t *src, uint64_t i)
 {
 	return (src[i / 4] >> (2 * (i % 4))) & 3;
@@ -117,7 +130,10 @@ struct dump_ctx {
 	uint8_t *source;   /* SEVDBG_SRC_* per page */
 	uint64_t pages_total, pages_done;
 	uint64_t progress_ns;
-	uint8_t *rbuf; /* read buffer, DUMP_CHUNK */
+	uint8_t *rbuf;			   /* read buffer, DUMP_CHUNK */
+	uint8_t vmci[VMCOREINFO_MAX_DESC]; /* the guest's VMCOREINFO text */
+	size_t vmci_len;		   /* 0 = none found (yet) */
+	size_t vmci_off;		   /* its descriptor in the note area */
 };
 
 /* Called per RAM page in gpa order; data is NULL for a missing page. */
@@ -129,10 +145,14 @@ int dump_flush(struct dump_ctx *c);
 int dump_pwrite(struct dump_ctx *c, const void *buf, size_t len, uint64_t off);
 /* Set res->msg (first failure wins) and return err. */
 int dump_fail(struct dump_ctx *c, int err, const char *fmt, ...) __printf(3, 4);
-/* prstatus and QEMU notes for every vCPU, then a SEVDBG note whose
- * descriptor (at *sevdbg_off in sb) dump_sevdbg_fill writes later. */
+/* prstatus and QEMU notes for every vCPU, the guest's VMCOREINFO when
+ * found (c->vmci_off), then a SEVDBG note whose descriptor (at *sevdbg_off
+ * in sb) dump_sevdbg_fill writes later. Built once before the RAM pass to
+ * size the area (plus DUMP_VMCI_RESERVE) and again after it. */
 int dump_build_notes(struct dump_ctx *c, struct strbuf *sb, size_t *sevdbg_off);
 void dump_sevdbg_fill(struct dump_ctx *c, uint8_t *desc);
+
+#define DUMP_VMCI_RESERVE (12 + 12 + VMCOREINFO_MAX_DESC)
 
 int dump_elf_write(struct dump_ctx *c);
 int dump_kdump_write(struct dump_ctx *c);

@@ -141,9 +141,16 @@ static void kdump_fill_header(struct dump_ctx *c, uint8_t *h,
 
 static void kdump_fill_sub(struct dump_ctx *c, uint8_t *sh, uint64_t note_len)
 {
+	uint64_t notes_off = KD_BLOCK + KDUMP_SUB_HEADER_SIZE;
+
 	memset(sh, 0, KDUMP_SUB_HEADER_SIZE);
 	put_le32(sh + KSH_DUMP_LEVEL, 1); /* zero pages shared */
-	put_le64(sh + KSH_OFFSET_NOTE, KD_BLOCK + KDUMP_SUB_HEADER_SIZE);
+	if (c->vmci_len) {
+		/* As QEMU's write_dump_header: the note's descriptor. */
+		put_le64(sh + KSH_OFFSET_VMCOREINFO, notes_off + c->vmci_off);
+		put_le64(sh + KSH_SIZE_VMCOREINFO, c->vmci_len);
+	}
+	put_le64(sh + KSH_OFFSET_NOTE, notes_off);
 	put_le64(sh + KSH_NOTE_SIZE, note_len);
 	put_le64(sh + KSH_END_PFN_64, c->npages);
 	put_le64(sh + KSH_MAX_MAPNR_64, c->npages);
@@ -204,9 +211,9 @@ int dump_kdump_write(struct dump_ctx *c)
 	if (deflateInit(&st.zs, Z_BEST_SPEED) != Z_OK)
 		goto out;
 	st.zs_init = true;
-	sub_blocks =
-		(uint32_t)((KDUMP_SUB_HEADER_SIZE + notes.len + KD_BLOCK - 1) /
-			   KD_BLOCK);
+	sub_blocks = (uint32_t)((KDUMP_SUB_HEADER_SIZE + notes.len +
+				 DUMP_VMCI_RESERVE + KD_BLOCK - 1) /
+				KD_BLOCK);
 	st.desc_off =
 		(1 + sub_blocks + 2 * st.len_bitmap / KD_BLOCK) * KD_BLOCK;
 	/* Room for a descriptor per RAM page; missing pages leave slack. */
@@ -219,6 +226,12 @@ int dump_kdump_write(struct dump_ctx *c)
 		ret = pd_flush(c, &st);
 	if (!ret)
 		ret = dump_flush(c);
+	if (!ret && c->vmci_len) {
+		/* Found in RAM: the notes again, with it (room was kept). */
+		sb_release(&notes);
+		sb_init(&notes);
+		ret = dump_build_notes(c, &notes, &sevdbg_off);
+	}
 	if (ret)
 		goto out;
 	dump_sevdbg_fill(c, (uint8_t *)notes.buf + sevdbg_off);

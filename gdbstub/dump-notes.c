@@ -268,3 +268,28 @@ int sevdbg_note_parse(const uint8_t *desc, size_t len, struct sevdbg_note *n,
 	*why = NULL;
 	return 0;
 }
+
+size_t vmcoreinfo_match(const uint8_t *page)
+{
+	static const char key[] = "OSRELEASE=";
+	uint32_t descsz;
+	size_t i;
+
+	if (get_le32(page) != sizeof(VMCOREINFO_NAME) || get_le32(page + 8))
+		return 0;
+	if (memcmp(page + 12, VMCOREINFO_NAME, sizeof(VMCOREINFO_NAME)))
+		return 0;
+	descsz = get_le32(page + 4);
+	if (descsz < sizeof(key) - 1 || descsz > VMCOREINFO_MAX_DESC)
+		return 0;
+	if (memcmp(page + VMCOREINFO_DESC_OFF, key, sizeof(key) - 1))
+		return 0;
+	/* The text is "KEY=value\n" lines: anything else is not the note. */
+	for (i = 0; i < descsz; i++) {
+		uint8_t ch = page[VMCOREINFO_DESC_OFF + i];
+
+		if (ch != '\n' && (ch < 0x20 || ch > 0x7e))
+			return 0;
+	}
+	return descsz;
+}

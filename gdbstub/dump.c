@@ -181,6 +181,10 @@ static int visit_page(struct dump_ctx *c, uint64_t gfn, const uint8_t *data,
 	else
 		c->res->pages_shared++;
 	c->pages_done++;
+	/* First bytes differ on almost every page: a cheap test per page
+	 * instead of a second pass or QEMU's fw_cfg, which we cannot read. */
+	if (data && !c->vmci_len && (c->vmci_len = vmcoreinfo_match(data)))
+		memcpy(c->vmci, data + VMCOREINFO_DESC_OFF, c->vmci_len);
 	return fn(c, gfn, data, arg);
 }
 
@@ -284,6 +288,10 @@ int dump_build_notes(struct dump_ctx *c, struct strbuf *sb, size_t *sevdbg_off)
 		note_qemu_encode(qcs, &c->regs[i]);
 		note_append(sb, "QEMU", 0, qcs, sizeof(qcs));
 	}
+	/* Where QEMU puts the guest's note: after the CPU notes. */
+	if (c->vmci_len)
+		c->vmci_off = note_append(sb, VMCOREINFO_NAME, 0, c->vmci,
+					  c->vmci_len);
 	/* ELF note sizes are 32-bit: past ~40 TiB of RAM the note cannot
 	 * describe every page. */
 	if (dsz > UINT32_MAX - 8)

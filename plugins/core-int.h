@@ -54,6 +54,8 @@ struct core_file {
 	bool have_qemu_note, have_cr3;
 	bool have_sevdbg;
 	struct sevdbg_note sev; /* pointers into notes */
+	const uint8_t *vmci;	/* the guest's VMCOREINFO text, in notes */
+	uint32_t vmci_len;
 };
 
 /* One data record of makedumpfile's flattened format. */

@@ -80,6 +80,10 @@ static int core_one_note(struct core_file *cf, const uint8_t *name,
 			return -EINVAL;
 		}
 		cf->have_sevdbg = true;
+	} else if (note_is(name, namesz, VMCOREINFO_NAME) && type == 0 &&
+		   !cf->vmci) {
+		cf->vmci = desc;
+		cf->vmci_len = descsz;
 	}
 	return 0;
 }
@@ -353,9 +357,20 @@ static int core_describe(struct target *t, char *buf, size_t len)
 {
 	struct core_target *ct = t->priv;
 	const struct core_file *cf = &ct->cf;
+	char vmci[80] = "";
+	size_t n;
 
-	snprintf(buf, len, "core: %s, %s, %d vCPU(s)%s%s", ct->path,
-		 cf->kind_name, cf->nr_vcpus,
+	/* Its first line names the kernel the dump is of. */
+	if (cf->vmci) {
+		n = 0;
+		while (n < cf->vmci_len && n < sizeof(vmci) - 1 &&
+		       cf->vmci[n] >= 0x20 && cf->vmci[n] < 0x7f)
+			n++;
+		snprintf(vmci, sizeof(vmci), "; vmcoreinfo: %.*s", (int)n,
+			 (const char *)cf->vmci);
+	}
+	snprintf(buf, len, "core: %s, %s, %d vCPU(s)%s%s%s", ct->path,
+		 cf->kind_name, cf->nr_vcpus, vmci,
 		 cf->have_sevdbg ? ""
 				 : "; this dump has no SEVDBG note: "
 				   "every page is shown as shared/plain",
