@@ -37,7 +37,8 @@ struct qemu {
 	bool regs_valid[TARGET_MAX_VCPUS];
 	struct regs regs[TARGET_MAX_VCPUS];
 	bool running;
-	int step_tid; /* range stepping: vCPU and range */
+	bool interrupted; /* ^C sent since the last resume */
+	int step_tid;	  /* range stepping: vCPU and range */
 	uint64_t range_start, range_end;
 	bool pending; /* ev holds a stop not yet reported */
 	struct stop_event ev;

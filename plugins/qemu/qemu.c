@@ -202,6 +202,7 @@ static int qemu_resume(struct target *t, const struct resume_req *req)
 	if (rc)
 		return rc;
 	q->running = true;
+	q->interrupted = false;
 	q->pending = false;
 	q->g_tid = 0;
 	qemu_regs_drop(q);
@@ -225,7 +226,10 @@ static int qemu_interrupt(struct target *t)
 		q->pending = true;
 		return 0;
 	}
-	return q->running ? rspc_interrupt(&q->rsp) : 0;
+	if (!q->running)
+		return 0;
+	q->interrupted = true;
+	return rspc_interrupt(&q->rsp);
 }
 
 static int qemu_event_fd(struct target *t)
@@ -334,8 +338,12 @@ static int qemu_step(struct qemu *q, int tid)
 	return rspc_send(&q->rsp, cmd);
 }
 
-/* Range stepping: step again while the pc stays in the range. */
-static bool qemu_step_again(struct qemu *q, const struct stop_event *ev)
+/*
+ * Range stepping: step again while the pc stays in the range. A ^C sent
+ * meanwhile mostly reached QEMU between two steps, when its gdbstub drops
+ * it: end the stepping here and report the SIGINT gdb is waiting for.
+ */
+static bool qemu_step_again(struct qemu *q, struct stop_event *ev)
 {
 	uint64_t pc;
 
@@ -345,6 +353,10 @@ static bool qemu_step_again(struct qemu *q, const struct stop_event *ev)
 	pc = qemu_pc(q, ev->vcpu);
 	if (pc < q->range_start || pc >= q->range_end || qemu_bp_at(q, pc))
 		return false;
+	if (q->interrupted) {
+		ev->signo = 2;
+		return false;
+	}
 	q->g_tid = 0;
 	return !qemu_step(q, q->step_tid);
 }

@@ -65,7 +65,7 @@ static int fake_teardown(void **state)
 static void reply(struct fake *f, const char *payload)
 {
 	unsigned int sum = 0;
-	char buf[256];
+	char buf[1024];
 
 	for (const char *p = payload; *p; p++)
 		sum += (unsigned char)*p;
@@ -204,6 +204,41 @@ static void test_sev_es_registers_unavailable(void **state)
 	assert_string_equal(sent, ""); /* QEMU was not asked */
 }
 
+/*
+ * gdb's ^C during a range step (`next` over `for (;;);`) reaches QEMU
+ * between two of our single steps, when QEMU is stopped and drops it: the
+ * stepping must end on its own and report SIGINT, or gdb's ^C is lost and
+ * the step never ends.
+ */
+static void test_interrupt_during_range_step(void **state)
+{
+	struct fake *f = *state;
+	struct target *t = &f->q->t;
+	struct resume_req req = {.action = {RESUME_RANGE, RESUME_STOP},
+				 .range_start = 0x1000,
+				 .range_end = 0x2000};
+	char g[16 * 16 + 16 + 1], sent[256];
+	struct stop_event ev;
+
+	memset(g, '0', sizeof(g) - 1);
+	memcpy(g + 16 * 16, "0018000000000000", 16); /* rip 0x1800 */
+	g[sizeof(g) - 1] = '\0';
+	assert_int_equal(target_resume(t, &req), 0);
+	heard(f, sent, sizeof(sent));
+	assert_string_equal(sent, "$vCont;s:1#23");
+	assert_int_equal(target_interrupt(t), 0);
+	/* The step ended (T05) inside the range; QEMU ignored the ^C. */
+	reply(f, "T05thread:01;");
+	reply(f, "OK");
+	reply(f, g);
+	assert_int_equal(target_wait_stop(t, &ev), 0);
+	assert_int_equal(ev.kind, STOP_SIGNAL);
+	assert_int_equal(ev.signo, 2);
+	assert_int_equal(ev.vcpu, 0);
+	heard(f, sent, sizeof(sent));
+	assert_null(strstr(sent, "vCont")); /* no further step */
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fake_setup, fake_teardown)
 
 int main(void)
@@ -214,6 +249,7 @@ int main(void)
 		T(test_sev_hw_breakpoints),
 		T(test_plain_breakpoints_and_refusal),
 		T(test_sev_es_registers_unavailable),
+		T(test_interrupt_during_range_step),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
