@@ -44,14 +44,19 @@ linux_find() {
 		{ linux_why="$linux_kernel is not readable (run as root)"; return 1; }
 }
 
-# DIR/initrd.gz: /init mounts proc, sys and dev, writes the marker to the
-# serial console and to the kernel log, and sleeps.
+# DIR/initrd.gz: /init loads qemu_fw_cfg (when the kernel has it as a
+# module: it hands the guest's VMCOREINFO address to QEMU's vmcoreinfo
+# device), mounts proc, sys and dev, writes the marker to the serial console
+# and to the kernel log, and sleeps.
 linux_initrd() {
 	local r=$1/root
+	local fw=/lib/modules/$linux_ver/kernel/drivers/firmware/qemu_fw_cfg.ko
 	mkdir -p "$r/bin" "$r/proc" "$r/sys" "$r/dev" &&
 		cp "$linux_bb" "$r/bin/busybox" &&
+		{ [ ! -f "$fw" ] || cp "$fw" "$r/qemu_fw_cfg.ko"; } &&
 		cat >"$r/init" <<-INIT &&
 		#!/bin/busybox sh
+		[ -f /qemu_fw_cfg.ko ] && /bin/busybox insmod /qemu_fw_cfg.ko
 		/bin/busybox mount -t proc proc /proc
 		/bin/busybox mount -t sysfs sysfs /sys
 		/bin/busybox mount -t devtmpfs devtmpfs /dev
@@ -65,16 +70,17 @@ linux_initrd() {
 }
 
 # Boot in DIR (run-qemu's files: qmp.sock, gdb.sock, hc.bin, serial.log,
-# qemu.pid) with MEM of RAM; wait up to 120 s for userspace. KASLR stays on:
-# the dumps carry no VMCOREINFO, so crash finds the kernel from the saved
-# vCPU state (IDTR, CR3), which sevdbg must write as QEMU does.
-# LINUX_APPEND adds kernel parameters (e.g. nokaslr).
+# qemu.pid) with MEM of RAM; wait up to 120 s for userspace. KASLR stays on.
+# -device vmcoreinfo gives QEMU's own dumps the guest's VMCOREINFO note (the
+# guest fills fw_cfg etc/vmcoreinfo); sevdbg finds the same note in RAM, so
+# crash reads KERNELOFFSET from both instead of guessing from the saved
+# vCPU state. LINUX_APPEND adds kernel parameters (e.g. nokaslr).
 linux_boot() {
 	local dir=$1 mem=$2
 	[ -f "$dir/initrd.gz" ] || linux_initrd "$dir" || return 1
 	tests/guest/run-qemu --dir "$dir" --elf "$linux_kernel" --mem "$mem" \
 		--smp 2 --daemonize --pidfile "$dir/qemu.pid" -- \
-		-initrd "$dir/initrd.gz" \
+		-device vmcoreinfo -initrd "$dir/initrd.gz" \
 		-append "console=ttyS0 panic=-1 ${LINUX_APPEND:-}" >"$dir/qemu.out" 2>&1
 	for _ in $(seq 600); do
 		grep -q "^$LINUX_MARK" "$dir/serial.log" 2>/dev/null && return 0
