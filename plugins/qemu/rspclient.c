@@ -79,42 +79,57 @@ static int rspc_decode(struct rspc *c, const char *body, size_t len)
 	return c->pkt.oom ? -ENOMEM : 0;
 }
 
-/* Take one packet out of c->raw if a complete one is there. */
+/* Drop the first skip bytes of c->raw. */
+static void rspc_consume(struct rspc *c, size_t skip)
+{
+	memmove(c->raw.buf, c->raw.buf + skip, c->raw.len - skip + 1);
+	c->raw.len -= skip;
+}
+
+/*
+ * Take one packet out of c->raw if a complete one is there. With acks, a
+ * packet whose checksum is wrong is dropped after the '-': QEMU sends it
+ * again, and taking both would answer the next command with this one's
+ * reply.
+ */
 static int rspc_parse(struct rspc *c)
 {
 	char *start, *hash;
-	size_t skip;
-	unsigned int sum = 0;
+	unsigned int sum;
+	bool ok;
 	int rc;
 
-	if (!c->raw.len)
-		return 0;
-	start = memchr(c->raw.buf, '$', c->raw.len);
-	if (!start) { /* only acks or noise */
-		sb_reset(&c->raw);
-		return 0;
-	}
-	hash = memchr(start, '#', c->raw.len - (start - c->raw.buf));
-	if (!hash || (size_t)(hash - c->raw.buf) + 3 > c->raw.len)
-		return 0;
-	for (const char *p = start + 1; p < hash; p++)
-		sum += (unsigned char)*p;
-	if (!c->noack) {
-		/* A non-hex checksum digit is a bad checksum, not a shift
-		 * of -1. */
-		int hi = hex_digit(hash[1]), lo = hex_digit(hash[2]);
-		bool ok = hi >= 0 && lo >= 0 &&
-			  (unsigned int)(hi << 4 | lo) == (sum & 0xff);
+	for (;;) {
+		if (!c->raw.len)
+			return 0;
+		start = memchr(c->raw.buf, '$', c->raw.len);
+		if (!start) { /* only acks or noise */
+			sb_reset(&c->raw);
+			return 0;
+		}
+		hash = memchr(start, '#', c->raw.len - (start - c->raw.buf));
+		if (!hash || (size_t)(hash - c->raw.buf) + 3 > c->raw.len)
+			return 0;
+		sum = 0;
+		for (const char *p = start + 1; p < hash; p++)
+			sum += (unsigned char)*p;
+		ok = true;
+		if (!c->noack) {
+			/* A non-hex checksum digit is a bad checksum, not a
+			 * shift of -1. */
+			int hi = hex_digit(hash[1]), lo = hex_digit(hash[2]);
 
-		rc = rspc_write(c, ok ? "+" : "-", 1);
-		if (rc)
-			return rc;
+			ok = hi >= 0 && lo >= 0 &&
+			     (unsigned int)(hi << 4 | lo) == (sum & 0xff);
+			rc = rspc_write(c, ok ? "+" : "-", 1);
+			if (rc)
+				return rc;
+		}
+		rc = ok ? rspc_decode(c, start + 1, hash - start - 1) : 0;
+		rspc_consume(c, hash + 3 - c->raw.buf);
+		if (ok)
+			return rc ? rc : 1;
 	}
-	rc = rspc_decode(c, start + 1, hash - start - 1);
-	skip = hash + 3 - c->raw.buf;
-	memmove(c->raw.buf, c->raw.buf + skip, c->raw.len - skip + 1);
-	c->raw.len -= skip;
-	return rc ? rc : 1;
 }
 
 int rspc_poll(struct rspc *c)
@@ -170,8 +185,19 @@ int rspc_cmd(struct rspc *c, const char *cmd)
 {
 	int rc = rspc_send(c, cmd);
 
-	if (!rc)
+	/*
+	 * QEMU reports every VM stop, also one we did not ask for (the VM
+	 * was resumed and stopped again over QMP): no command we send is
+	 * answered with a stop reply, so skip it rather than take it as
+	 * this command's answer and be one reply behind from then on.
+	 */
+	while (!rc) {
 		rc = rspc_recv(c, -1);
+		if (rc || (c->pkt.buf[0] != 'T' && c->pkt.buf[0] != 'S'))
+			break;
+		pr_debug("qemu: skipped a stop reply nobody asked for: %s",
+			 c->pkt.buf);
+	}
 	if (rc)
 		return rc;
 	if (c->pkt.len == 3 && c->pkt.buf[0] == 'E')

@@ -202,10 +202,55 @@ static void test_rsp_ack_and_checksum(void **state)
 	assert_string_equal(c.pkt.buf, "T05thread:01;");
 	heard(p, sent, sizeof(sent));
 	assert_string_equal(sent, "+");
-	say(p, "$OK#00"); /* wrong checksum: we ask again */
-	assert_int_equal(rspc_recv(&c, 500), 0);
+	/*
+	 * A wrong checksum is not a reply: we ask again and wait for the
+	 * resent packet, which would otherwise answer the next command.
+	 */
+	say(p, "$OK#00");
+	assert_int_equal(rspc_recv(&c, 100), -ETIMEDOUT);
 	heard(p, sent, sizeof(sent));
 	assert_string_equal(sent, "-");
+	say(p, "$OK#9a");
+	assert_int_equal(rspc_recv(&c, 500), 0);
+	assert_string_equal(c.pkt.buf, "OK");
+	heard(p, sent, sizeof(sent));
+	assert_string_equal(sent, "+");
+	rsp_off(&c);
+}
+
+/* Frame payload as QEMU would and queue it for the client. */
+static void say_pkt(struct peer *p, const char *payload)
+{
+	unsigned int sum = 0;
+	char buf[512];
+
+	for (const char *q = payload; *q; q++)
+		sum += (unsigned char)*q;
+	snprintf(buf, sizeof(buf), "$%s#%02x", payload, sum & 0xff);
+	say(p, buf);
+}
+
+/*
+ * QEMU reports every VM stop, also one nobody asked for (the VM was
+ * resumed and stopped again over QMP): a stop reply queued before the
+ * answer to a command is not that answer, or every later reply is off
+ * by one.
+ */
+static void test_rsp_stray_stop_reply(void **state)
+{
+	struct peer *p = *state;
+	struct rspc c;
+
+	rsp_on(&c, p, true);
+	say_pkt(p, "T02thread:01;");
+	say_pkt(p, "OK");
+	assert_int_equal(rspc_cmd(&c, "Hg1"), 0);
+	assert_string_equal(c.pkt.buf, "OK");
+	say_pkt(p, "S05");
+	say_pkt(p, "00112233");
+	assert_int_equal(rspc_cmd(&c, "g"), 0);
+	assert_string_equal(c.pkt.buf, "00112233");
+	assert_int_equal(rspc_recv(&c, 100), -ETIMEDOUT); /* nothing left */
 	rsp_off(&c);
 }
 
@@ -288,6 +333,7 @@ int main(void)
 		T(test_rsp_split_escape_rle),
 		T(test_rsp_send_frames),
 		T(test_rsp_error_and_eof),
+		T(test_rsp_stray_stop_reply),
 		cmocka_unit_test(test_split_args),
 	};
 
