@@ -46,6 +46,26 @@ static int qemu_select(struct qemu *q, int vcpu)
 
 static int qemu_reconnect(struct qemu *q);
 
+/*
+ * cmd for one vCPU (g, G). A stop QEMU reported meanwhile moved its Hg
+ * selection to the vCPU that stopped and may have changed the registers:
+ * select again and repeat, rather than answer for another vCPU.
+ */
+static int qemu_vcpu_cmd(struct qemu *q, int vcpu, const char *cmd)
+{
+	int rc, tries = 0;
+
+	do {
+		q->rsp.stray_stop = false;
+		rc = qemu_select(q, vcpu) ?: rspc_cmd(&q->rsp, cmd);
+		if (q->rsp.stray_stop) {
+			q->g_tid = 0;
+			memset(q->regs_valid, 0, sizeof(q->regs_valid));
+		}
+	} while (!rc && q->rsp.stray_stop && ++tries < 3);
+	return rc;
+}
+
 /* The guest is about to run (or QEMU's view changed): forget registers. */
 static void qemu_regs_drop(struct qemu *q)
 {
@@ -82,7 +102,7 @@ static int qemu_read_regs(struct target *t, int vcpu, struct regs *regs)
 		*regs = q->regs[vcpu];
 		return 0;
 	}
-	rc = qemu_select(q, vcpu) ?: rspc_cmd(&q->rsp, "g");
+	rc = qemu_vcpu_cmd(q, vcpu, "g");
 	if (rc)
 		return rc;
 	hex = q->rsp.pkt.buf;
@@ -133,16 +153,18 @@ static int qemu_write_regs(struct target *t, int vcpu, const struct regs *r)
 
 	if (q->regs_encrypted)
 		return -EPERM; /* SEV-ES: the VMSA is the guest's */
-	rc = qemu_ready(q) ?: qemu_select(q, vcpu);
+	rc = qemu_ready(q);
 	if (rc)
 		return rc;
+	if (vcpu < 0 || vcpu >= q->nr_vcpus)
+		return -EINVAL;
 	q->regs_valid[vcpu] = false;
 	sb_init(&sb);
 	sb_putc(&sb, 'G');
 	for (unsigned int nr = 0; nr < REGS_NR; nr++)
 		if (qemu_has_reg(nr))
 			sb_hex(&sb, r->raw + regs_offset(nr), regs_size(nr));
-	rc = sb.oom ? -ENOMEM : rspc_cmd(&q->rsp, sb.buf);
+	rc = sb.oom ? -ENOMEM : qemu_vcpu_cmd(q, vcpu, sb.buf);
 	sb_release(&sb);
 	return rc;
 }

@@ -51,6 +51,7 @@ struct rspc {
 	int timeout_ms;
 	struct strbuf raw; /* received bytes not yet parsed */
 	struct strbuf pkt; /* the last complete packet (decoded) */
+	bool stray_stop;   /* rspc_cmd skipped a stop reply (QEMU's Hg moved) */
 };
 
 int rspc_open(struct rspc *c, const char *path, int timeout_ms, char *err,

@@ -197,6 +197,7 @@ int rspc_cmd(struct rspc *c, const char *cmd)
 			break;
 		pr_debug("qemu: skipped a stop reply nobody asked for: %s",
 			 c->pkt.buf);
+		c->stray_stop = true;
 	}
 	if (rc)
 		return rc;

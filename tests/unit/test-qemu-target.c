@@ -239,6 +239,47 @@ static void test_interrupt_during_range_step(void **state)
 	assert_null(strstr(sent, "vCont")); /* no further step */
 }
 
+/* A 'g' reply: zero GPRs, then rip. */
+static void g_reply(char *g, size_t len, const char *rip_le)
+{
+	assert_true(len > 16 * 16 + 16);
+	memset(g, '0', 16 * 16);
+	memcpy(g + 16 * 16, rip_le, 16);
+	g[16 * 16 + 16] = '\0';
+}
+
+/*
+ * A stop nobody asked for (the VM resumed and stopped over QMP) also
+ * moves QEMU's Hg selection to the vCPU that stopped: the 'g' after it
+ * must select its vCPU again, not return another vCPU's registers.
+ */
+static void test_stray_stop_reselects_vcpu(void **state)
+{
+	struct fake *f = *state;
+	struct target *t = &f->q->t;
+	char g0[300], g1[300], sent[4096];
+	struct regs r;
+
+	g_reply(g0, sizeof(g0), "0000100000000000"); /* vCPU 0: 0x100000 */
+	g_reply(g1, sizeof(g1), "0001100000000000"); /* vCPU 1: 0x100100 */
+	reply(f, "OK");
+	reply(f, g1);
+	assert_int_equal(target_read_regs(t, 1, &r), 0);
+	assert_int_equal(regs_get(&r, REGS_RIP), 0x100100);
+	reply(f, "OK"); /* G */
+	assert_int_equal(target_write_regs(t, 1, &r), 0);
+	heard(f, sent, sizeof(sent));
+	/* QEMU stopped the VM on its own, then answered our 'g'. */
+	reply(f, "T02thread:01;");
+	reply(f, g0);
+	reply(f, "OK");
+	reply(f, g1);
+	assert_int_equal(target_read_regs(t, 1, &r), 0);
+	assert_int_equal(regs_get(&r, REGS_RIP), 0x100100);
+	heard(f, sent, sizeof(sent));
+	assert_non_null(strstr(sent, "$Hg2#"));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fake_setup, fake_teardown)
 
 int main(void)
@@ -250,6 +291,7 @@ int main(void)
 		T(test_plain_breakpoints_and_refusal),
 		T(test_sev_es_registers_unavailable),
 		T(test_interrupt_during_range_step),
+		T(test_stray_stop_reselects_vcpu),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
