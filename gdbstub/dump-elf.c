@@ -228,12 +228,48 @@ static int elf_write_headers(struct dump_ctx *c, struct elf_state *st,
 	return ret ? ret : dump_pwrite(c, &eh, sizeof(eh), 0);
 }
 
+/*
+ * The RAM pass found the guest's VMCOREINFO after the data was placed, so
+ * the notes, rebuilt with it, move up into the program header slots left
+ * unused (crash reads the notes only before the first PT_LOAD): a 6.1
+ * kernel's 3.3 KiB note fits the 64 spare slots. If it does not fit, it is
+ * left out with a warning rather than growing every dump by a page.
+ */
+static int elf_add_vmci(struct dump_ctx *c, struct elf_state *st,
+			struct strbuf *notes, size_t *sevdbg_off,
+			uint64_t *notes_off, size_t *reserved,
+			uint64_t data_off)
+{
+	uint64_t phnum = st->nr + 1, off = sizeof(Elf64_Ehdr);
+	int ret;
+
+	if (phnum <= *reserved) {
+		off += phnum * sizeof(Elf64_Phdr);
+		*reserved = phnum;
+	}
+	sb_release(notes);
+	sb_init(notes);
+	ret = dump_build_notes(c, notes, sevdbg_off);
+	if (ret || off + notes->len <= data_off) {
+		*notes_off = off;
+		return ret;
+	}
+	pr_warn("the guest's VMCOREINFO note (%zu bytes) does not fit before "
+		"the data; the ELF dump leaves it out (--format kdump keeps "
+		"it)",
+		c->vmci_len);
+	c->vmci_len = 0;
+	sb_release(notes);
+	sb_init(notes);
+	return dump_build_notes(c, notes, sevdbg_off);
+}
+
 int dump_elf_write(struct dump_ctx *c)
 {
 	struct elf_state st = {0};
 	struct strbuf notes;
 	size_t sevdbg_off = 0, reserved, nr_phys;
-	uint64_t notes_off;
+	uint64_t notes_off, data_off;
 	int ret;
 
 	sb_init(&notes);
@@ -247,21 +283,18 @@ int dump_elf_write(struct dump_ctx *c)
 		goto out;
 	reserved = 1 + c->s->t->ram.nr + ELF_SPARE_PHDRS + st.nr_maps;
 	notes_off = sizeof(Elf64_Ehdr) + reserved * sizeof(Elf64_Phdr);
-	c->off = ALIGN_UP(notes_off + notes.len + DUMP_VMCI_RESERVE, PAGE_SIZE);
+	data_off = ALIGN_UP(notes_off + notes.len, PAGE_SIZE);
+	c->off = data_off;
 	ret = dump_for_each_page(c, elf_page, &st);
 	if (!ret)
 		ret = dump_flush(c);
-	if (!ret && c->vmci_len) {
-		/* The RAM pass found the guest's VMCOREINFO: notes again,
-		 * with it, into the room kept for them. */
-		sb_release(&notes);
-		sb_init(&notes);
-		ret = dump_build_notes(c, &notes, &sevdbg_off);
-	}
 	if (ret)
 		goto out;
 	nr_phys = st.nr;
 	ret = elf_virtual_segs(&st, nr_phys);
+	if (!ret && c->vmci_len)
+		ret = elf_add_vmci(c, &st, &notes, &sevdbg_off, &notes_off,
+				   &reserved, data_off);
 	if (ret)
 		goto out;
 	dump_sevdbg_fill(c, (uint8_t *)notes.buf + sevdbg_off);

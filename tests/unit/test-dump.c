@@ -729,6 +729,9 @@ static const uint8_t *elf_vmci(struct fx *f, uint32_t *len, int *idx)
 	const Elf64_Phdr *ph = (const Elf64_Phdr *)(f->file + eh->e_phoff);
 
 	assert_int_equal(ph[0].p_type, PT_NOTE);
+	/* crash reads the notes only from before the first PT_LOAD. */
+	assert_true(ph[0].p_offset + ph[0].p_filesz <= ph[1].p_offset);
+	assert_true(ph[0].p_offset >= eh->e_phoff + eh->e_phnum * sizeof(*ph));
 	return find_note(f->file + ph[0].p_offset, ph[0].p_filesz,
 			 VMCOREINFO_NAME, len, idx);
 }
@@ -766,14 +769,20 @@ static void test_elf_vmcoreinfo(void **state)
 	struct fx *f = *state;
 	struct dump_result r;
 	const uint8_t *d;
+	size_t plain_len;
 	uint32_t len;
 	int idx;
 
 	put_near_misses(f);
+	assert_int_equal(do_dump(f, DUMP_FMT_ELF, &r), 0);
+	slurp(f);
+	plain_len = f->file_len;
 	put_vmci(f, VMCI_GFN, sizeof(VMCI_TEXT) - 1, "VMCOREINFO", VMCI_TEXT);
 	put_vmci(f, VMCI_GFN + 1, 13, "VMCOREINFO", "OSRELEASE=2\n");
 	assert_int_equal(do_dump(f, DUMP_FMT_ELF, &r), 0);
 	slurp(f);
+	/* The note moved into unused header room: no page added. */
+	assert_int_equal(f->file_len, plain_len);
 	d = elf_vmci(f, &len, &idx);
 	assert_non_null(d);
 	assert_int_equal(len, sizeof(VMCI_TEXT) - 1);
