@@ -7,9 +7,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +24,10 @@
 #include "sevdbg/session.h"
 
 #define STOP_TIMEOUT_MS 10000
+#define PREFAULT_STEP	(16 * DUMP_CHUNK)
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22 /* Linux 5.14 */
+#endif
 
 int dump_parse_format(const char *name, enum dump_format *f)
 {
@@ -257,9 +264,47 @@ static int walk_ram(struct dump_ctx *c, dump_page_fn fn, void *arg)
 	return 0;
 }
 
+/*
+ * Each `sevdbg dump` maps guest RAM afresh, and the first read of every 16
+ * pages is a page fault: a fifth of a kdump of a mostly-zero guest. A
+ * second thread populates the page tables ahead of the reader. A hint
+ * only: the pages are still read through the router, and a kernel without
+ * MADV_POPULATE_READ just leaves the work to the faults.
+ */
+struct prefault {
+	const struct ram_map *m;
+	atomic_bool stop;
+	pthread_t th;
+	bool started;
+};
+
+static void *prefault_run(void *arg)
+{
+	struct prefault *pf = arg;
+	uint64_t off, n;
+	size_t i;
+
+	for (i = 0; i < pf->m->nr; i++) {
+		const struct ram_region *r = &pf->m->regions[i];
+
+		for (off = 0; r->hva && off < r->size; off += n) {
+			if (atomic_load(&pf->stop))
+				return NULL;
+			n = MIN(r->size - off, PREFAULT_STEP);
+			if (madvise(r->hva + off, n, MADV_POPULATE_READ))
+				return NULL;
+		}
+	}
+	return NULL;
+}
+
 int dump_for_each_page(struct dump_ctx *c, dump_page_fn fn, void *arg)
 {
+	struct prefault pf = {.m = &c->s->t->ram};
 	int ret;
+
+	atomic_init(&pf.stop, false);
+	pf.started = !pthread_create(&pf.th, NULL, prefault_run, &pf);
 
 	/*
 	 * Each page is read once: through the decrypted-page cache it would
@@ -270,6 +315,9 @@ int dump_for_each_page(struct dump_ctx *c, dump_page_fn fn, void *arg)
 	router_set_cache(c->s->router, false);
 	ret = walk_ram(c, fn, arg);
 	router_set_cache(c->s->router, !c->s->t->running);
+	atomic_store(&pf.stop, true);
+	if (pf.started)
+		pthread_join(pf.th, NULL);
 	return ret;
 }
 
