@@ -40,7 +40,8 @@ struct qemu {
 	bool interrupted; /* ^C sent since the last resume */
 	int step_tid;	  /* range stepping: vCPU and range */
 	uint64_t range_start, range_end;
-	bool pending; /* ev holds a stop not yet reported */
+	uint64_t cont_mask; /* vCPUs that continue while one range-steps */
+	bool pending;	    /* ev holds a stop not yet reported */
 	struct stop_event ev;
 	struct qemu_bp *bps;
 	size_t nr_bps;

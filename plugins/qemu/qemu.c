@@ -196,12 +196,14 @@ static int qemu_resume(struct target *t, const struct resume_req *req)
 	sb_init(&sb);
 	sb_puts(&sb, "vCont");
 	q->step_tid = 0;
+	q->cont_mask = 0;
 	for (int i = 0; i < q->nr_vcpus; i++) {
 		switch (req->action[i]) {
 		case RESUME_STOP:
 			break;
 		case RESUME_CONT:
 			sb_printf(&sb, ";c:%x", q->tids[i]);
+			q->cont_mask |= 1ULL << i;
 			break;
 		case RESUME_RANGE:
 			q->step_tid = q->tids[i];
@@ -351,13 +353,21 @@ static void qemu_gone(struct qemu *q, struct stop_event *ev)
 	q->running = false;
 }
 
+/* One more step of tid; the vCPUs gdb let run keep running. */
 static int qemu_step(struct qemu *q, int tid)
 {
-	char cmd[32];
+	struct strbuf sb;
+	int rc;
 
-	snprintf(cmd, sizeof(cmd), "vCont;s:%x", tid);
+	sb_init(&sb);
+	sb_printf(&sb, "vCont;s:%x", tid);
+	for (int i = 0; i < q->nr_vcpus; i++)
+		if (q->cont_mask & (1ULL << i))
+			sb_printf(&sb, ";c:%x", q->tids[i]);
 	qemu_regs_drop(q);
-	return rspc_send(&q->rsp, cmd);
+	rc = sb.oom ? -ENOMEM : rspc_send(&q->rsp, sb.buf);
+	sb_release(&sb);
+	return rc;
 }
 
 /*

@@ -280,6 +280,34 @@ static void test_stray_stop_reselects_vcpu(void **state)
 	assert_non_null(strstr(sent, "$Hg2#"));
 }
 
+/*
+ * gdb's `next` with scheduler-locking off sends vCont;r...:1;c: the other
+ * vCPUs run while vCPU 0 range-steps. Every step we repeat must keep them
+ * running, or a loop waiting on another vCPU (a spinlock) never leaves
+ * the range.
+ */
+static void test_range_step_keeps_others_running(void **state)
+{
+	struct fake *f = *state;
+	struct target *t = &f->q->t;
+	struct resume_req req = {.action = {RESUME_RANGE, RESUME_CONT},
+				 .range_start = 0x1000,
+				 .range_end = 0x2000};
+	char g[300], sent[256];
+	struct stop_event ev;
+
+	g_reply(g, sizeof(g), "0018000000000000"); /* rip 0x1800 */
+	assert_int_equal(target_resume(t, &req), 0);
+	heard(f, sent, sizeof(sent));
+	assert_string_equal(sent, "$vCont;s:1;c:2#2d");
+	reply(f, "T05thread:01;");
+	reply(f, "OK");
+	reply(f, g);
+	assert_int_equal(target_wait_stop(t, &ev), -EAGAIN);
+	heard(f, sent, sizeof(sent));
+	assert_non_null(strstr(sent, "$vCont;s:1;c:2#2d"));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fake_setup, fake_teardown)
 
 int main(void)
@@ -292,6 +320,7 @@ int main(void)
 		T(test_sev_es_registers_unavailable),
 		T(test_interrupt_during_range_step),
 		T(test_stray_stop_reselects_vcpu),
+		T(test_range_step_keeps_others_running),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
