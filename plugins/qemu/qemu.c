@@ -75,6 +75,12 @@ static void qemu_regs_drop(struct qemu *q)
 /* Every synchronous gdbstub use goes through here. */
 static int qemu_ready(struct qemu *q)
 {
+	if (q->rsp.stray_stop) {
+		/* The VM ran and stopped behind our back (see rspc_cmd). */
+		q->rsp.stray_stop = false;
+		q->g_tid = 0;
+		qemu_regs_drop(q);
+	}
 	if (q->dead)
 		return -ESRCH;
 	if (q->running)

@@ -308,6 +308,30 @@ static void test_range_step_keeps_others_running(void **state)
 	assert_non_null(strstr(sent, "$vCont;s:1;c:2#2d"));
 }
 
+/* A stop skipped in front of another command (Z) also drops what sevdbg
+ * remembered of the registers: the VM ran in between. */
+static void test_stray_stop_drops_registers(void **state)
+{
+	struct fake *f = *state;
+	struct target *t = &f->q->t;
+	char g0[300], g0b[300];
+	struct regs r;
+
+	g_reply(g0, sizeof(g0), "0000100000000000");
+	g_reply(g0b, sizeof(g0b), "0010100000000000");
+	reply(f, "OK");
+	reply(f, g0);
+	assert_int_equal(target_read_regs(t, 0, &r), 0);
+	assert_int_equal(regs_get(&r, REGS_RIP), 0x100000);
+	reply(f, "T02thread:01;");
+	reply(f, "OK");
+	assert_int_equal(target_insert_bp(t, BP_HW, 0x3000, 1), 0);
+	reply(f, "OK");
+	reply(f, g0b);
+	assert_int_equal(target_read_regs(t, 0, &r), 0);
+	assert_int_equal(regs_get(&r, REGS_RIP), 0x101000);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fake_setup, fake_teardown)
 
 int main(void)
@@ -321,6 +345,7 @@ int main(void)
 		T(test_interrupt_during_range_step),
 		T(test_stray_stop_reselects_vcpu),
 		T(test_range_step_keeps_others_running),
+		T(test_stray_stop_drops_registers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
