@@ -67,7 +67,7 @@ static int demo_parse(int argc, char **argv, struct demo_args *a)
 		{NULL, 0, NULL, 0},
 	};
 	size_t len;
-	int c, ret;
+	int c;
 
 	a->ct.topts.force_sim = true;
 	a->listen.quit_fd = -1;
@@ -80,11 +80,7 @@ static int demo_parse(int argc, char **argv, struct demo_args *a)
 		case 'h':
 			return 1;
 		default:
-			ret = cli_target_option(&a->ct, c, optarg);
-			if (ret == 1)
-				fprintf(stderr, "sevdbg demo: see sevdbg demo "
-						"--help\n");
-			if (ret)
+			if (cli_target_option(&a->ct, c, optarg))
 				return -EINVAL;
 		}
 	}

@@ -90,7 +90,7 @@ static int dump_bad(const char *what, const char *val)
 /* 0 to go on, 1 for --help, -EINVAL on a usage error. */
 static int dump_parse(int argc, char **argv, struct dump_args *a)
 {
-	int c, ret;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+o:f:vh", dump_longopts, NULL)) !=
@@ -126,11 +126,7 @@ static int dump_parse(int argc, char **argv, struct dump_args *a)
 		case 'h':
 			return 1;
 		default:
-			ret = cli_target_option(&a->ct, c, optarg);
-			if (ret == 1)
-				fprintf(stderr, "sevdbg dump: see sevdbg dump "
-						"--help\n");
-			if (ret)
+			if (cli_target_option(&a->ct, c, optarg))
 				return -EINVAL;
 		}
 	}

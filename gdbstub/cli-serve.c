@@ -83,7 +83,7 @@ static int serve_dump_dir(struct serve_args *a, const char *dir)
 /* 0 to go on, 1 for --help, -EINVAL on a bad option. */
 static int serve_parse(int argc, char **argv, struct serve_args *a)
 {
-	int c, ret;
+	int c;
 
 	a->listen.spec = "unix:sevdbg.sock";
 	a->listen.quit_fd = -1;
@@ -103,11 +103,7 @@ static int serve_parse(int argc, char **argv, struct serve_args *a)
 		case 'h':
 			return 1;
 		default:
-			ret = cli_target_option(&a->ct, c, optarg);
-			if (ret == 1)
-				fprintf(stderr, "sevdbg serve: see sevdbg "
-						"serve --help\n");
-			if (ret)
+			if (cli_target_option(&a->ct, c, optarg))
 				return -EINVAL;
 		}
 	}

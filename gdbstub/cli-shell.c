@@ -63,7 +63,7 @@ static int shell_parse(int argc, char **argv, struct shell_args *a)
 		CLI_TARGET_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
-	int c, ret;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+x:s:kjevh", opts, NULL)) != -1) {
@@ -86,11 +86,7 @@ static int shell_parse(int argc, char **argv, struct shell_args *a)
 		case 'h':
 			return 1;
 		default:
-			ret = cli_target_option(&a->ct, c, optarg);
-			if (ret == 1)
-				fprintf(stderr, "sevdbg shell: see sevdbg "
-						"shell --help\n");
-			if (ret)
+			if (cli_target_option(&a->ct, c, optarg))
 				return -EINVAL;
 		}
 	}

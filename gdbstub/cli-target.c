@@ -114,7 +114,9 @@ int cli_target_option(struct cli_target *ct, int c, const char *arg)
 	case CLI_OPT_SIM_LATENCY:
 		return cli_sim_option(ct, c, arg);
 	}
-	return 1;
+	/* getopt has already named the unknown option or missing value. */
+	fprintf(stderr, "sevdbg %s: see sevdbg %s --help\n", ct->cmd, ct->cmd);
+	return -EINVAL;
 }
 
 int cli_target_spec(struct cli_target *ct, int argc, char **argv)

@@ -85,8 +85,9 @@ struct cli_target {
 void cli_target_init(struct cli_target *ct, const char *cmd);
 void cli_target_release(struct cli_target *ct);
 /*
- * Handle getopt's c if it is one of CLI_TARGET_OPTIONS: 0 when handled, 1
- * when c is not one of ours, -EINVAL after printing why a value is bad.
+ * Handle getopt's c if it is one of CLI_TARGET_OPTIONS: 0 when handled;
+ * -EINVAL after printing why a value is bad, or, for anything else getopt
+ * returned, pointing at --help.
  */
 int cli_target_option(struct cli_target *ct, int c, const char *arg);
 /* TARGET from argv[optind..]: one word, or launch:QEMU_ARGS... joined. */
