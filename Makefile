@@ -37,66 +37,66 @@ ALL_TARGETS = $(PROGRAM)
 CLEAN_FILES =
 CHECK_PROGS =
 
-# --- core: utilities, session, registry --------------------------------------
-OBJS += gdbstub/util.o
-OBJS += gdbstub/cli-target.o
-OBJS += gdbstub/ram.o
-OBJS += gdbstub/session.o
-OBJS += gdbstub/target.o
-OBJS += gdbstub/regs.o
+# --- base: data types and codecs every layer may use (include/sevdbg/) ----
+OBJS += gdbstub/base/util.o
+OBJS += gdbstub/base/regs.o
+OBJS += gdbstub/base/ram.o
+OBJS += gdbstub/base/bitmap.o
+OBJS += gdbstub/base/rsp.o
+OBJS += gdbstub/base/dumpfmt.o
 
-# --- memory model: bitmap, router, walker, platforms ------------------------
-OBJS += gdbstub/bitmap.o
-OBJS += plugins/platform.o
-OBJS += plugins/sim.o
-OBJS += gdbstub/router.o
-OBJS += gdbstub/walk.o
-OBJS += plugins/kvm.o
+# --- back-ends: platforms (sim, kvm) and targets (qemu, core) --------------
+OBJS += plugins/platforms/sim/sim.o
+OBJS += plugins/platforms/kvm/kvm.o
+OBJS += plugins/targets/targets.o
+OBJS += plugins/targets/qemu/qmp.o
+OBJS += plugins/targets/qemu/rspclient.o
+OBJS += plugins/targets/qemu/qemu-ram.o
+OBJS += plugins/targets/qemu/qemu.o
+OBJS += plugins/targets/qemu/attach.o
+OBJS += plugins/targets/qemu/launch.o
+OBJS += plugins/targets/qemu/types.o
+OBJS += plugins/targets/core/core.o
+OBJS += plugins/targets/core/core-elf.o
+OBJS += plugins/targets/core/core-kdump.o
+OBJS += plugins/targets/core/core-flat.o
 
-# --- RSP server --------------------------------------------------------------
-OBJS += gdbstub/rsp.o
-OBJS += gdbstub/server.o
-OBJS += gdbstub/server-run.o
-OBJS += gdbstub/server-query.o
-OBJS += gdbstub/transport.o
-OBJS += gdbstub/cli-serve.o
+# --- memory model: seam wrappers, session, router, walker --------------------
+OBJS += gdbstub/mem/platform.o
+OBJS += gdbstub/mem/target.o
+OBJS += gdbstub/mem/router.o
+OBJS += gdbstub/mem/walk.o
+OBJS += gdbstub/mem/session.o
 
-# --- commands (monitor and shell), CLI ---------------------------------------
-OBJS += gdbstub/cmd.o
-OBJS += gdbstub/cmd-mem.o
-OBJS += gdbstub/cmd-shell.o
-OBJS += gdbstub/cmd-run.o
-OBJS += gdbstub/cmd-sym.o
-OBJS += gdbstub/cmd-dump.o
+# --- dump writer -------------------------------------------------------------
+OBJS += gdbstub/dump/dump.o
+OBJS += gdbstub/dump/dump-elf.o
+OBJS += gdbstub/dump/dump-kdump.o
+OBJS += gdbstub/dump/dump-raw.o
 
-# --- dump writer and core target ------------------------------------------
-OBJS += gdbstub/dump.o
-OBJS += gdbstub/dump-notes.o
-OBJS += gdbstub/dump-elf.o
-OBJS += gdbstub/dump-kdump.o
-OBJS += gdbstub/dump-raw.o
-OBJS += plugins/core.o
-OBJS += plugins/core-elf.o
-OBJS += plugins/core-kdump.o
-OBJS += plugins/core-flat.o
-OBJS += gdbstub/cli-dump.o
+# --- commands: the table shared by the shell and monitor, the shell ---------
+OBJS += gdbstub/cmd/cmd.o
+OBJS += gdbstub/cmd/cmd-sev.o
+OBJS += gdbstub/cmd/cmd-mem.o
+OBJS += gdbstub/cmd/cmd-vcpu.o
+OBJS += gdbstub/cmd/cmd-dump.o
+OBJS += gdbstub/cmd/sym.o
+OBJS += gdbstub/cmd/shell.o
 
-# --- shell -------------------------------------------------------------------
-OBJS += gdbstub/shell.o
-OBJS += gdbstub/cli-shell.o
+# --- gdb server --------------------------------------------------------------
+OBJS += gdbstub/rsp/server.o
+OBJS += gdbstub/rsp/server-run.o
+OBJS += gdbstub/rsp/server-query.o
+OBJS += gdbstub/rsp/transport.o
 
-# --- targets -----------------------------------------------------------------
-OBJS += plugins/targets.o
-OBJS += plugins/qemu/qmp.o
-OBJS += plugins/qemu/rspclient.o
-OBJS += plugins/qemu/qemu-ram.o
-OBJS += plugins/qemu/qemu.o
-OBJS += plugins/qemu/attach.o
-OBJS += plugins/qemu/launch.o
-OBJS += plugins/qemu/types.o
-OBJS += gdbstub/cli-demo.o
+# --- CLI: the subcommands ----------------------------------------------------
+OBJS += gdbstub/cli/cli-target.o
+OBJS += gdbstub/cli/cli-serve.o
+OBJS += gdbstub/cli/cli-dump.o
+OBJS += gdbstub/cli/cli-shell.o
+OBJS += gdbstub/cli/cli-demo.o
 
-MAIN_OBJS = gdbstub/main.o
+MAIN_OBJS = gdbstub/cli/main.o
 
 -include gdbstub/*.mk plugins/*.mk tests/*/*.mk bench/*.mk
 

@@ -12,7 +12,7 @@
 #include "sevdbg/bitmap.h"
 #include "sevdbg/platform.h"
 #include "sevdbg/ram.h"
-#include "sevdbg/router.h"
+#include "gdbstub/mem/router.h"
 #include "sevdbg/util.h"
 
 #define MIB (1ULL << 20)

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "plugins/core-int.h"
+#include "plugins/targets/core/core-int.h"
 
 static int open_dump(const char *path, struct core_file *cf)
 {

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "plugins/core-int.h"
+#include "plugins/targets/core/core-int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,11 +1,11 @@
 # libFuzzer harness for the core target's ELF/kdump readers, and its smoke
 # run in `make check` (skipped, visibly, when configure found no libFuzzer).
-FUZZ_CORE_SRCS = tests/fuzz/fuzz-core.c plugins/core.c plugins/core-elf.c \
-		 plugins/core-kdump.c plugins/core-flat.c gdbstub/dump-notes.c gdbstub/ram.c \
-		 gdbstub/regs.c gdbstub/util.c
+FUZZ_CORE_SRCS = tests/fuzz/fuzz-core.c plugins/targets/core/core.c plugins/targets/core/core-elf.c \
+		 plugins/targets/core/core-kdump.c plugins/targets/core/core-flat.c gdbstub/base/dumpfmt.c gdbstub/base/ram.c \
+		 gdbstub/base/regs.c gdbstub/base/util.c
 
 ifneq ($(FUZZ_CC),)
-tests/fuzz/fuzz-core: $(FUZZ_CORE_SRCS) plugins/core-int.h gdbstub/dump-int.h
+tests/fuzz/fuzz-core: $(FUZZ_CORE_SRCS) plugins/targets/core/core-int.h gdbstub/dump/dump-int.h
 	$(quiet) FUZZCC $@
 	$(Q)$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined $(CPPFLAGS) -o $@ \

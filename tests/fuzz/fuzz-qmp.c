@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "plugins/qemu/qemu.h"
+#include "plugins/targets/qemu/qemu.h"
 #include "sevdbg/ram.h"
 #include "sevdbg/util.h"
 

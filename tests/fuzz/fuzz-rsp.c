@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "sevdbg/server.h"
-#include "sevdbg/session.h"
+#include "gdbstub/rsp/server.h"
+#include "gdbstub/mem/session.h"
 #include "sevdbg/target.h"
 #include "sevdbg/util.h"
 

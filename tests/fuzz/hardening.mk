@@ -1,17 +1,17 @@
 # Hardening: libFuzzer harnesses for QEMU's replies (QMP, gdbstub) and the
 # page-encryption record channel, `make fuzz` over every harness, and
 # `make check-valgrind` (valgrind over the unit tests).
-FUZZ_QMP_SRCS = tests/fuzz/fuzz-qmp.c plugins/qemu/qmp.c \
-		plugins/qemu/qemu-ram.c plugins/qemu/rspclient.c gdbstub/ram.c \
-		gdbstub/util.c
-FUZZ_BITMAP_SRCS = tests/fuzz/fuzz-bitmap.c plugins/sim.c plugins/platform.c \
-		   gdbstub/bitmap.c gdbstub/ram.c gdbstub/util.c
+FUZZ_QMP_SRCS = tests/fuzz/fuzz-qmp.c plugins/targets/qemu/qmp.c \
+		plugins/targets/qemu/qemu-ram.c plugins/targets/qemu/rspclient.c gdbstub/base/ram.c \
+		gdbstub/base/util.c
+FUZZ_BITMAP_SRCS = tests/fuzz/fuzz-bitmap.c plugins/platforms/sim/sim.c gdbstub/mem/platform.c \
+		   gdbstub/base/bitmap.c gdbstub/base/ram.c gdbstub/base/util.c
 HARDEN_FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer \
 		    -fsanitize=fuzzer,address,undefined \
 		    -fno-sanitize-recover=undefined
 
 ifneq ($(FUZZ_CC),)
-tests/fuzz/fuzz-qmp: $(FUZZ_QMP_SRCS) plugins/qemu/qemu.h config.mak
+tests/fuzz/fuzz-qmp: $(FUZZ_QMP_SRCS) plugins/targets/qemu/qemu.h config.mak
 	$(quiet) FUZZCC $@
 	$(Q)$(FUZZ_CC) $(HARDEN_FUZZ_FLAGS) $(CPPFLAGS) -std=gnu11 -o $@ \
 		$(FUZZ_QMP_SRCS) -ljansson

@@ -20,10 +20,10 @@
 #include <cmocka.h>
 
 #include "config.h"
-#include "plugins/qemu/qemu.h"
+#include "plugins/targets/qemu/qemu.h"
 #include "sevdbg/platform.h"
-#include "sevdbg/router.h"
-#include "sevdbg/sym.h"
+#include "gdbstub/mem/router.h"
+#include "gdbstub/cmd/sym.h"
 #include "sevdbg/target.h"
 
 #define KERNEL_VMA 0xffffffff80000000ULL

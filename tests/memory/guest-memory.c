@@ -18,9 +18,9 @@
 #include "sevdbg/bitmap.h"
 #include "sevdbg/platform.h"
 #include "sevdbg/ram.h"
-#include "sevdbg/router.h"
+#include "gdbstub/mem/router.h"
 #include "sevdbg/util.h"
-#include "sevdbg/walk.h"
+#include "gdbstub/mem/walk.h"
 
 #define KERNEL_BASE 0xffffffff80000000ULL
 #define DIRECT_MAP  0xffff888000000000ULL

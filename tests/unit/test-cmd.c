@@ -15,13 +15,13 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "sevdbg/cmd.h"
+#include "gdbstub/cmd/cmd.h"
 #include "sevdbg/platform.h"
 #include "sevdbg/ram.h"
 #include "sevdbg/regs.h"
-#include "sevdbg/session.h"
+#include "gdbstub/mem/session.h"
 #include "sevdbg/simhc.h"
-#include "sevdbg/sym.h"
+#include "gdbstub/cmd/sym.h"
 #include "sevdbg/target.h"
 #include "sevdbg/util.h"
 

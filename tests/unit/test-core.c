@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "plugins/core-int.h"
+#include "plugins/targets/core/core-int.h"
 #include "sevdbg/platform.h"
 
 #define SEG2_GPA 0x10000

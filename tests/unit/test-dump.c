@@ -22,11 +22,11 @@
 
 #include <cmocka.h>
 
-#include "gdbstub/dump-int.h"
-#include "sevdbg/dump.h"
+#include "gdbstub/dump/dump-int.h"
+#include "gdbstub/dump/dump.h"
 #include "sevdbg/platform.h"
-#include "sevdbg/router.h"
-#include "sevdbg/session.h"
+#include "gdbstub/mem/router.h"
+#include "gdbstub/mem/session.h"
 #include "sevdbg/simhc.h"
 
 /* A GNU extension, hidden by the #undef above but always in glibc. */

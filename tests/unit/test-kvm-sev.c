@@ -14,7 +14,7 @@
 
 #include "sevdbg/platform.h"
 #include "sevdbg/ram.h"
-#include "sevdbg/router.h"
+#include "gdbstub/mem/router.h"
 
 #define SKIP 77
 

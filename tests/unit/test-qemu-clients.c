@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "plugins/qemu/qemu.h"
+#include "plugins/targets/qemu/qemu.h"
 
 struct peer {
 	int us, them;

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "plugins/qemu/qemu-int.h"
+#include "plugins/targets/qemu/qemu-int.h"
 
 struct fake {
 	struct qemu *q;

@@ -18,7 +18,7 @@
 #include "sevdbg/bitmap.h"
 #include "sevdbg/platform.h"
 #include "sevdbg/ram.h"
-#include "sevdbg/router.h"
+#include "gdbstub/mem/router.h"
 #include "sevdbg/util.h"
 
 /* A [0,2M), hole, B [3M,3.5M), C [3.5M,4M): B and C adjacent, two maps. */

@@ -16,7 +16,7 @@
 
 #include "sevdbg/regs.h"
 #include "sevdbg/rsp.h"
-#include "sevdbg/server.h"
+#include "gdbstub/rsp/server.h"
 
 /* Feed s; return the last event other than RSP_NONE. */
 static enum rsp_event feed(struct rsp *r, const char *s, size_t len)

@@ -16,8 +16,8 @@
 #include "sevdbg/platform.h"
 #include "sevdbg/ram.h"
 #include "sevdbg/regs.h"
-#include "sevdbg/router.h"
-#include "sevdbg/session.h"
+#include "gdbstub/mem/router.h"
+#include "gdbstub/mem/session.h"
 
 #define RAM_SIZE (4u << 20)
 #define CBIT	 (1ULL << 52)

@@ -18,8 +18,8 @@
 #include "sevdbg/platform.h"
 #include "sevdbg/ram.h"
 #include "sevdbg/regs.h"
-#include "sevdbg/router.h"
-#include "sevdbg/walk.h"
+#include "gdbstub/mem/router.h"
+#include "gdbstub/mem/walk.h"
 #include "sevdbg/util.h"
 
 #define RAM_SIZE   (16u << 20)

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The `sevdbg serve` subcommand: options, the target and its session, and
+ * the RSP server on the chosen listener until the target or a signal ends it.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gdbstub/cli/cli.h"
+#include "sevdbg/platform.h"
+#include "gdbstub/rsp/server.h"
+#include "gdbstub/mem/session.h"
+#include "sevdbg/target.h"
+#include "sevdbg/util.h"
+
+struct serve_args {
+	struct server_listen listen;
+	struct cli_target ct;
+};
+
+static void serve_usage(FILE *f)
+{
+	fputs("Usage: sevdbg serve [OPTIONS] TARGET\n"
+	      "\n"
+	      "Serve the gdb remote protocol for TARGET; memory of encrypted\n"
+	      "pages is read through the SEV debug commands.\n"
+	      "\n"
+	      "  -l, --listen unix:PATH   a unix socket, mode 0600 (default:\n"
+	      "                           unix:./sevdbg.sock)\n"
+	      "      --listen tcp:HOST:PORT   loopback only unless "
+	      "--allow-remote\n"
+	      "      --listen stdio       for `target remote | sevdbg serve "
+	      "--listen stdio ...`\n"
+	      "      --allow-remote       accept a non-loopback tcp address "
+	      "(the\n"
+	      "                           protocol has no authentication)\n"
+	      "      --dump-dir DIR       let gdb's `monitor sev dump NAME` "
+	      "write\n"
+	      "                           DIR/NAME (off by default: a client "
+	      "must\n"
+	      "                           not choose paths on this host)\n",
+	      f);
+	cli_target_usage(f);
+	fputs("\nIn gdb: target remote PATH-or-HOST:PORT. Ctrl-C interrupts "
+	      "the guest;\ndetach leaves it running; kill ends it.\n",
+	      f);
+}
+
+static const struct option serve_opts[] = {
+	{"listen", required_argument, NULL, 'l'},
+	{"allow-remote", no_argument, NULL, 'R'},
+	{"dump-dir", required_argument, NULL, 'D'},
+	{"help", no_argument, NULL, 'h'},
+	CLI_TARGET_OPTIONS,
+	{NULL, 0, NULL, 0},
+};
+
+/* gdb's `monitor sev dump NAME` writes only here (see session.h). */
+static int serve_dump_dir(struct serve_args *a, const char *dir)
+{
+	struct stat st;
+
+	free(a->ct.dump_dir);
+	a->ct.dump_dir = realpath(dir, NULL);
+	if (!a->ct.dump_dir || stat(a->ct.dump_dir, &st) ||
+	    !S_ISDIR(st.st_mode)) {
+		fprintf(stderr,
+			"sevdbg serve: --dump-dir %s: not a directory "
+			"(create it first)\n",
+			dir);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* 0 to go on, 1 for --help, -EINVAL on a bad option. */
+static int serve_parse(int argc, char **argv, struct serve_args *a)
+{
+	int c;
+
+	a->listen.spec = "unix:sevdbg.sock";
+	a->listen.quit_fd = -1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+l:vh", serve_opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			a->listen.spec = optarg;
+			break;
+		case 'R':
+			a->listen.allow_remote = true;
+			break;
+		case 'D':
+			if (serve_dump_dir(a, optarg))
+				return -EINVAL;
+			break;
+		case 'h':
+			return 1;
+		default:
+			if (cli_target_option(&a->ct, c, optarg))
+				return -EINVAL;
+		}
+	}
+	return cli_target_spec(&a->ct, argc, argv);
+}
+
+int cli_serve_signals(void)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN); /* a vanished gdb is an EPIPE, not a death */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -errno;
+	return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
+int cli_serve_target(const struct cli_target *ct, struct target *t,
+		     struct server_listen *l,
+		     void (*banner)(void *arg, struct target *t), void *arg)
+{
+	struct session s;
+	struct server sv;
+	char err[256] = "";
+	int ret;
+
+	memset(&s, 0, sizeof(s));
+	ret = session_init(&s, t);
+	if (ret) {
+		fprintf(stderr, "sevdbg %s: cannot start a session on %s: %s\n",
+			ct->cmd, ct->spec, strerror(-ret));
+		return ret;
+	}
+	s.read_only |= ct->topts.read_only || t->read_only;
+	s.dump_dir = ct->dump_dir;
+	ret = server_init(&sv, &s);
+	if (ret)
+		goto out_session;
+	if (banner)
+		banner(arg, t);
+	ret = server_listen_run(&sv, l, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "sevdbg %s: %s\n", ct->cmd,
+			err[0] ? err : strerror(-ret));
+	server_release(&sv);
+out_session:
+	session_release(&s);
+	return ret;
+}
+
+int cli_serve(int argc, char **argv)
+{
+	struct serve_args a;
+	struct target *t = NULL;
+	int ret;
+
+	memset(&a, 0, sizeof(a));
+	cli_target_init(&a.ct, "serve");
+	ret = serve_parse(argc, argv, &a);
+	if (ret) {
+		if (ret == 1)
+			serve_usage(stdout);
+		cli_target_release(&a.ct);
+		return ret == 1 ? 0 : 2;
+	}
+	a.listen.quit_fd = cli_serve_signals();
+	ret = cli_target_open(&a.ct, &t);
+	if (ret)
+		goto out;
+	ret = cli_serve_target(&a.ct, t, &a.listen, NULL, NULL);
+	target_destroy(t);
+out:
+	if (a.listen.quit_fd >= 0)
+		close(a.listen.quit_fd);
+	cli_target_release(&a.ct);
+	return ret ? 1 : 0;
+}

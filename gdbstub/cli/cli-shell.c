@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The `sevdbg shell` subcommand: options, opening the target and the
+ * session, then a script, piped commands, or the interactive loop.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gdbstub/cli/cli.h"
+#include "sevdbg/platform.h"
+#include "gdbstub/mem/session.h"
+#include "gdbstub/cmd/shell.h"
+#include "gdbstub/cmd/sym.h"
+#include "sevdbg/target.h"
+#include "sevdbg/util.h"
+
+struct shell_args {
+	const char *script, *symbols;
+	bool keep_going, json, echo;
+	struct cli_target ct;
+};
+
+static void shell_usage(FILE *f)
+{
+	fputs("Usage: sevdbg shell [OPTIONS] TARGET\n"
+	      "\n"
+	      "Look inside an SEV guest (or a dump of one) from a command "
+	      "line.\n"
+	      "On a terminal: readline with history (~/.sevdbg_history), Tab\n"
+	      "completion, Ctrl-C stops the running command. From a pipe or "
+	      "-x:\n"
+	      "no prompts, and the first failing command ends the run.\n"
+	      "\n"
+	      "  -x, --script FILE   run the commands in FILE, then exit\n"
+	      "  -s, --symbols ELF   symbols of the guest kernel (addresses "
+	      "like\n"
+	      "                      start_kernel+0x10, labels in x and dis)\n"
+	      "  -k, --keep-going    scripts: run on after a failing command\n"
+	      "                      (the exit status is still 1)\n"
+	      "  -j, --json          JSON output for bitmap, status, stats, "
+	      "translate\n"
+	      "  -e, --echo          scripts: print each command before its "
+	      "output\n",
+	      f);
+	cli_target_usage(f);
+	fputs("\nType `help` in the shell for the commands.\n", f);
+}
+
+/* 0 to go on, 1 for --help, -EINVAL on a bad option. */
+static int shell_parse(int argc, char **argv, struct shell_args *a)
+{
+	static const struct option opts[] = {
+		{"script", required_argument, NULL, 'x'},
+		{"symbols", required_argument, NULL, 's'},
+		{"keep-going", no_argument, NULL, 'k'},
+		{"json", no_argument, NULL, 'j'},
+		{"echo", no_argument, NULL, 'e'},
+		{"help", no_argument, NULL, 'h'},
+		CLI_TARGET_OPTIONS,
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+x:s:kjevh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'x':
+			a->script = optarg;
+			break;
+		case 's':
+			a->symbols = optarg;
+			break;
+		case 'k':
+			a->keep_going = true;
+			break;
+		case 'j':
+			a->json = true;
+			break;
+		case 'e':
+			a->echo = true;
+			break;
+		case 'h':
+			return 1;
+		default:
+			if (cli_target_option(&a->ct, c, optarg))
+				return -EINVAL;
+		}
+	}
+	return cli_target_spec(&a->ct, argc, argv);
+}
+
+static int shell_go(struct shell *sh, const struct shell_args *a)
+{
+	FILE *f;
+	int ret;
+
+	if (a->script) {
+		f = strcmp(a->script, "-") ? fopen(a->script, "r") : stdin;
+		if (!f) {
+			fprintf(stderr,
+				"sevdbg shell: cannot open script %s: %s\n",
+				a->script, strerror(errno));
+			return -errno;
+		}
+		ret = shell_script(sh, f, a->script);
+		if (f != stdin)
+			fclose(f);
+		return ret;
+	}
+	if (!isatty(STDIN_FILENO))
+		return shell_script(sh, stdin, "<stdin>");
+	return shell_interactive(sh);
+}
+
+static int shell_open(struct shell_args *a, struct target **t,
+		      struct session *s)
+{
+	int ret;
+
+	ret = cli_target_open(&a->ct, t);
+	if (ret)
+		return ret;
+	ret = session_init(s, *t);
+	if (ret) {
+		fprintf(stderr,
+			"sevdbg shell: cannot start a session on %s: %s\n",
+			a->ct.spec, strerror(-ret));
+		target_destroy(*t);
+		*t = NULL;
+	}
+	s->read_only |= a->ct.topts.read_only;
+	return ret;
+}
+
+int cli_shell(int argc, char **argv)
+{
+	struct shell_args a = {0};
+	struct session s = {0};
+	struct target *t = NULL;
+	struct shell sh;
+	char err[256];
+	int ret;
+
+	cli_target_init(&a.ct, "shell");
+	ret = shell_parse(argc, argv, &a);
+	if (ret) {
+		if (ret == 1)
+			shell_usage(stdout);
+		cli_target_release(&a.ct);
+		return ret == 1 ? 0 : 2;
+	}
+	ret = shell_init(&sh, &s);
+	if (ret)
+		return 1;
+	sh.keep_going = a.keep_going;
+	sh.echo = a.echo;
+	sh.env.json = a.json;
+	if (a.symbols && sym_load(a.symbols, &sh.env.syms, err, sizeof(err))) {
+		fprintf(stderr, "sevdbg shell: --symbols: %s\n", err);
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = shell_open(&a, &t, &s);
+	if (ret)
+		goto out;
+	s.interrupted = sh.interrupted;
+	ret = shell_go(&sh, &a);
+	s.interrupted = NULL;
+	session_release(&s);
+	target_destroy(t);
+out:
+	if (!ret && sh.failures && a.keep_going)
+		ret = -EIO;
+	shell_release(&sh);
+	cli_target_release(&a.ct);
+	return ret ? 1 : 0;
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Private to gdbstub/cmd*.c: the command functions the table lists and the
+ * helpers they share (memory access with explained errors, JSON output).
+ */
+#ifndef SEVDBG_CMD_INT_H
+#define SEVDBG_CMD_INT_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "gdbstub/cmd/cmd.h"
+#include "sevdbg/util.h"
+
+#define CMD_FN(name) \
+	int cmd_do_##name(struct cmd_ctx *ctx, int argc, char **argv)
+
+/* cmd-mem.c: memory-model commands (also gdb monitor commands). */
+CMD_FN(status);
+CMD_FN(bitmap);
+CMD_FN(translate);
+CMD_FN(stats);
+CMD_FN(verify);
+/* cmd-shell.c: shell-only commands. */
+CMD_FN(regs);
+CMD_FN(x);
+CMD_FN(dis);
+CMD_FN(write);
+CMD_FN(find);
+CMD_FN(vcpu);
+CMD_FN(cont);
+CMD_FN(stop);
+CMD_FN(step);
+CMD_FN(set);
+/* cmd-dump.c */
+CMD_FN(dump);
+/* cmd.c */
+CMD_FN(help);
+
+/* "error: ..." line in ctx->out; returns err for `return cmd_err(...)`. */
+int cmd_err(struct cmd_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int cmd_usage(struct cmd_ctx *ctx, const char *name);
+bool cmd_interrupted(const struct cmd_ctx *ctx);
+
+/* The selected vCPU's paging state; explains a failure in ctx->out. */
+struct walk_cpu;
+int cmd_walk_cpu(struct cmd_ctx *ctx, struct walk_cpu *c);
+
+/* Read/write guest memory; on failure the reason is appended to ctx->out
+ * ("not present at level 2 (PD)", "policy forbids debugging", ...). */
+ssize_t cmd_read(struct cmd_ctx *ctx, uint64_t addr, bool phys, void *buf,
+		 size_t len);
+ssize_t cmd_write_mem(struct cmd_ctx *ctx, uint64_t addr, bool phys,
+		      const void *buf, size_t len);
+/* Explain why an access at addr stopped (appends one error line). */
+int cmd_explain(struct cmd_ctx *ctx, uint64_t addr, bool phys, int err);
+
+/* Print a JSON value (takes the reference) followed by a newline. */
+int cmd_json(struct cmd_ctx *ctx, json_t *v);
+/* " <sym+0x10>" for addr, when symbols are known; else nothing. */
+void cmd_put_sym(struct cmd_ctx *ctx, uint64_t addr);
+
+#endif

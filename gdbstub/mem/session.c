@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * One debugging session: the router over the target's platform, virtual
+ * memory through the selected vCPU's page tables, caches that follow run state.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "sevdbg/platform.h"
+#include "gdbstub/mem/router.h"
+#include "gdbstub/mem/session.h"
+#include "sevdbg/util.h"
+
+int session_init(struct session *s, struct target *t)
+{
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	s->t = t;
+	if (!t->plat)
+		return -EINVAL;
+	platform_fault_from_env(t->plat); /* tests only, see security.md */
+	ret = router_new(t->plat, &t->ram, &s->router);
+	if (ret)
+		return ret;
+	ret = platform_info(t->plat, &s->pinfo);
+	if (ret) {
+		memset(&s->pinfo, 0, sizeof(s->pinfo));
+		s->pinfo.kind = "unknown";
+		s->pinfo.encrypted = true;
+	}
+	s->read_only = t->read_only;
+	/* A stopped (or dead) guest can be cached; a running one cannot. */
+	if (t->running)
+		session_note_resume(s);
+	else
+		session_note_stop(s);
+	return 0;
+}
+
+void session_release(struct session *s)
+{
+	router_free(s->router);
+	s->router = NULL;
+}
+
+int session_walk_cpu(struct session *s, int vcpu, struct walk_cpu *c)
+{
+	struct regs regs;
+	int ret;
+
+	if (vcpu < 0)
+		vcpu = s->cur_vcpu;
+	memset(&regs, 0, sizeof(regs));
+	ret = target_read_regs(s->t, vcpu, &regs);
+	if (ret)
+		return ret;
+	/* SEV-ES: control registers live in the encrypted VMSA. */
+	if (!regs.valid[REGS_CR0] || !regs.valid[REGS_CR3] ||
+	    !regs.valid[REGS_CR4] || !regs.valid[REGS_EFER])
+		return -ENODATA;
+	walk_cpu_from_regs(c, &regs, s->pinfo.cbit);
+	return 0;
+}
+
+ssize_t session_read_virt(struct session *s, int vcpu, uint64_t va, void *buf,
+			  size_t len)
+{
+	struct walk_cpu c;
+	int ret;
+
+	ret = session_walk_cpu(s, vcpu, &c);
+	if (ret)
+		return ret;
+	return walk_read(s->router, &c, va, buf, len);
+}
+
+ssize_t session_write_virt(struct session *s, int vcpu, uint64_t va,
+			   const void *buf, size_t len)
+{
+	struct walk_cpu c;
+	int ret;
+
+	if (s->read_only || s->t->read_only)
+		return -EROFS;
+	ret = session_walk_cpu(s, vcpu, &c);
+	if (ret)
+		return ret;
+	return walk_write(s->router, &c, va, buf, len);
+}
+
+void session_note_resume(struct session *s)
+{
+	router_invalidate(s->router);
+	router_set_cache(s->router, false);
+}
+
+void session_note_stop(struct session *s)
+{
+	struct walk_cpu c;
+
+	router_invalidate(s->router);
+	router_set_cache(s->router, true);
+	/* Without the series the bitmap comes from the guest's page tables,
+	 * which only make sense with a stopped vCPU's CR3. */
+	if (s->pinfo.bitmap_from_paging && !session_walk_cpu(s, -1, &c))
+		platform_set_paging(s->t->plat, &c);
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * One debugging session: the target, the router in front of its platform,
+ * and the state every front end (RSP server, shell, dump writer) shares.
+ */
+#ifndef SEVDBG_SESSION_H
+#define SEVDBG_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sevdbg/platform.h"
+#include "sevdbg/regs.h"
+#include "sevdbg/target.h"
+#include "gdbstub/mem/walk.h"
+
+struct router;
+
+struct session {
+	struct target *t;
+	struct router *router;
+	struct platform_info pinfo;
+	int cur_vcpu; /* 0-based; selected by Hg / `vcpu N` */
+	bool read_only;
+	/*
+	 * Where gdb's `monitor sev dump NAME` may write (serve --dump-dir);
+	 * NULL: dumps from gdb are refused. A remote client must not pick
+	 * paths on the host. The shell, run by the user, is not limited.
+	 */
+	const char *dump_dir;
+	volatile int *interrupted; /* set by SIGINT handlers; may be NULL */
+};
+
+/* Open the router over t's platform; 0 or -errno. */
+int session_init(struct session *s, struct target *t);
+void session_release(struct session *s);
+
+/* The selected (or given) vCPU's paging state for the walker. */
+int session_walk_cpu(struct session *s, int vcpu, struct walk_cpu *c);
+/* Virtual memory of a vCPU: short count or -errno (see router_read). */
+ssize_t session_read_virt(struct session *s, int vcpu, uint64_t va, void *buf,
+			  size_t len);
+ssize_t session_write_virt(struct session *s, int vcpu, uint64_t va,
+			   const void *buf, size_t len);
+/* Called after every resume/step/stop so caches follow the guest. */
+void session_note_resume(struct session *s);
+void session_note_stop(struct session *s);
+
+#endif

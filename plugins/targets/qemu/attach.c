@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Attaching to a live QEMU: QMP, its PID and RAM, its gdbstub (started over
+ * QMP when none is given), its vCPUs, and the platform (kvm on SEV, sim).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "plugins/targets/qemu/qemu-int.h"
+#include "sevdbg/platform.h"
+
+#define SEV_POLICY_ES (1u << 2)
+
+/* No gdb= given: ask QEMU to open a gdbstub on a socket of ours. */
+static int qemu_start_gdbserver(struct qemu *q, char *err, size_t errlen)
+{
+	const char *tmp = getenv("TMPDIR") ?: "/tmp";
+	char line[160], *out = NULL;
+	int rc;
+
+	snprintf(q->own_dir, sizeof(q->own_dir), "%s/sevdbg-XXXXXX", tmp);
+	if (!mkdtemp(q->own_dir)) {
+		q->own_dir[0] = '\0';
+		snprintf(err, errlen, "cannot create a directory in %s", tmp);
+		return -EIO;
+	}
+	snprintf(q->gdb_path, sizeof(q->gdb_path), "%s/qemu-gdb.sock",
+		 q->own_dir);
+	snprintf(line, sizeof(line), "gdbserver unix:%s,server=on,wait=off",
+		 q->gdb_path);
+	rc = qmp_hmp(&q->qmp, line, &out, err, errlen);
+	if (!rc && access(q->gdb_path, F_OK)) {
+		snprintf(err, errlen,
+			 "QEMU could not start a gdbstub: %s "
+			 "(pass gdb=SOCKET if it already has one)",
+			 out ? out : "");
+		rc = -EIO;
+	}
+	free(out);
+	return rc;
+}
+
+static int qemu_threads(struct qemu *q, char *err, size_t errlen)
+{
+	const char *cmd = "qfThreadInfo";
+	int rc;
+
+	q->nr_vcpus = 0;
+	for (;;) {
+		const char *p;
+
+		rc = rspc_cmd(&q->rsp, cmd);
+		if (rc)
+			break;
+		p = q->rsp.pkt.buf;
+		if (*p != 'm')
+			break;
+		for (p++; *p && q->nr_vcpus < TARGET_MAX_VCPUS;) {
+			char *end;
+
+			q->tids[q->nr_vcpus++] = (int)strtol(p, &end, 16);
+			p = *end == ',' ? end + 1 : end;
+			if (end == p)
+				break;
+		}
+		cmd = "qsThreadInfo";
+	}
+	if (!rc && !q->nr_vcpus)
+		rc = -EPROTO;
+	if (rc)
+		snprintf(err, errlen, "QEMU's gdbstub did not list its vCPUs");
+	return rc;
+}
+
+/*
+ * 1 = an SEV guest, 0 = not (QEMU refused: "SEV feature is not available"),
+ * -errno when QMP itself failed. A lost connection must not read as "not
+ * SEV": the sim would then hand out a real SEV guest's ciphertext as data.
+ */
+static int qemu_is_sev(struct qemu *q, char *err, size_t errlen)
+{
+	json_t *ret = NULL;
+	int rc, sev;
+
+	rc = qmp_call(&q->qmp, "query-sev", NULL, &ret, err, errlen);
+	if (rc == -EREMOTEIO)
+		return 0;
+	if (rc)
+		return rc;
+	sev = json_is_true(json_object_get(ret, "enabled"));
+	/* SEV-ES (policy bit 2): the register state is in the VMSA. */
+	q->regs_encrypted =
+		sev && (json_integer_value(json_object_get(ret, "policy")) &
+			SEV_POLICY_ES);
+	json_decref(ret);
+	return sev;
+}
+
+static int qemu_platform(struct qemu *q, const char *hc,
+			 const struct target_opts *o, char *err, size_t errlen)
+{
+	struct sim_config cfg = {.cbit = 52};
+	struct kvm_attach ka = {.qemu_pid = q->pid, .ram = &q->t.ram};
+	int rc;
+
+	rc = o->force_sim ? 0 : qemu_is_sev(q, err, errlen);
+	if (rc < 0)
+		return rc;
+	q->sev = rc;
+	if (q->sev) {
+		struct platform_info pi = {0};
+
+		rc = kvm_platform_new(&ka, &q->t.plat, err, errlen);
+		if (!rc && !platform_info(q->t.plat, &pi))
+			q->regs_encrypted |= pi.regs_encrypted;
+		pr_info("platform: kvm (QEMU runs an SEV%s guest%s)",
+			q->regs_encrypted ? "-ES" : "",
+			q->regs_encrypted ? ": registers unavailable" : "");
+		return rc;
+	}
+	if (o->sim)
+		cfg = *o->sim;
+	cfg.launched = true; /* a running QEMU guest is launched */
+	q->hc_fd = hc ? open(hc, O_RDONLY | O_CLOEXEC) : -1;
+	if (hc && q->hc_fd < 0)
+		pr_warn("cannot open %s: %s", hc, strerror(errno));
+	if (q->hc_fd < 0)
+		pr_warn("no page-encryption record channel (give hc=FILE, the "
+			"file of QEMU's isa-debugcon chardev): every page "
+			"stays encrypted in the sim");
+	cfg.hc_fd = q->hc_fd;
+	rc = sim_platform_new(&q->t.ram, &cfg, &q->t.plat);
+	if (rc)
+		snprintf(err, errlen, "cannot start the SEV simulator: %s",
+			 strerror(-rc));
+	else
+		pr_info("platform: sim (QEMU runs no SEV guest; encryption "
+			"is simulated)");
+	return rc;
+}
+
+int qemu_target_attach(const struct qemu_attach *a, const struct target_opts *o,
+		       struct target **out, char *err, size_t errlen)
+{
+	struct qemu *q = calloc(1, sizeof(*q));
+	int rc, n;
+
+	if (!q)
+		return -ENOMEM;
+	q->t.ops = &qemu_target_ops;
+	q->t.priv = q;
+	q->t.live = true;
+	q->t.read_only = o->read_only;
+	q->rsp.fd = -1;
+	q->hc_fd = -1;
+	q->launch = a->launch;
+	snprintf(q->accel, sizeof(q->accel), "%s",
+		 a->launch ? a->launch->accel : "?");
+	rc = qmp_open(&q->qmp, a->qmp, QEMU_TIMEOUT_MS, err, errlen);
+	if (rc)
+		goto err;
+	rc = qemu_find_pid(&q->qmp, &q->pid, &n, err, errlen)
+		     ?: qemu_map_ram(&q->qmp, q->pid, &q->t.ram, &q->map,
+				     &q->map_size, err, errlen);
+	if (rc)
+		goto err;
+	if (a->gdb)
+		snprintf(q->gdb_path, sizeof(q->gdb_path), "%s", a->gdb);
+	else if ((rc = qemu_start_gdbserver(q, err, errlen)))
+		goto err;
+	rc = rspc_open(&q->rsp, q->gdb_path, QEMU_TIMEOUT_MS, err, errlen) ?:
+	     qemu_threads(q, err, errlen) ?:
+	     qemu_platform(q, a->hc, o, err, errlen);
+	if (rc)
+		goto err;
+	*out = &q->t;
+	return 0;
+err:
+	q->launch = NULL; /* the caller still owns it */
+	qemu_target_ops.destroy(&q->t);
+	return rc;
+}
+
+struct qemu_launch *qemu_target_launch(struct target *t)
+{
+	return t->ops == &qemu_target_ops ? ((struct qemu *)t->priv)->launch
+					  : NULL;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The live-QEMU target's state, shared by qemu.c (the target operations)
+ * and attach.c (finding QEMU's pieces and choosing the platform).
+ */
+#ifndef SEVDBG_PLUGINS_QEMU_INT_H
+#define SEVDBG_PLUGINS_QEMU_INT_H
+
+#include "plugins/targets/qemu/qemu.h"
+#include "sevdbg/target.h"
+
+#define SEV_HW_SLOTS 4
+
+struct qemu_bp {
+	enum bp_type type; /* as sent to QEMU */
+	uint64_t addr;
+	unsigned int kind;
+};
+
+struct qemu {
+	struct target t;
+	struct qmp qmp;
+	struct rspc rsp;
+	struct qemu_launch *launch; /* NULL when attached */
+	char gdb_path[QEMU_PATH_MAX];
+	char own_dir[64]; /* our gdbserver socket dir (attach) */
+	int pid;
+	void *map;
+	size_t map_size;
+	int hc_fd;
+	bool sev, dead, detached;
+	bool regs_encrypted; /* SEV-ES: QEMU cannot see the registers */
+	int nr_vcpus;
+	int tids[TARGET_MAX_VCPUS]; /* QEMU thread id of each vCPU */
+	int g_tid;		    /* thread selected with Hg, 0 = unknown */
+	/* Registers of stopped vCPUs: the walker asks on every memory read. */
+	bool regs_valid[TARGET_MAX_VCPUS];
+	struct regs regs[TARGET_MAX_VCPUS];
+	bool running;
+	bool interrupted; /* ^C sent since the last resume */
+	int step_tid;	  /* range stepping: vCPU and range */
+	uint64_t range_start, range_end;
+	uint64_t cont_mask; /* vCPUs that continue while one range-steps */
+	bool pending;	    /* ev holds a stop not yet reported */
+	struct stop_event ev;
+	struct qemu_bp *bps;
+	size_t nr_bps;
+	char accel[8];
+};
+
+extern const struct target_ops qemu_target_ops;
+
+#endif
