@@ -28,39 +28,28 @@ struct bench {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: bench/router [--size=MIB] [--chunk=BYTES] "
-		   "[--latency=US]\n"
-		   "\n"
-		   "Reads a guest RAM region through the memory router on the "
-		   "sim platform,\n"
-		   "for three bitmaps: all shared, all encrypted, and mixed "
-		   "(random runs of\n"
-		   "1..64 pages, about half shared). Each is read cold (right "
-		   "after\n"
-		   "router_invalidate) and warm (again, cache on), then cold "
-		   "with the cache\n"
-		   "off. For each pass it prints MB/s, platform calls per MiB "
-		   "(decrypt and\n"
-		   "host read, as counted by the platform wrappers), the ideal "
-		   "decrypt count\n"
-		   "per MiB, and PASS/FAIL for \"calls == ideal\":\n"
-		   "  cold, cache on:  one decrypt per encrypted page (256 per "
-		   "MiB when all\n"
-		   "                   are encrypted), one host read per run "
-		   "of shared pages\n"
-		   "                   within a chunk;\n"
-		   "  warm:            no decrypt at all;\n"
-		   "  cache off:       one decrypt per encrypted page touched "
-		   "per chunk.\n"
-		   "Then it times summarising a 1 TiB bitmap (256 Mi pages, 32 "
-		   "MiB).\n"
-		   "Exit status: 0 if every line is PASS.\n"
-		   "\n"
-		   "  --size=MIB      region size, default 64\n"
-		   "  --chunk=BYTES   bytes per read, default 65536\n"
-		   "  --latency=US    sim firmware latency per DBG command, "
-		   "default 0\n"
-		   "  -h, --help      this text\n");
+	fprintf(f,
+		"Usage: bench/router [--size=MIB] [--chunk=BYTES] [--latency=US]\n"
+		"\n"
+		"Reads a guest RAM region through the memory router on the sim platform,\n"
+		"for three bitmaps: all shared, all encrypted, and mixed (random runs of\n"
+		"1..64 pages, about half shared). Each is read cold (right after\n"
+		"router_invalidate) and warm (again, cache on), then cold with the cache\n"
+		"off. For each pass it prints MB/s, platform calls per MiB (decrypt and\n"
+		"host read, as counted by the platform wrappers), the ideal decrypt count\n"
+		"per MiB, and PASS/FAIL for \"calls == ideal\":\n"
+		"  cold, cache on:  one decrypt per encrypted page (256 per MiB when all\n"
+		"                   are encrypted), one host read per run of shared pages\n"
+		"                   within a chunk;\n"
+		"  warm:            no decrypt at all;\n"
+		"  cache off:       one decrypt per encrypted page touched per chunk.\n"
+		"Then it times summarising a 1 TiB bitmap (256 Mi pages, 32 MiB).\n"
+		"Exit status: 0 if every line is PASS.\n"
+		"\n"
+		"  --size=MIB      region size, default 64\n"
+		"  --chunk=BYTES   bytes per read, default 65536\n"
+		"  --latency=US    sim firmware latency per DBG command, default 0\n"
+		"  -h, --help      this text\n");
 }
 
 /* Ideal counts for reading [0, size) in chunks under bitmap bm. */
@@ -132,8 +121,9 @@ static void set_bitmap(struct bench *b, struct platform *p, int kind,
 static void run_region(struct bench *b, int kind)
 {
 	static const char *const names[] = {"shared", "encrypted", "mixed"};
-	struct sim_config cfg = {
-		.launched = true, .hc_fd = -1, .latency_us = b->latency_us};
+	struct sim_config cfg = {.launched = true,
+				 .hc_fd = -1,
+				 .latency_us = b->latency_us};
 	struct platform *p;
 	struct router *r;
 	struct bitmap bm;
@@ -178,8 +168,7 @@ static void bench_tib_bitmap(void)
 	for (g = 0; g < n; g = bitmap_next_change(&bm, g))
 		runs++;
 	t_walk = now_ns() - t0;
-	printf("\n1 TiB bitmap (%llu pages): summary %.1f ms (%llu runs, "
-	       "%llu shared), run walk %.1f ms (%llu runs)  %s\n",
+	printf("\n1 TiB bitmap (%llu pages): summary %.1f ms (%llu runs, %llu shared), run walk %.1f ms (%llu runs)  %s\n",
 	       (unsigned long long)n, (double)t_sum / 1e6,
 	       (unsigned long long)s.runs, (unsigned long long)s.shared,
 	       (double)t_walk / 1e6, (unsigned long long)runs,
@@ -219,8 +208,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!b.size || !b.chunk || b.chunk % PAGE_SIZE) {
-		fprintf(stderr, "bench: --size must be > 0 and --chunk a "
-				"multiple of 4096\n");
+		fprintf(stderr,
+			"bench: --size must be > 0 and --chunk a multiple of 4096\n");
 		return 2;
 	}
 	b.mem = malloc(b.size);

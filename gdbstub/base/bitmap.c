@@ -103,11 +103,11 @@ int bitmap_apply_record(struct bitmap *b, uint64_t gpa, uint64_t npages,
 
 	if (attrs &
 	    ~(HC_MAP_GPA_RANGE_PAGE_SZ_MASK | HC_MAP_GPA_RANGE_ENCRYPTED))
-		reason = "reserved attribute bits set (only bits 4:0 are "
-			 "defined)";
+		reason =
+			"reserved attribute bits set (only bits 4:0 are defined)";
 	else if (size_code > HC_MAP_GPA_RANGE_PAGE_SZ_1G)
-		reason = "invalid page size in attrs bits 3:0 (0=4K, 1=2M, "
-			 "2=1G)";
+		reason =
+			"invalid page size in attrs bits 3:0 (0=4K, 1=2M, 2=1G)";
 	else if (npages == 0)
 		reason = "npages is zero";
 	if (reason)

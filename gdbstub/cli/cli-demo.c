@@ -43,8 +43,7 @@ static void demo_usage(FILE *f)
 	      "                       hardware-backed KVM, else tcg)\n"
 	      "      --sim-policy nodbg   a guest whose policy forbids\n"
 	      "                       debugging: private reads fail\n"
-	      "      --sim-latency US microseconds per simulated firmware "
-	      "command\n"
+	      "      --sim-latency US microseconds per simulated firmware command\n"
 	      "  -v, --verbose        debug messages on stderr\n"
 	      "  -h, --help           this text\n"
 	      "\n"
@@ -90,8 +89,8 @@ static int demo_parse(int argc, char **argv, struct demo_args *a)
 				 len > 5 ? " " : "", argv[optind]);
 
 		if (n < 0 || (size_t)n >= sizeof(a->spec) - len) {
-			fprintf(stderr, "sevdbg demo: extra QEMU arguments "
-					"too long\n");
+			fprintf(stderr,
+				"sevdbg demo: extra QEMU arguments too long\n");
 			return -EINVAL;
 		}
 		len += n;
@@ -108,8 +107,7 @@ static int demo_socket_dir(struct demo_args *a)
 		 tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(a->dir)) {
 		fprintf(stderr,
-			"sevdbg demo: cannot create a directory in "
-			"%s: %s (set TMPDIR to a writable directory)\n",
+			"sevdbg demo: cannot create a directory in %s: %s (set TMPDIR to a writable directory)\n",
 			tmp ? tmp : "/tmp", strerror(errno));
 		a->dir[0] = '\0';
 		return -errno;
@@ -130,15 +128,13 @@ static void demo_banner(void *arg, struct target *t)
 	qemu_demo_guest(guest, sizeof(guest));
 	if (!strncmp(spec, "unix:", 5) || !strncmp(spec, "tcp:", 4))
 		where = strchr(spec, ':') + 1;
-	printf("sevdbg demo: the test guest runs in QEMU (pid %d, accel %s) "
-	       "under the SEV simulator.\n",
+	printf("sevdbg demo: the test guest runs in QEMU (pid %d, accel %s) under the SEV simulator.\n",
 	       l ? l->pid : -1, l ? l->accel : "?");
 	if (l && l->serial[0])
 		printf("Guest serial console: %s\n", l->serial);
 	printf("\nIn another terminal:\n\n"
 	       "    gdb -ex 'target remote %s' %s\n\n"
-	       "then e.g.: break work_tick, continue, bt, print private_secret,"
-	       "\n           print shared_counter, monitor sev stats\n"
+	       "then e.g.: break work_tick, continue, bt, print private_secret,\n           print shared_counter, monitor sev stats\n"
 	       "Ctrl-C here ends the demo.\n",
 	       where, guest);
 	fflush(stdout);

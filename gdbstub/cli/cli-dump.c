@@ -40,20 +40,15 @@ static void dump_usage(FILE *f)
 {
 	fputs("Usage: sevdbg dump [OPTIONS] -o FILE TARGET\n"
 	      "\n"
-	      "Write the guest's memory and vCPU state to FILE. Encrypted "
-	      "pages\n"
-	      "are decrypted, shared pages read directly; a page that cannot "
-	      "be\n"
+	      "Write the guest's memory and vCPU state to FILE. Encrypted pages\n"
+	      "are decrypted, shared pages read directly; a page that cannot be\n"
 	      "read is recorded as missing, never written as ciphertext.\n"
 	      "The vCPUs are stopped for the dump and resumed afterwards.\n"
 	      "\n"
-	      "  -o, --output FILE        where to write (created 0600 through "
-	      "a\n"
-	      "                           temporary file; `-` = stdout, raw "
-	      "only)\n"
+	      "  -o, --output FILE        where to write (created 0600 through a\n"
+	      "                           temporary file; `-` = stdout, raw only)\n"
 	      "  -f, --format elf|kdump|raw\n"
-	      "                           elf: QEMU dump-guest-memory "
-	      "compatible\n"
+	      "                           elf: QEMU dump-guest-memory compatible\n"
 	      "                           (default); kdump: kdump-compressed\n"
 	      "                           (zlib) for crash; raw: one range\n"
 	      "      --paging             elf: add PT_LOADs with the virtual\n"
@@ -109,8 +104,7 @@ static int dump_parse(int argc, char **argv, struct dump_args *a)
 			break;
 		case 'r':
 			if (parse_range(optarg, &a->o.start, &a->o.end))
-				return dump_bad("--range (START-END or "
-						"START+LEN)",
+				return dump_bad("--range (START-END or START+LEN)",
 						optarg);
 			a->o.has_range = true;
 			break;
@@ -171,17 +165,14 @@ static void dump_report(const struct dump_args *a,
 	if (ret)
 		return;
 	fprintf(strcmp(a->o.path, "-") ? stdout : stderr,
-		"sevdbg dump: wrote %s: %llu bytes in %.2f s; pages: %llu "
-		"decrypted, %llu shared, %llu missing\n",
+		"sevdbg dump: wrote %s: %llu bytes in %.2f s; pages: %llu decrypted, %llu shared, %llu missing\n",
 		a->o.path, (unsigned long long)res->bytes_written, res->seconds,
 		(unsigned long long)res->pages_encrypted,
 		(unsigned long long)res->pages_shared,
 		(unsigned long long)res->pages_missing);
 	if (res->pages_missing)
 		fprintf(stderr,
-			"sevdbg dump: %llu page(s) could not be read; "
-			"they are marked missing in the dump (never written "
-			"as ciphertext)\n",
+			"sevdbg dump: %llu page(s) could not be read; they are marked missing in the dump (never written as ciphertext)\n",
 			(unsigned long long)res->pages_missing);
 }
 
@@ -195,8 +186,7 @@ static int dump_run(struct dump_args *a, struct target *t)
 	ret = session_init(&s, t);
 	if (ret) {
 		fprintf(stderr,
-			"sevdbg dump: cannot start a session on %s: "
-			"%s\n",
+			"sevdbg dump: cannot start a session on %s: %s\n",
 			a->ct.spec, strerror(-ret));
 		return ret;
 	}

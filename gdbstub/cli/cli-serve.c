@@ -34,22 +34,16 @@ static void serve_usage(FILE *f)
 	      "\n"
 	      "  -l, --listen unix:PATH   a unix socket, mode 0600 (default:\n"
 	      "                           unix:./sevdbg.sock)\n"
-	      "      --listen tcp:HOST:PORT   loopback only unless "
-	      "--allow-remote\n"
-	      "      --listen stdio       for `target remote | sevdbg serve "
-	      "--listen stdio ...`\n"
-	      "      --allow-remote       accept a non-loopback tcp address "
-	      "(the\n"
+	      "      --listen tcp:HOST:PORT   loopback only unless --allow-remote\n"
+	      "      --listen stdio       for `target remote | sevdbg serve --listen stdio ...`\n"
+	      "      --allow-remote       accept a non-loopback tcp address (the\n"
 	      "                           protocol has no authentication)\n"
-	      "      --dump-dir DIR       let gdb's `monitor sev dump NAME` "
-	      "write\n"
-	      "                           DIR/NAME (off by default: a client "
-	      "must\n"
+	      "      --dump-dir DIR       let gdb's `monitor sev dump NAME` write\n"
+	      "                           DIR/NAME (off by default: a client must\n"
 	      "                           not choose paths on this host)\n",
 	      f);
 	cli_target_usage(f);
-	fputs("\nIn gdb: target remote PATH-or-HOST:PORT. Ctrl-C interrupts "
-	      "the guest;\ndetach leaves it running; kill ends it.\n",
+	fputs("\nIn gdb: target remote PATH-or-HOST:PORT. Ctrl-C interrupts the guest;\ndetach leaves it running; kill ends it.\n",
 	      f);
 }
 
@@ -72,8 +66,7 @@ static int serve_dump_dir(struct serve_args *a, const char *dir)
 	if (!a->ct.dump_dir || stat(a->ct.dump_dir, &st) ||
 	    !S_ISDIR(st.st_mode)) {
 		fprintf(stderr,
-			"sevdbg serve: --dump-dir %s: not a directory "
-			"(create it first)\n",
+			"sevdbg serve: --dump-dir %s: not a directory (create it first)\n",
 			dir);
 		return -EINVAL;
 	}

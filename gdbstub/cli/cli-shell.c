@@ -28,23 +28,18 @@ static void shell_usage(FILE *f)
 {
 	fputs("Usage: sevdbg shell [OPTIONS] TARGET\n"
 	      "\n"
-	      "Look inside an SEV guest (or a dump of one) from a command "
-	      "line.\n"
+	      "Look inside an SEV guest (or a dump of one) from a command line.\n"
 	      "On a terminal: readline with history (~/.sevdbg_history), Tab\n"
-	      "completion, Ctrl-C stops the running command. From a pipe or "
-	      "-x:\n"
+	      "completion, Ctrl-C stops the running command. From a pipe or -x:\n"
 	      "no prompts, and the first failing command ends the run.\n"
 	      "\n"
 	      "  -x, --script FILE   run the commands in FILE, then exit\n"
-	      "  -s, --symbols ELF   symbols of the guest kernel (addresses "
-	      "like\n"
+	      "  -s, --symbols ELF   symbols of the guest kernel (addresses like\n"
 	      "                      start_kernel+0x10, labels in x and dis)\n"
 	      "  -k, --keep-going    scripts: run on after a failing command\n"
 	      "                      (the exit status is still 1)\n"
-	      "  -j, --json          JSON output for bitmap, status, stats, "
-	      "translate\n"
-	      "  -e, --echo          scripts: print each command before its "
-	      "output\n",
+	      "  -j, --json          JSON output for bitmap, status, stats, translate\n"
+	      "  -e, --echo          scripts: print each command before its output\n",
 	      f);
 	cli_target_usage(f);
 	fputs("\nType `help` in the shell for the commands.\n", f);

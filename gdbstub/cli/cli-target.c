@@ -76,9 +76,8 @@ static int cli_sim_option(struct cli_target *ct, int c, const char *arg)
 		return 0;
 	case CLI_OPT_SIM_KEY:
 		if (cli_read_key(arg, ct->key))
-			return cli_bad(
-				ct, "sim-key", arg,
-				"a file of 16 raw bytes or 32 hex digits");
+			return cli_bad(ct, "sim-key", arg,
+				       "a file of 16 raw bytes or 32 hex digits");
 		ct->sim.key = ct->key;
 		return 0;
 	default:
@@ -126,8 +125,7 @@ int cli_target_spec(struct cli_target *ct, int argc, char **argv)
 
 	if (optind >= argc) {
 		fprintf(stderr,
-			"sevdbg %s: no TARGET given (see sevdbg %s "
-			"--help)\n",
+			"sevdbg %s: no TARGET given (see sevdbg %s --help)\n",
 			ct->cmd, ct->cmd);
 		return -EINVAL;
 	}
@@ -136,8 +134,7 @@ int cli_target_spec(struct cli_target *ct, int argc, char **argv)
 		return 0;
 	if (strncmp(ct->spec, "launch:", 7)) {
 		fprintf(stderr,
-			"sevdbg %s: one TARGET only, got '%s' after "
-			"'%s'\n",
+			"sevdbg %s: one TARGET only, got '%s' after '%s'\n",
 			ct->cmd, argv[optind + 1], ct->spec);
 		return -EINVAL;
 	}
@@ -170,23 +167,15 @@ void cli_target_usage(FILE *f)
 	const struct target_type *const *types;
 	size_t nr, i;
 
-	fputs("      --sim                use the SEV simulator even where "
-	      "SEV exists\n"
+	fputs("      --sim                use the SEV simulator even where SEV exists\n"
 	      "      --read-only          refuse every write to the guest\n"
-	      "      --accel tcg|kvm      QEMU accelerator for launched "
-	      "guests\n"
-	      "                           (default: kvm only on "
-	      "hardware-backed KVM)\n"
-	      "      --sim-cbit N         simulated C-bit position (default "
-	      "52)\n"
-	      "      --sim-policy nodbg   simulate a guest whose policy "
-	      "forbids\n"
-	      "                           debugging (every DBG_DECRYPT "
-	      "fails)\n"
-	      "      --sim-key FILE       16-byte AES key (raw or 32 hex "
-	      "digits)\n"
-	      "      --sim-latency US     microseconds per simulated "
-	      "firmware command\n"
+	      "      --accel tcg|kvm      QEMU accelerator for launched guests\n"
+	      "                           (default: kvm only on hardware-backed KVM)\n"
+	      "      --sim-cbit N         simulated C-bit position (default 52)\n"
+	      "      --sim-policy nodbg   simulate a guest whose policy forbids\n"
+	      "                           debugging (every DBG_DECRYPT fails)\n"
+	      "      --sim-key FILE       16-byte AES key (raw or 32 hex digits)\n"
+	      "      --sim-latency US     microseconds per simulated firmware command\n"
 	      "  -v, --verbose            debug messages on stderr\n"
 	      "  -h, --help               this text\n"
 	      "\nTARGET:\n",

@@ -34,8 +34,7 @@ static void main_usage(FILE *f)
 
 	fputs("Usage: sevdbg [-v] [--version] [-h] COMMAND [ARGS]\n"
 	      "\n"
-	      "gdb remote stub for AMD SEV encrypted guests (and dumps of "
-	      "them).\n"
+	      "gdb remote stub for AMD SEV encrypted guests (and dumps of them).\n"
 	      "\n",
 	      f);
 	for (i = 0; i < ARRAY_SIZE(subcommands); i++)
@@ -47,8 +46,7 @@ static void main_usage(FILE *f)
 		fprintf(f, "  %-8s %s\n", types[i]->prefix, types[i]->usage);
 	fputs("\n  -v, --verbose   debug messages on stderr\n"
 	      "      --version   print the version\n"
-	      "  -h, --help      this text; `sevdbg COMMAND --help` for one "
-	      "command\n",
+	      "  -h, --help      this text; `sevdbg COMMAND --help` for one command\n",
 	      f);
 }
 

@@ -27,13 +27,10 @@ static int dump_monitor_path(struct cmd_ctx *ctx, struct dump_opts *o,
 
 	if (!dir)
 		return cmd_err(ctx, -EPERM,
-			       "dumps from gdb are off: start sevdbg serve "
-			       "with --dump-dir DIR to allow them (written "
-			       "there by name), or use sevdbg dump");
+			       "dumps from gdb are off: start sevdbg serve with --dump-dir DIR to allow them (written there by name), or use sevdbg dump");
 	if (strchr(o->path, '/') || o->path[0] == '.' || !o->path[0])
 		return cmd_err(ctx, -EINVAL,
-			       "`%s`: from gdb, give a plain file name; it is "
-			       "written in %s",
+			       "`%s`: from gdb, give a plain file name; it is written in %s",
 			       o->path, dir);
 	n = snprintf(buf, len, "%s/%s", dir, o->path);
 	if (n < 0 || (size_t)n >= len)
@@ -63,14 +60,12 @@ static int dump_parse(struct cmd_ctx *ctx, int argc, char **argv,
 			if (w[2] == 'f' &&
 			    dump_parse_format(argv[i], &o->format))
 				return cmd_err(ctx, -EINVAL,
-					       "unknown format `%s`: elf, "
-					       "kdump or raw",
+					       "unknown format `%s`: elf, kdump or raw",
 					       argv[i]);
 			if (w[2] == 'r' &&
 			    parse_range(argv[i], &o->start, &o->end))
 				return cmd_err(ctx, -EINVAL,
-					       "bad range `%s`: START-END or "
-					       "START+LEN",
+					       "bad range `%s`: START-END or START+LEN",
 					       argv[i]);
 			o->has_range |= w[2] == 'r';
 		} else if (w[0] == '-' && w[1]) {
@@ -109,14 +104,12 @@ CMD_FN(dump)
 		return 0;
 	}
 	sb_printf(ctx->out,
-		  "wrote %s: %llu bytes in %.2f s; %llu pages decrypted, %llu "
-		  "shared, %llu missing\n",
+		  "wrote %s: %llu bytes in %.2f s; %llu pages decrypted, %llu shared, %llu missing\n",
 		  o.path, X(res.bytes_written), res.seconds,
 		  X(res.pages_encrypted), X(res.pages_shared),
 		  X(res.pages_missing));
 	if (res.pages_missing)
-		sb_puts(ctx->out, "  missing pages could not be decrypted (see "
-				  "`stats`); they are marked missing, never "
-				  "written as ciphertext\n");
+		sb_puts(ctx->out,
+			"  missing pages could not be decrypted (see `stats`); they are marked missing, never written as ciphertext\n");
 	return 0;
 }

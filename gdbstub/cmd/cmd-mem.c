@@ -64,8 +64,7 @@ static int x_parse_fmt(struct cmd_ctx *ctx, const char *f, struct xfmt *xf)
 			break;
 		default:
 			return cmd_err(ctx, -EINVAL,
-				       "unknown format letter `%c`: sizes b h "
-				       "w g, formats x d u s, p = physical",
+				       "unknown format letter `%c`: sizes b h w g, formats x d u s, p = physical",
 				       *f);
 		}
 	}
@@ -233,8 +232,7 @@ static int dis_run(struct cmd_ctx *ctx, uint64_t addr, const uint8_t *buf,
 	while (in && done < count && len > 0) {
 		if (!cs_disasm_iter(h, &code, &len, &pc, in)) {
 			sb_printf(ctx->out,
-				  "  0x%016llx:  %02x                          "
-				  "  (bad)\n",
+				  "  0x%016llx:  %02x                            (bad)\n",
 				  X(pc), *code);
 			code++;
 			len--;
@@ -302,10 +300,9 @@ static int parse_bytes(struct cmd_ctx *ctx, const char *w, bool quoted,
 		return cmd_err(ctx, -ENOMEM, "out of memory");
 	if (len == 0 || hex_decode(w, len, tmp)) {
 		free(tmp);
-		return cmd_err(
-			ctx, -EINVAL,
-			"`%s` is not hex bytes; put text in quotes (\"text\")",
-			w);
+		return cmd_err(ctx, -EINVAL,
+			       "`%s` is not hex bytes; put text in quotes (\"text\")",
+			       w);
 	}
 	sb_add(out, tmp, len / 2);
 	free(tmp);
@@ -429,8 +426,7 @@ CMD_FN(find)
 		return cmd_usage(ctx, "find");
 	if (argc == 3 && parse_range(argv[2], &start, &end))
 		return cmd_err(ctx, -EINVAL,
-			       "bad range `%s`: write START-END or START+LEN "
-			       "(guest-physical)",
+			       "bad range `%s`: write START-END or START+LEN (guest-physical)",
 			       argv[2]);
 	sb_init(&pat);
 	ret = parse_bytes(ctx, argv[1], ctx->quoted & 2, &pat);

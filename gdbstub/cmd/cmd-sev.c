@@ -34,8 +34,7 @@ static const char *read_path(struct cmd_ctx *ctx, bool enc)
 	if (!enc)
 		return "direct";
 	if (ctx->s->pinfo.policy & SEV_POLICY_NODBG)
-		return "DBG_DECRYPT (refused: guest policy NODBG forbids "
-		       "debugging)";
+		return "DBG_DECRYPT (refused: guest policy NODBG forbids debugging)";
 	return "DBG_DECRYPT";
 }
 
@@ -88,14 +87,14 @@ static int status_json(struct cmd_ctx *ctx, const struct status_info *si)
 	if (o && !si->phys) {
 		json_object_set_new(o, "vcpu", json_integer(ctx->s->cur_vcpu));
 		if (si->wr.status == WALK_OK) {
-			json_object_set_new(
-				o, "page_size",
-				json_integer((json_int_t)si->wr.page_size));
+			json_object_set_new(o, "page_size",
+					    json_integer((json_int_t)si->wr
+								 .page_size));
 			json_object_set_new(o, "mapping_cbit",
 					    json_boolean(si->wr.cbit));
-			json_object_set_new(
-				o, "cbit_matches",
-				json_boolean(si->wr.cbit == si->enc));
+			json_object_set_new(o, "cbit_matches",
+					    json_boolean(si->wr.cbit ==
+							 si->enc));
 		}
 	}
 	if (o && si->enc)
@@ -133,8 +132,7 @@ CMD_FN(status)
 	si.reg = ram_find(&ctx->s->t->ram, si.gpa);
 	if (!si.reg)
 		return cmd_err(ctx, -EFAULT,
-			       "guest-physical 0x%llx is not RAM (a hole or "
-			       "MMIO); `bitmap` shows the RAM ranges",
+			       "guest-physical 0x%llx is not RAM (a hole or MMIO); `bitmap` shows the RAM ranges",
 			       X(si.gpa));
 	ret = router_page_encrypted(ctx->s->router, si.gpa, &si.enc);
 	if (ret)
@@ -195,8 +193,8 @@ static void bitmap_map(struct cmd_ctx *ctx, const struct bitmap *b,
 	uint64_t gfn, next = start;
 	enum page_state st = PS_HOLE;
 
-	sb_puts(ctx->out, "map (one character per 4K page: E encrypted, . "
-			  "shared, _ not RAM):");
+	sb_puts(ctx->out,
+		"map (one character per 4K page: E encrypted, . shared, _ not RAM):");
 	for (gfn = start; gfn < end; gfn++) {
 		if (gfn == next)
 			st = page_run(ctx, b, gfn, end, &next);
@@ -220,13 +218,17 @@ static int bitmap_walk(struct cmd_ctx *ctx, const struct bitmap *b,
 		sum->pages[st] += next - gfn;
 		sum->runs++;
 		if (runs &&
-		    json_array_append_new(
-			    runs,
-			    json_pack("{s:I, s:I, s:I, s:s}", "start",
-				      (json_int_t)(gfn << PAGE_SHIFT), "end",
-				      (json_int_t)(next << PAGE_SHIFT), "pages",
-				      (json_int_t)(next - gfn), "state",
-				      state_name[st])))
+		    json_array_append_new(runs,
+					  json_pack("{s:I, s:I, s:I, s:s}",
+						    "start",
+						    (json_int_t)(gfn
+								 << PAGE_SHIFT),
+						    "end",
+						    (json_int_t)(next
+								 << PAGE_SHIFT),
+						    "pages",
+						    (json_int_t)(next - gfn),
+						    "state", state_name[st])))
 			return -ENOMEM;
 		if (!runs && !ctx->json)
 			sb_printf(ctx->out, "  0x%012llx-0x%012llx %8llu %s\n",
@@ -271,16 +273,14 @@ CMD_FN(bitmap)
 	end = ram_end(&ctx->s->t->ram);
 	if (argc == 2 && parse_range(argv[1], &start, &end))
 		return cmd_err(ctx, -EINVAL,
-			       "bad range `%s`: write START-END or START+LEN "
-			       "(e.g. 0x100000+2M)",
+			       "bad range `%s`: write START-END or START+LEN (e.g. 0x100000+2M)",
 			       argv[1]);
 	b = router_bitmap(ctx->s->router);
 	if (!b)
 		return cmd_err(ctx, -EIO, "%s",
 			       router_last_error(ctx->s->router)->msg[0]
 				       ? router_last_error(ctx->s->router)->msg
-				       : "the platform gave no page-encryption "
-					 "bitmap");
+				       : "the platform gave no page-encryption bitmap");
 	start >>= PAGE_SHIFT;
 	end = ALIGN_UP(end, PAGE_SIZE) >> PAGE_SHIFT;
 	if (start >= end)
@@ -315,8 +315,7 @@ CMD_FN(bitmap)
 		bitmap_map(ctx, b, start, end);
 	else if (!ctx->monitor)
 		sb_printf(ctx->out,
-			  "(page map omitted for %llu pages; give a range of "
-			  "at most %u pages)\n",
+			  "(page map omitted for %llu pages; give a range of at most %u pages)\n",
 			  X(len), MAP_MAX_PAGES);
 	return 0;
 }
@@ -341,12 +340,14 @@ static int translate_json(struct cmd_ctx *ctx, const struct walk_result *wr,
 	for (i = 0; lv && i < wr->nr_levels; i++) {
 		const struct walk_level *l = &wr->levels[i];
 
-		json_array_append_new(
-			lv, json_pack("{s:i, s:s, s:I, s:i, s:I, s:b}", "level",
-				      l->level, "name", level_name(l->level),
-				      "table", (json_int_t)l->table_gpa,
-				      "index", (int)l->index, "entry",
-				      (json_int_t)l->entry, "cbit", l->cbit));
+		json_array_append_new(lv,
+				      json_pack("{s:i, s:s, s:I, s:i, s:I, s:b}",
+						"level", l->level, "name",
+						level_name(l->level), "table",
+						(json_int_t)l->table_gpa,
+						"index", (int)l->index, "entry",
+						(json_int_t)l->entry, "cbit",
+						l->cbit));
 	}
 	o = json_pack("{s:I, s:i, s:o}", "va", (json_int_t)wr->va, "vcpu",
 		      ctx->s->cur_vcpu, "levels", lv);
@@ -400,8 +401,7 @@ CMD_FN(translate)
 		const struct walk_level *l = &wr.levels[i];
 
 		sb_printf(ctx->out,
-			  "  %-5s table 0x%012llx index %3u entry 0x%016llx "
-			  "C=%d\n",
+			  "  %-5s table 0x%012llx index %3u entry 0x%016llx C=%d\n",
 			  level_name(l->level), X(l->table_gpa), l->index,
 			  X(l->entry), l->cbit);
 	}
@@ -449,19 +449,20 @@ static int stats_json(struct cmd_ctx *ctx, const struct router_stats *r,
 			  stats_path(r->host_write_calls, r->host_write_bytes,
 				     p->host_write_calls));
 
-	return cmd_json(
-		ctx,
-		json_pack("{s:s, s:i, s:I, s:s, s:o, s:{s:I, s:I}, s:I, s:I, "
-			  "s:I, s:I}",
-			  "platform", pi->kind ? pi->kind : "?", "cbit",
-			  (int)pi->cbit, "policy", (json_int_t)pi->policy,
-			  "target", desc, "paths", paths, "cache", "hits",
-			  (json_int_t)r->cache_hits, "misses",
-			  (json_int_t)r->cache_misses, "bitmap_refreshes",
-			  (json_int_t)r->bitmap_refreshes,
-			  "bitmap_platform_calls", (json_int_t)p->bitmap_calls,
-			  "errors", (json_int_t)r->errors, "platform_errors",
-			  (json_int_t)p->errors));
+	return cmd_json(ctx,
+			json_pack("{s:s, s:i, s:I, s:s, s:o, s:{s:I, s:I}, s:I, s:I, s:I, s:I}",
+				  "platform", pi->kind ? pi->kind : "?", "cbit",
+				  (int)pi->cbit, "policy",
+				  (json_int_t)pi->policy, "target", desc,
+				  "paths", paths, "cache", "hits",
+				  (json_int_t)r->cache_hits, "misses",
+				  (json_int_t)r->cache_misses,
+				  "bitmap_refreshes",
+				  (json_int_t)r->bitmap_refreshes,
+				  "bitmap_platform_calls",
+				  (json_int_t)p->bitmap_calls, "errors",
+				  (json_int_t)r->errors, "platform_errors",
+				  (json_int_t)p->errors));
 }
 
 CMD_FN(stats)
@@ -490,8 +491,8 @@ CMD_FN(stats)
 		  ctx->s->pinfo.cbit, ctx->s->pinfo.policy,
 		  ctx->s->pinfo.policy & SEV_POLICY_NODBG ? ", NODBG" : "");
 	sb_printf(ctx->out, "target       %s\n", desc);
-	sb_puts(ctx->out, "path              calls            bytes   "
-			  "(platform calls)\n");
+	sb_puts(ctx->out,
+		"path              calls            bytes   (platform calls)\n");
 	sb_printf(ctx->out, "dbg_decrypt  %10llu %16llu   (%llu)\n",
 		  X(r.decrypt_calls), X(r.decrypt_bytes),
 		  X(p->stats.decrypt_calls));
@@ -534,8 +535,7 @@ static int verify_one(const struct walk_mismatch *mm, void *arg)
 	if (++v->runs > VERIFY_MAX_LINES)
 		return 0;
 	sb_printf(v->ctx->out,
-		  "  va 0x%016llx pa 0x%012llx %6llu pages: PTE C-bit %s, "
-		  "bitmap says %s\n",
+		  "  va 0x%016llx pa 0x%012llx %6llu pages: PTE C-bit %s, bitmap says %s\n",
 		  X(mm->va), X(mm->pa), X(mm->size >> PAGE_SHIFT),
 		  mm->pte_cbit ? "set" : "clear",
 		  mm->bitmap_encrypted ? "encrypted" : "shared");
@@ -552,28 +552,24 @@ CMD_FN(verify)
 	if (argc > 2)
 		return cmd_usage(ctx, "verify");
 	if (argc == 2 && parse_range(argv[1], &start, &end))
-		return cmd_err(
-			ctx, -EINVAL,
-			"bad range `%s`: write VA-START-VA-END or START+LEN",
-			argv[1]);
+		return cmd_err(ctx, -EINVAL,
+			       "bad range `%s`: write VA-START-VA-END or START+LEN",
+			       argv[1]);
 	if (!ctx->s->pinfo.cbit)
-		return cmd_err(
-			ctx, -EOPNOTSUPP,
-			"the platform (%s) has no C-bit: nothing to verify",
-			ctx->s->pinfo.kind ? ctx->s->pinfo.kind : "?");
+		return cmd_err(ctx, -EOPNOTSUPP,
+			       "the platform (%s) has no C-bit: nothing to verify",
+			       ctx->s->pinfo.kind ? ctx->s->pinfo.kind : "?");
 	ret = cmd_walk_cpu(ctx, &c);
 	if (ret)
 		return ret;
 	ret = walk_verify(ctx->s->router, &c, start, end, verify_one, &v);
 	if (v.stopped)
-		return cmd_err(
-			ctx, -EINTR,
-			"interrupted (Ctrl-C) after %llu mismatching runs",
-			X(v.runs));
+		return cmd_err(ctx, -EINTR,
+			       "interrupted (Ctrl-C) after %llu mismatching runs",
+			       X(v.runs));
 	if (ret == -EINVAL)
 		return cmd_err(ctx, ret,
-			       "vCPU %d has paging off: there are no mappings "
-			       "to verify",
+			       "vCPU %d has paging off: there are no mappings to verify",
 			       ctx->s->cur_vcpu);
 	if (ret < 0)
 		return cmd_err(ctx, ret, "page-table walk failed: %s",
@@ -587,7 +583,6 @@ CMD_FN(verify)
 		return 0;
 	}
 	return cmd_err(ctx, -EILSEQ,
-		       "%llu pages in %llu runs have a C-bit that disagrees "
-		       "with the bitmap",
+		       "%llu pages in %llu runs have a C-bit that disagrees with the bitmap",
 		       X(v.pages), X(v.runs));
 }

@@ -67,15 +67,15 @@ CMD_FN(regs)
 		return ret;
 	if (ctx->s->pinfo.regs_encrypted)
 		return cmd_err(ctx, -EACCES,
-			       "registers unavailable: SEV-ES keeps them "
-			       "encrypted in the VMSA");
+			       "registers unavailable: SEV-ES keeps them encrypted in the VMSA");
 	ret = target_read_regs(ctx->s->t, vcpu, &r);
 	if (ret)
-		return cmd_err(
-			ctx, ret, "cannot read the registers of vCPU %d: %s%s",
-			vcpu, strerror(-ret),
-			ret == -EBUSY ? " (the guest is running; `stop` first)"
-				      : "");
+		return cmd_err(ctx, ret,
+			       "cannot read the registers of vCPU %d: %s%s",
+			       vcpu, strerror(-ret),
+			       ret == -EBUSY
+				       ? " (the guest is running; `stop` first)"
+				       : "");
 	sb_printf(ctx->out, "vCPU %d\n", vcpu);
 	for (i = 0; i < ARRAY_SIZE(layout); i++)
 		regs_put(ctx, &r, layout[i], (int)(i % 3));
@@ -178,9 +178,8 @@ static int wait_stopped(struct cmd_ctx *ctx)
 		if (ret != -EAGAIN)
 			break;
 		if (cmd_interrupted(ctx) || waited >= STOP_TIMEOUT_MS)
-			return cmd_err(
-				ctx, -ETIMEDOUT,
-				"the guest did not stop; try `stop` again");
+			return cmd_err(ctx, -ETIMEDOUT,
+				       "the guest did not stop; try `stop` again");
 		if (fd >= 0)
 			poll(&(struct pollfd){.fd = fd, .events = POLLIN}, 1,
 			     100);

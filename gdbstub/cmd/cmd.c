@@ -25,8 +25,7 @@ static const struct cmd commands[] = {
 	 "p:ADDR or with status/p. Says whether the bitmap marks the page\n"
 	 "encrypted, whether the mapping's C-bit agrees, and whether a read\n"
 	 "goes through DBG_DECRYPT or directly.\n"
-	 "  status 0xffffffff81000000    status p:0x1000    status --json "
-	 "jiffies"},
+	 "  status 0xffffffff81000000    status p:0x1000    status --json jiffies"},
 	{"bitmap", "[--json] [START-END]",
 	 "page-encryption bitmap: counts, runs (and a page map in the shell)",
 	 CMD_JSON, cmd_do_bitmap,
@@ -75,8 +74,7 @@ static const struct cmd commands[] = {
 	 CMD_SHELL | CMD_WRITES, cmd_do_write,
 	 "Words in quotes are text (\\n, \\t, \\xNN escapes); others are hex\n"
 	 "bytes in memory order. Encrypted pages go through DBG_ENCRYPT.\n"
-	 "  write p:0x1000 \"hello\\n\"    write 0xffff888000001000 de ad be "
-	 "ef"},
+	 "  write p:0x1000 \"hello\\n\"    write 0xffff888000001000 de ad be ef"},
 	{"find", "PATTERN [START-END]",
 	 "search guest-physical RAM for a string or 0xHEX bytes (Ctrl-C stops)",
 	 CMD_SHELL, cmd_do_find,
@@ -194,8 +192,7 @@ static int cmd_parse_term(struct cmd_ctx *ctx, const char *t, uint64_t *v)
 			       "`%s` is neither a number nor a known symbol",
 			       t);
 	return cmd_err(ctx, -EINVAL,
-		       "`%s` is not a number (symbol names need `sevdbg shell "
-		       "--symbols ELF`)",
+		       "`%s` is not a number (symbol names need `sevdbg shell --symbols ELF`)",
 		       t);
 }
 
@@ -245,15 +242,11 @@ int cmd_walk_cpu(struct cmd_ctx *ctx, struct walk_cpu *c)
 	if (!ret)
 		return 0;
 	if (ret == -EBUSY || ctx->s->t->running)
-		return cmd_err(
-			ctx, ret,
-			"the guest is running, so vCPU %d's page tables "
-			"are unknown: `stop` it first, or give a physical "
-			"address as p:ADDR",
-			vcpu);
+		return cmd_err(ctx, ret,
+			       "the guest is running, so vCPU %d's page tables are unknown: `stop` it first, or give a physical address as p:ADDR",
+			       vcpu);
 	return cmd_err(ctx, ret,
-		       "cannot read the paging registers of vCPU %d (%s); "
-		       "give a physical address as p:ADDR",
+		       "cannot read the paging registers of vCPU %d (%s); give a physical address as p:ADDR",
 		       vcpu, strerror(-ret));
 }
 
@@ -329,8 +322,8 @@ static void help_one(struct cmd_ctx *ctx, const struct cmd *c)
 	if (c->flags & CMD_LIVE)
 		sb_puts(ctx->out, "    needs a live target (not a dump)\n");
 	if (c->flags & CMD_WRITES)
-		sb_puts(ctx->out, "    writes guest memory (refused on "
-				  "read-only targets)\n");
+		sb_puts(ctx->out,
+			"    writes guest memory (refused on read-only targets)\n");
 	if (c->flags & CMD_JSON)
 		sb_puts(ctx->out,
 			"    --json prints the result as a JSON object\n");
@@ -356,8 +349,8 @@ CMD_FN(help)
 		return 0;
 	}
 	if (ctx->monitor)
-		sb_puts(ctx->out, "sevdbg monitor commands (the `sev` prefix "
-				  "is optional):\n");
+		sb_puts(ctx->out,
+			"sevdbg monitor commands (the `sev` prefix is optional):\n");
 	for (c = commands; c->name; c++) {
 		if (ctx->monitor && (c->flags & CMD_SHELL))
 			continue;
@@ -365,10 +358,9 @@ CMD_FN(help)
 			  c->help);
 	}
 	if (!ctx->monitor)
-		sb_puts(ctx->out, "  quit                              leave "
-				  "the shell (also Ctrl-D)\n"
-				  "Addresses: 0x1000, 4096, symbol+0x10 "
-				  "(--symbols); p:ADDR is physical.\n");
+		sb_puts(ctx->out,
+			"  quit                              leave the shell (also Ctrl-D)\n"
+			"Addresses: 0x1000, 4096, symbol+0x10 (--symbols); p:ADDR is physical.\n");
 	return 0;
 }
 
@@ -457,16 +449,13 @@ static int cmd_dispatch(struct cmd_ctx *ctx, int argc, char **argv)
 	name[n] = '\0';
 	c = cmd_find(name);
 	if (!c)
-		return cmd_err(
-			ctx, -ENOENT,
-			"unknown command `%s`; `%shelp` lists the commands",
-			name, ctx->monitor ? "monitor " : "");
+		return cmd_err(ctx, -ENOENT,
+			       "unknown command `%s`; `%shelp` lists the commands",
+			       name, ctx->monitor ? "monitor " : "");
 	if (ctx->monitor && (c->flags & CMD_SHELL))
-		return cmd_err(
-			ctx, -EPERM,
-			"`%s` is a `sevdbg shell` command; from gdb use gdb's "
-			"own commands (x, disassemble, info registers)",
-			name);
+		return cmd_err(ctx, -EPERM,
+			       "`%s` is a `sevdbg shell` command; from gdb use gdb's own commands (x, disassemble, info registers)",
+			       name);
 	if (argv[0][n] && strcmp(name, "x") && strcmp(name, "status"))
 		return cmd_err(ctx, -EINVAL, "`%s` takes no /FORMAT", name);
 	if (ctx->env && ctx->env->json && (c->flags & CMD_JSON))
@@ -475,14 +464,12 @@ static int cmd_dispatch(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_err(ctx, -EINVAL, "`%s` has no --json output", name);
 	if ((c->flags & CMD_LIVE) && !ctx->s->t->live)
 		return cmd_err(ctx, -EOPNOTSUPP,
-			       "target is not running: `%s` needs a live "
-			       "guest, this target is a dump",
+			       "target is not running: `%s` needs a live guest, this target is a dump",
 			       name);
 	if ((c->flags & CMD_WRITES) &&
 	    (ctx->s->read_only || ctx->s->t->read_only))
 		return cmd_err(ctx, -EROFS,
-			       "target is read-only (a dump, or started with "
-			       "--read-only): `%s` is refused",
+			       "target is read-only (a dump, or started with --read-only): `%s` is refused",
 			       name);
 	return c->fn(ctx, argc, argv);
 }

@@ -128,8 +128,7 @@ static int sym_parse(struct symtab *st, const uint8_t *map, size_t size,
 		tab = sym_find_table(map, size, eh, SHT_DYNSYM);
 	if (!tab) {
 		snprintf(err, errlen,
-			 "no symbol table (stripped? use the unstripped "
-			 "vmlinux or a file with debug info)");
+			 "no symbol table (stripped? use the unstripped vmlinux or a file with debug info)");
 		return -ENOENT;
 	}
 	shdrs = (const Elf64_Shdr *)(map + eh->e_shoff);

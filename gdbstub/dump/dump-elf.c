@@ -101,20 +101,16 @@ static int elf_collect_mappings(struct dump_ctx *c, struct elf_state *st)
 	ret = session_walk_cpu(c->s, c->s->cur_vcpu, &wc);
 	if (ret)
 		return dump_fail(c, ret,
-				 "--paging needs the vCPU's page "
-				 "tables but its registers are unavailable "
-				 "(%s); dump without --paging",
+				 "--paging needs the vCPU's page tables but its registers are unavailable (%s); dump without --paging",
 				 strerror(-ret));
 	ret = walk_mappings(c->s->router, &wc, 0, UINT64_MAX, map_add, st);
 	if (ret == -E2BIG)
 		return dump_fail(c, ret,
-				 "--paging: more than %u virtual "
-				 "mappings; dump without --paging",
+				 "--paging: more than %u virtual mappings; dump without --paging",
 				 ELF_MAX_MAPPINGS);
 	if (ret < 0)
 		return dump_fail(c, ret,
-				 "--paging: walking the page tables "
-				 "failed: %s",
+				 "--paging: walking the page tables failed: %s",
 				 strerror(-ret));
 	return 0;
 }
@@ -254,9 +250,7 @@ static int elf_add_vmci(struct dump_ctx *c, struct elf_state *st,
 		*notes_off = off;
 		return ret;
 	}
-	pr_warn("the guest's VMCOREINFO note (%zu bytes) does not fit before "
-		"the data; the ELF dump leaves it out (--format kdump keeps "
-		"it)",
+	pr_warn("the guest's VMCOREINFO note (%zu bytes) does not fit before the data; the ELF dump leaves it out (--format kdump keeps it)",
 		c->vmci_len);
 	c->vmci_len = 0;
 	sb_release(notes);

@@ -16,9 +16,7 @@ static int raw_error(struct dump_ctx *c, uint64_t addr, ssize_t n)
 	int err = n < 0 ? (int)n : -EIO;
 
 	return dump_fail(c, err,
-			 "cannot read %s address 0x%llx: %s; a raw "
-			 "dump has no way to mark missing bytes (narrow "
-			 "--range or use --format elf)",
+			 "cannot read %s address 0x%llx: %s; a raw dump has no way to mark missing bytes (narrow --range or use --format elf)",
 			 c->o->virt ? "virtual" : "physical",
 			 (unsigned long long)addr,
 			 e && e->msg[0] ? e->msg : strerror(-err));
@@ -36,8 +34,7 @@ int dump_raw_write(struct dump_ctx *c)
 	while (addr < c->o->end) {
 		if (c->s->interrupted && *c->s->interrupted)
 			return dump_fail(c, -EINTR,
-					 "interrupted; no dump "
-					 "written");
+					 "interrupted; no dump written");
 		len = MIN(c->o->end - addr, DUMP_CHUNK);
 		if (c->o->virt)
 			n = session_read_virt(c->s, c->s->cur_vcpu, addr,

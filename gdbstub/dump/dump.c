@@ -94,9 +94,7 @@ static int write_full(struct dump_ctx *c, const void *buf, size_t len,
 			int err = n < 0 ? -errno : -ENOSPC;
 
 			return dump_fail(c, err,
-					 "writing the dump failed: %s (free "
-					 "some space or choose another "
-					 "directory)",
+					 "writing the dump failed: %s (free some space or choose another directory)",
 					 strerror(-err));
 		}
 		p += n;
@@ -211,8 +209,7 @@ static int visit_chunk(struct dump_ctx *c, uint64_t gpa, size_t len,
 				router_last_error(c->s->router);
 
 			return dump_fail(c, (int)n,
-					 "reading guest memory at 0x%llx "
-					 "failed: %s",
+					 "reading guest memory at 0x%llx failed: %s",
 					 (unsigned long long)(gpa + done),
 					 e && e->msg[0] ? e->msg
 							: strerror((int)-n));
@@ -250,9 +247,8 @@ static int walk_ram(struct dump_ctx *c, dump_page_fn fn, void *arg)
 		end = gpa + m->regions[i].size;
 		for (; gpa < end; gpa += len) {
 			if (interrupted(c))
-				return dump_fail(
-					c, -EINTR,
-					"interrupted; no dump written");
+				return dump_fail(c, -EINTR,
+						 "interrupted; no dump written");
 			len = MIN(end - gpa, DUMP_CHUNK);
 			ret = visit_chunk(c, gpa, len, fn, arg);
 			if (ret)
@@ -344,8 +340,7 @@ int dump_build_notes(struct dump_ctx *c, struct strbuf *sb, size_t *sevdbg_off)
 	 * describe every page. */
 	if (dsz > UINT32_MAX - 8)
 		return dump_fail(c, -EFBIG,
-				 "guest RAM too large for the SEVDBG note "
-				 "(%llu pages)",
+				 "guest RAM too large for the SEVDBG note (%llu pages)",
 				 (unsigned long long)c->npages);
 	zero = calloc(1, dsz);
 	if (!zero)
@@ -415,13 +410,11 @@ static int dump_stop_guest(struct dump_ctx *c, bool *stopped)
 			break;
 		if (ret != -EAGAIN)
 			return dump_fail(c, ret,
-					 "waiting for the guest to "
-					 "stop failed: %s",
+					 "waiting for the guest to stop failed: %s",
 					 strerror(-ret));
 		if (now_ns() > deadline || interrupted(c))
 			return dump_fail(c, -ETIMEDOUT,
-					 "the guest did not "
-					 "stop within %d s; nothing dumped",
+					 "the guest did not stop within %d s; nothing dumped",
 					 STOP_TIMEOUT_MS / 1000);
 		pfd.fd = target_event_fd(t);
 		pfd.events = POLLIN;
@@ -448,8 +441,7 @@ static int dump_resume_guest(struct dump_ctx *c)
 	session_note_resume(c->s);
 	ret = target_resume(c->s->t, &req);
 	if (ret)
-		pr_warn("the dump is complete but resuming the guest failed: "
-			"%s",
+		pr_warn("the dump is complete but resuming the guest failed: %s",
 			strerror(-ret));
 	return ret;
 }
@@ -489,8 +481,7 @@ static int dump_load_bitmap(struct dump_ctx *c)
 	b = router_bitmap(c->s->router);
 	if (!b)
 		return dump_fail(c, -EIO,
-				 "cannot read the page-encryption "
-				 "bitmap; nothing dumped");
+				 "cannot read the page-encryption bitmap; nothing dumped");
 	for (gfn = 0; gfn < c->npages && gfn < b->npages; gfn++)
 		if (bitmap_test(b, gfn))
 			c->encbits[gfn / 8] |= (uint8_t)(1u << (gfn % 8));
@@ -505,20 +496,16 @@ static int dump_check_opts(struct dump_ctx *c)
 		return dump_fail(c, -EINVAL, "no output file: give -o FILE");
 	if (o->format == DUMP_FMT_RAW && !o->has_range)
 		return dump_fail(c, -EINVAL,
-				 "--format raw needs --range "
-				 "START-END");
+				 "--format raw needs --range START-END");
 	if (o->format != DUMP_FMT_RAW && (o->has_range || o->virt))
 		return dump_fail(c, -EINVAL,
-				 "--range and --virtual are for "
-				 "--format raw; elf and kdump dump all RAM");
+				 "--range and --virtual are for --format raw; elf and kdump dump all RAM");
 	if (o->paging && o->format != DUMP_FMT_ELF)
 		return dump_fail(c, -EINVAL,
-				 "--paging is only for --format "
-				 "elf");
+				 "--paging is only for --format elf");
 	if (!strcmp(o->path, "-") && o->format != DUMP_FMT_RAW)
 		return dump_fail(c, -EINVAL,
-				 "only --format raw can go to "
-				 "stdout; give -o FILE");
+				 "only --format raw can go to stdout; give -o FILE");
 	return 0;
 }
 
@@ -530,14 +517,11 @@ static int dump_open_tmp(struct dump_ctx *c, char *tmp, size_t len)
 	if (lstat(c->o->path, &st) == 0) {
 		if (S_ISLNK(st.st_mode))
 			return dump_fail(c, -ELOOP,
-					 "%s is a symbolic link; "
-					 "refusing to write a dump through it "
-					 "(remove it or choose another path)",
+					 "%s is a symbolic link; refusing to write a dump through it (remove it or choose another path)",
 					 c->o->path);
 		if (!S_ISREG(st.st_mode))
 			return dump_fail(c, -EEXIST,
-					 "%s exists and is not a "
-					 "regular file; choose another path",
+					 "%s exists and is not a regular file; choose another path",
 					 c->o->path);
 	}
 	if ((size_t)snprintf(tmp, len, "%s.XXXXXX", c->o->path) >= len)
@@ -548,9 +532,7 @@ static int dump_open_tmp(struct dump_ctx *c, char *tmp, size_t len)
 
 		tmp[0] = '\0';
 		return dump_fail(c, err,
-				 "cannot create a temporary file next "
-				 "to %s: %s (check the directory exists and "
-				 "is writable)",
+				 "cannot create a temporary file next to %s: %s (check the directory exists and is writable)",
 				 c->o->path, strerror(-err));
 	}
 	return fchmod(c->fd, 0600) ? -errno : 0;
@@ -591,8 +573,7 @@ static int dump_finish(struct dump_ctx *c, const char *tmp)
 	c->fd = -1;
 	if (ret)
 		return dump_fail(c, ret,
-				 "writing the dump failed: %s (free "
-				 "some space or choose another directory)",
+				 "writing the dump failed: %s (free some space or choose another directory)",
 				 strerror(-ret));
 	if (rename(tmp, c->o->path))
 		return dump_fail(c, -errno, "cannot rename the dump to %s: %s",

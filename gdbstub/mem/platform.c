@@ -61,8 +61,7 @@ int platform_fault_from_env(struct platform *p)
 	}
 	return 0;
 bad:
-	pr_warn("ignoring SEVDBG_FAULT=\"%s\": expected decrypt:N or "
-		"read_host:N, comma-separated (a test-only setting; unset it)",
+	pr_warn("ignoring SEVDBG_FAULT=\"%s\": expected decrypt:N or read_host:N, comma-separated (a test-only setting; unset it)",
 		getenv("SEVDBG_FAULT"));
 	p->fail_decrypt_at = p->fail_read_host_at = 0;
 	return -EINVAL;
@@ -153,16 +152,15 @@ const char *platform_fw_strerror(int fw_error)
 		[SEV_RET_INVALID_GUEST_STATE] =
 			"INVALID_GUEST_STATE (guest not launched or shut down)",
 		[3] = "INVALID_CONFIG",
-		[SEV_RET_INVALID_LEN] = "INVALID_LENGTH (length not a multiple "
-					"of 16 or crosses a page)",
+		[SEV_RET_INVALID_LEN] =
+			"INVALID_LENGTH (length not a multiple of 16 or crosses a page)",
 		[5] = "ALREADY_OWNED",
 		[6] = "INVALID_CERTIFICATE",
 		[SEV_RET_POLICY_FAILURE] =
 			"POLICY_FAILURE (guest policy forbids debugging)",
 		[8] = "INACTIVE (guest not activated)",
 		[SEV_RET_INVALID_ADDRESS] =
-			"INVALID_ADDRESS (address not 16-byte aligned or not "
-			"guest memory)",
+			"INVALID_ADDRESS (address not 16-byte aligned or not guest memory)",
 		[10] = "BAD_SIGNATURE",
 		[11] = "BAD_MEASUREMENT",
 		[12] = "ASID_OWNED",

@@ -141,8 +141,7 @@ static void router_no_bitmap(struct router *r, int err, uint64_t gfn,
 			     uint64_t n)
 {
 	if (!r->warned_no_bitmap)
-		pr_warn("router: no page-encryption bitmap (%s); treating "
-			"every page as encrypted",
+		pr_warn("router: no page-encryption bitmap (%s); treating every page as encrypted",
 			strerror(-err));
 	r->warned_no_bitmap = true;
 	bitmap_assign(&r->bm, gfn, n, true);
@@ -378,9 +377,10 @@ static int host_access(struct router *r, uint64_t gpa, uint8_t *rbuf,
 		ret = platform_write_host(r->p, gpa, wbuf, len);
 	}
 	if (ret)
-		return router_fail(
-			r, ret, gpa, "host %s of %zu bytes failed: %s",
-			rbuf ? "read" : "write", len, strerror(-ret));
+		return router_fail(r, ret, gpa,
+				   "host %s of %zu bytes failed: %s",
+				   rbuf ? "read" : "write", len,
+				   strerror(-ret));
 	if (rbuf)
 		r->st.host_read_bytes += len;
 	else
@@ -402,8 +402,7 @@ static ssize_t router_access(struct router *r, uint64_t gpa, uint8_t *rbuf,
 		span = ram_span(r->ram, cur);
 		if (!span) {
 			ret = router_fail(r, -EFAULT, cur,
-					  "not guest RAM (a hole in the "
-					  "guest-physical map)");
+					  "not guest RAM (a hole in the guest-physical map)");
 			break;
 		}
 		if (router_enc(r, cur >> PAGE_SHIFT)) {

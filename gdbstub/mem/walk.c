@@ -245,9 +245,7 @@ const char *walk_strerror(const struct walk_result *res, char *buf, size_t len)
 		break;
 	case WALK_PAGING_OFF:
 		snprintf(buf, len,
-			 "paging is off (CR0.PG=0): 0x%llx is "
-			 "physical",
-			 va);
+			 "paging is off (CR0.PG=0): 0x%llx is physical", va);
 		break;
 	case WALK_NON_CANONICAL:
 		snprintf(buf, len, "0x%llx is not a canonical address", va);
@@ -258,14 +256,12 @@ const char *walk_strerror(const struct walk_result *res, char *buf, size_t len)
 		break;
 	case WALK_RESERVED:
 		snprintf(buf, len,
-			 "reserved bit set at level %d (%s) for "
-			 "0x%llx",
+			 "reserved bit set at level %d (%s) for 0x%llx",
 			 res->fail_level, level_name(top, res->fail_level), va);
 		break;
 	case WALK_READ_ERROR:
 		snprintf(buf, len,
-			 "page table at level %d (%s) for 0x%llx "
-			 "is unreadable: %s",
+			 "page table at level %d (%s) for 0x%llx is unreadable: %s",
 			 res->fail_level, level_name(top, res->fail_level), va,
 			 strerror(-res->err));
 		break;

@@ -16,9 +16,7 @@
 int pkt_q_supported(struct server *sv, const struct pkt_args *a)
 {
 	sb_printf(&sv->reply,
-		  "PacketSize=%x;QStartNoAckMode+;qXfer:features:read+;"
-		  "qXfer:memory-map:read+;qXfer:threads:read+;swbreak+;"
-		  "hwbreak+;vContSupported+;binary-upload+",
+		  "PacketSize=%x;QStartNoAckMode+;qXfer:features:read+;qXfer:memory-map:read+;qXfer:threads:read+;swbreak+;hwbreak+;vContSupported+;binary-upload+",
 		  RSP_PACKET_SIZE);
 	return 0;
 }
@@ -138,19 +136,17 @@ static void server_memory_map(struct server *sv, struct strbuf *sb)
 	if (!sv->s->t->live && !target_read_regs(sv->s->t, sv->g_vcpu, &r) &&
 	    r.valid[REGS_CR0])
 		paging = regs_get(&r, REGS_CR0) & (1ULL << 31);
-	sb_puts(sb, "<?xml version=\"1.0\"?>\n"
-		    "<!DOCTYPE memory-map PUBLIC \"+//IDN gnu.org//DTD GDB "
-		    "Memory Map V1.0//EN\" "
-		    "\"http://sourceware.org/gdb/gdb-memory-map.dtd\">\n"
-		    "<memory-map>\n");
+	sb_puts(sb,
+		"<?xml version=\"1.0\"?>\n"
+		"<!DOCTYPE memory-map PUBLIC \"+//IDN gnu.org//DTD GDB Memory Map V1.0//EN\" \"http://sourceware.org/gdb/gdb-memory-map.dtd\">\n"
+		"<memory-map>\n");
 	if (paging || !ram->nr) {
-		sb_puts(sb, "<memory type=\"ram\" start=\"0x0\" "
-			    "length=\"0xffffffffffffffff\"/>\n");
+		sb_puts(sb,
+			"<memory type=\"ram\" start=\"0x0\" length=\"0xffffffffffffffff\"/>\n");
 	}
 	for (i = 0; !paging && i < ram->nr; i++)
 		sb_printf(sb,
-			  "<memory type=\"ram\" start=\"0x%llx\" "
-			  "length=\"0x%llx\"/>\n",
+			  "<memory type=\"ram\" start=\"0x%llx\" length=\"0x%llx\"/>\n",
 			  (unsigned long long)ram->regions[i].gpa,
 			  (unsigned long long)ram->regions[i].size);
 	sb_puts(sb, "</memory-map>\n");

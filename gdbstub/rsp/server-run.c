@@ -365,8 +365,8 @@ static int server_kill(struct server *sv)
 
 	if (sv->s->read_only) {
 		/* --read-only: the guest is not ours to end; just let go. */
-		fprintf(stderr, "sevdbg: --read-only: gdb's kill detaches and "
-				"leaves the guest running\n");
+		fprintf(stderr,
+			"sevdbg: --read-only: gdb's kill detaches and leaves the guest running\n");
 		ret = target_detach(sv->s->t);
 		if (ret && ret != -ENOSYS)
 			pr_err("detaching failed: %s", strerror(-ret));

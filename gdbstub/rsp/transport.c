@@ -54,8 +54,7 @@ static void transport_turn_away(int lfd)
 
 	if (fd < 0)
 		return;
-	pr_warn("refused a second gdb connection: one gdb at a time (detach "
-		"the first one)");
+	pr_warn("refused a second gdb connection: one gdb at a time (detach the first one)");
 	if (write(fd, msg, sizeof(msg) - 1) < 0)
 		pr_debug("could not tell the second gdb: %s", strerror(errno));
 	close(fd);
@@ -121,16 +120,14 @@ static int listen_unix(const char *path, char *err, size_t errlen)
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		snprintf(err, errlen,
-			 "socket path too long: %s (use a "
-			 "shorter path, e.g. under /tmp)",
+			 "socket path too long: %s (use a shorter path, e.g. under /tmp)",
 			 path);
 		return -ENAMETOOLONG;
 	}
 	if (!lstat(path, &st)) {
 		if (!S_ISSOCK(st.st_mode)) {
 			snprintf(err, errlen,
-				 "%s exists and is not a socket: "
-				 "remove it or choose another path",
+				 "%s exists and is not a socket: remove it or choose another path",
 				 path);
 			return -EEXIST;
 		}
@@ -197,8 +194,7 @@ static int listen_tcp(const char *hostport, bool allow_remote, char *err,
 
 	if (!colon || (size_t)(colon - hostport) >= sizeof(host)) {
 		snprintf(err, errlen,
-			 "bad --listen tcp:%s: write "
-			 "tcp:HOST:PORT, e.g. tcp:127.0.0.1:1234",
+			 "bad --listen tcp:%s: write tcp:HOST:PORT, e.g. tcp:127.0.0.1:1234",
 			 hostport);
 		return -EINVAL;
 	}
@@ -213,9 +209,7 @@ static int listen_tcp(const char *hostport, bool allow_remote, char *err,
 	for (ai = res; ai; ai = ai->ai_next) {
 		if (!addr_is_loopback(ai->ai_addr) && !allow_remote) {
 			snprintf(err, errlen,
-				 "refusing to listen on %s: the "
-				 "gdb protocol has no authentication; use "
-				 "127.0.0.1 or add --allow-remote",
+				 "refusing to listen on %s: the gdb protocol has no authentication; use 127.0.0.1 or add --allow-remote",
 				 host[0] ? host : "all interfaces");
 			fd = -EPERM;
 			break;
@@ -228,8 +222,7 @@ static int listen_tcp(const char *hostport, bool allow_remote, char *err,
 	}
 	freeaddrinfo(res);
 	if (fd >= 0 && allow_remote)
-		pr_warn("listening on tcp:%s: anyone who can reach it can read "
-			"and write guest memory",
+		pr_warn("listening on tcp:%s: anyone who can reach it can read and write guest memory",
 			hostport);
 	return fd;
 }
@@ -297,8 +290,7 @@ int server_listen_run(struct server *sv, const struct server_listen *l,
 		lfd = listen_tcp(spec + 4, l->allow_remote, err, errlen);
 	else {
 		snprintf(err, errlen,
-			 "unknown --listen %s: use unix:PATH, "
-			 "tcp:HOST:PORT or stdio",
+			 "unknown --listen %s: use unix:PATH, tcp:HOST:PORT or stdio",
 			 spec);
 		return -EINVAL;
 	}

@@ -114,8 +114,7 @@ int main(int argc, char **argv)
 		for (gpa = r->gpa; gpa < r->gpa + r->size; gpa += PAGE_SIZE)
 			only_b += !ram_find(&a.ram, gpa);
 	}
-	printf("%llu pages equal, %llu differ, %llu of A not in B, %llu of B "
-	       "not in A (A: %s, %d vCPUs; B: %s, %d vCPUs)\n",
+	printf("%llu pages equal, %llu differ, %llu of A not in B, %llu of B not in A (A: %s, %d vCPUs; B: %s, %d vCPUs)\n",
 	       (unsigned long long)same, (unsigned long long)differ,
 	       (unsigned long long)not_in_b, (unsigned long long)only_b,
 	       a.kind_name, a.nr_vcpus, b.kind_name, b.nr_vcpus);

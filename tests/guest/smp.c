@@ -175,8 +175,7 @@ void smp_boot_ap(void)
 	for (waited = 0; cpus_online < 2 && waited < 2000; waited += 10)
 		pit_wait_ms(10);
 	if (cpus_online < 2)
-		kprintf("sevdbg-guest: cpu1 did not come up (run with -smp "
-			"2)\n");
+		kprintf("sevdbg-guest: cpu1 did not come up (run with -smp 2)\n");
 }
 
 /* First C code of the AP, already on the final page tables. */

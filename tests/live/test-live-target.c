@@ -142,9 +142,7 @@ static int setup(void **state)
 		return -1;
 	snprintf(l->serial, sizeof(l->serial), "%s/serial.log", l->dir);
 	snprintf(spec, sizeof(spec),
-		 "launch:-kernel %s -smp 2 -m 128M "
-		 "-nodefaults -display none -machine q35 -cpu max "
-		 "-serial file:%s",
+		 "launch:-kernel %s -smp 2 -m 128M -nodefaults -display none -machine q35 -cpu max -serial file:%s",
 		 GUEST, l->serial);
 	if (sym_load(GUEST, &l->syms, err, sizeof(err)) ||
 	    target_open(spec, &o, &l->t, err, sizeof(err)) ||
@@ -193,8 +191,9 @@ static void test_vcpus_regs(void **state)
 		assert_true(regs_get(&r, REGS_EFER) & (1u << 10)); /* LMA */
 		assert_int_equal(regs_get(&r, REGS_CR3) & 0xfff, 0);
 		assert_false(r.valid[REGS_CS_BASE]); /* QEMU 7.2 lacks it */
-		assert_int_equal(
-			target_vcpu_describe(l->t, v, buf, sizeof(buf)), 0);
+		assert_int_equal(target_vcpu_describe(l->t, v, buf,
+						      sizeof(buf)),
+				 0);
 	}
 	assert_int_equal(target_describe(l->t, buf, sizeof(buf)), 0);
 	assert_non_null(strstr(buf, "platform: sim"));
@@ -441,8 +440,7 @@ static pid_t spawn_qemu(const char *dir, bool share, char *qmp, size_t len)
 	snprintf(qmp, len, "%s/ext-qmp-%d.sock", dir, ++seq);
 	snprintf(a_qmp, sizeof(a_qmp), "unix:%s,server=on,wait=off", qmp);
 	snprintf(a_mem, sizeof(a_mem),
-		 "memory-backend-memfd,id=mem,"
-		 "size=64M,share=%s",
+		 "memory-backend-memfd,id=mem,size=64M,share=%s",
 		 share ? "on" : "off");
 	pid = fork();
 	if (!pid) {
@@ -522,8 +520,7 @@ static void test_attach_guest(void **state)
 	FILE *f;
 
 	snprintf(cmd, sizeof(cmd),
-		 "tests/guest/run-qemu --dir %s/ext --mem 64M --daemonize "
-		 "--pidfile %s/ext/qemu.pid >/dev/null 2>&1",
+		 "tests/guest/run-qemu --dir %s/ext --mem 64M --daemonize --pidfile %s/ext/qemu.pid >/dev/null 2>&1",
 		 l->dir, l->dir);
 	assert_int_equal(system(cmd), 0);
 	for (int i = 0; i < 100 && !ready; i++) {
@@ -536,8 +533,7 @@ static void test_attach_guest(void **state)
 		usleep(50000);
 	}
 	snprintf(spec, sizeof(spec),
-		 "qemu:%s/ext/qmp.sock,gdb=%s/ext/gdb.sock,"
-		 "hc=%s/ext/hc.bin",
+		 "qemu:%s/ext/qmp.sock,gdb=%s/ext/gdb.sock,hc=%s/ext/hc.bin",
 		 l->dir, l->dir, l->dir);
 	assert_int_equal(target_open(spec, &o, &t, err, sizeof(err)), 0);
 	assert_int_equal(router_new(t->plat, &t->ram, &r), 0);
@@ -562,8 +558,7 @@ static void test_above_4g(void **state)
 	const struct ram_region *lo, *hi;
 
 	(void)state;
-	assert_int_equal(target_open("launch:-S -m 5G -machine q35 "
-				     "-nodefaults -display none",
+	assert_int_equal(target_open("launch:-S -m 5G -machine q35 -nodefaults -display none",
 				     &o, &t, err, sizeof(err)),
 			 0);
 	lo = ram_find(&t->ram, 0);

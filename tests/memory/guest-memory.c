@@ -216,9 +216,7 @@ int main(int argc, char **argv)
 
 	if (argc != 10) {
 		fprintf(stderr,
-			"usage: %s MEMFD RAMSIZE HCFILE private_page "
-			"private_secret kernel_cr3 flip_in_progress "
-			"alias_1g_active -\n(run by guest-memory.sh)\n",
+			"usage: %s MEMFD RAMSIZE HCFILE private_page private_secret kernel_cr3 flip_in_progress alias_1g_active -\n(run by guest-memory.sh)\n",
 			argv[0]);
 		return 2;
 	}

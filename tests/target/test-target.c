@@ -345,8 +345,7 @@ static int tt_kill(struct target *t)
 static int tt_describe(struct target *t, char *buf, size_t len)
 {
 	snprintf(buf, len,
-		 "test target: %d vCPUs, 4 MiB RAM in 2 regions, "
-		 "sim platform",
+		 "test target: %d vCPUs, 4 MiB RAM in 2 regions, sim platform",
 		 TT_VCPUS);
 	return 0;
 }
@@ -478,9 +477,7 @@ static int tt_parse(struct tt *tt, const char *arg, char *err, size_t errlen)
 	return 0;
 bad:
 	snprintf(err, errlen,
-		 "bad test target option '%s': use test:, "
-		 "test:exit=N, test:paging, test:static, test:big, "
-		 "comma-separated",
+		 "bad test target option '%s': use test:, test:exit=N, test:paging, test:static, test:big, comma-separated",
 		 arg);
 	return -EINVAL;
 }
@@ -564,8 +561,8 @@ fail:
 
 static const struct target_type tt_type = {
 	.prefix = "test",
-	.usage = "test:[exit=N][,paging][,static][,big]   deterministic target "
-		 "(tests only)",
+	.usage =
+		"test:[exit=N][,paging][,static][,big]   deterministic target (tests only)",
 	.open = tt_open,
 };
 

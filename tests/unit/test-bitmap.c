@@ -127,8 +127,9 @@ static void test_record_valid(void **state)
 	assert_int_equal(bitmap_count(&b, 1 << 18, 1 << 18), 0);
 	assert_int_equal(bitmap_count(&b, 2 << 18, 1 << 18), 1 << 18);
 	/* Exactly up to the end is fine. */
-	assert_int_equal(
-		bitmap_apply_record(&b, (3ULL << 30) - 0x1000, 1, 0, &why), 0);
+	assert_int_equal(bitmap_apply_record(&b, (3ULL << 30) - 0x1000, 1, 0,
+					     &why),
+			 0);
 	assert_false(bitmap_test(&b, (3 << 18) - 1));
 	bitmap_release(&b);
 }
@@ -266,9 +267,9 @@ static void test_one_tib(void **state)
 		uint64_t at = i * 268435ULL + 3;
 		uint64_t len = 1 + i % 64;
 
-		assert_int_equal(
-			bitmap_apply_record(&b, at << PAGE_SHIFT, len, 0, &why),
-			0);
+		assert_int_equal(bitmap_apply_record(&b, at << PAGE_SHIFT, len,
+						     0, &why),
+				 0);
 		shared += len;
 	}
 	/* A 1 GiB decrypted range at the very end. */

@@ -285,8 +285,9 @@ static void test_translate(void **state)
 	j = out_json(f);
 	lv = json_object_get(j, "levels");
 	assert_int_equal(json_array_size(lv), 4);
-	assert_int_equal(json_integer_value(json_object_get(
-				 json_array_get(lv, 0), "table")),
+	assert_int_equal(json_integer_value(
+				 json_object_get(json_array_get(lv, 0),
+						 "table")),
 			 PML4);
 	assert_int_equal(json_integer_value(json_object_get(j, "pa")),
 			 0x105000);
@@ -321,8 +322,9 @@ static void test_bitmap(void **state)
 			 1022);
 	runs = json_object_get(j, "runs");
 	assert_int_equal(json_array_size(runs), 3);
-	assert_int_equal(json_integer_value(json_object_get(
-				 json_array_get(runs, 1), "start")),
+	assert_int_equal(json_integer_value(
+				 json_object_get(json_array_get(runs, 1),
+						 "start")),
 			 0x105000);
 	json_decref(j);
 
@@ -512,8 +514,9 @@ static void test_symbols(void **state)
 	bool phys;
 	struct cmd_ctx ctx = {.s = &f->s, .out = &f->out, .env = &f->env};
 
-	assert_int_equal(
-		sym_load("/proc/self/exe", &f->env.syms, err, sizeof(err)), 0);
+	assert_int_equal(sym_load("/proc/self/exe", &f->env.syms, err,
+				  sizeof(err)),
+			 0);
 	a = sym_by_name(f->env.syms, "fn_a");
 	b = sym_by_name(f->env.syms, "fn_b");
 	assert_non_null(a);
@@ -530,8 +533,9 @@ static void test_symbols(void **state)
 			 0);
 	assert_true(phys);
 	assert_int_equal(addr, 0xff0);
-	assert_int_not_equal(
-		sym_load("/dev/null", &f->env.syms, err, sizeof(err)), 0);
+	assert_int_not_equal(sym_load("/dev/null", &f->env.syms, err,
+				      sizeof(err)),
+			     0);
 }
 
 /* A call from fn_b to fn_a, disassembled at the symbols' own addresses. */
@@ -543,8 +547,9 @@ static void test_dis_symbols(void **state)
 	int32_t rel;
 	char err[256], want[64];
 
-	assert_int_equal(
-		sym_load("/proc/self/exe", &f->env.syms, err, sizeof(err)), 0);
+	assert_int_equal(sym_load("/proc/self/exe", &f->env.syms, err,
+				  sizeof(err)),
+			 0);
 	a = sym_by_name(f->env.syms, "fn_a");
 	b = sym_by_name(f->env.syms, "fn_b");
 	assert_non_null(a);
@@ -567,8 +572,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_help, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-			test_monitor_refuses_shell_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_monitor_refuses_shell_commands,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_translate, setup,
 						teardown),

@@ -124,9 +124,9 @@ static size_t kd_page(struct img *im, size_t off, uint8_t *pd, uint64_t pfn,
 
 	fill(page, pfn << PAGE_SHIFT, PAGE_SIZE);
 	if (compress) {
-		assert_int_equal(
-			compress2(im->b + off, &clen, page, PAGE_SIZE, 1),
-			Z_OK);
+		assert_int_equal(compress2(im->b + off, &clen, page, PAGE_SIZE,
+					   1),
+				 Z_OK);
 		assert_true(clen < PAGE_SIZE);
 	} else {
 		clen = PAGE_SIZE;
@@ -421,8 +421,7 @@ static void check_truncations(struct img im, const char *what)
 		t.len = len;
 		if (parse(&t, &cf, err, sizeof(err)) == 0) {
 			if (readable_pages(&cf) >= full)
-				fail_msg("%s truncated to %zu bytes was "
-					 "accepted whole",
+				fail_msg("%s truncated to %zu bytes was accepted whole",
 					 what, len);
 		} else {
 			assert_true(err[0] != '\0');
@@ -642,8 +641,9 @@ static void test_target_on_file(void **state)
 	assert_non_null(strstr(err, "no SEVDBG note"));
 	target_destroy(t);
 	unlink(path);
-	assert_int_not_equal(
-		core_target_type.open(path, &o, &t, err, sizeof(err)), 0);
+	assert_int_not_equal(core_target_type.open(path, &o, &t, err,
+						   sizeof(err)),
+			     0);
 	assert_non_null(strstr(err, path));
 	free(im.b);
 }

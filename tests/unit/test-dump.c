@@ -173,11 +173,12 @@ static int setup_policy(void **state, uint32_t policy)
 		w[i] = xorshift(&seed);
 	memset(f->mem[0] + ZERO_PAGE_A * PAGE_SIZE, 0, PAGE_SIZE);
 	memset(f->mem[0] + 7 * PAGE_SIZE, 'z', PAGE_SIZE); /* compressible */
-	assert_int_equal(
-		ram_add(&f->t.ram, 0, A_PAGES * PAGE_SIZE, f->mem[0], "A"), 0);
-	assert_int_equal(
-		ram_add(&f->t.ram, B_GPA, B_PAGES * PAGE_SIZE, f->mem[1], "B"),
-		0);
+	assert_int_equal(ram_add(&f->t.ram, 0, A_PAGES * PAGE_SIZE, f->mem[0],
+				 "A"),
+			 0);
+	assert_int_equal(ram_add(&f->t.ram, B_GPA, B_PAGES * PAGE_SIZE,
+				 f->mem[1], "B"),
+			 0);
 	assert_int_equal(sim_platform_new(&f->t.ram, &cfg, &f->t.plat), 0);
 	make_shared(f->t.plat, SHARED_A * PAGE_SIZE, 4);
 	make_shared(f->t.plat, SHARED_B, 1);
@@ -282,8 +283,9 @@ static void check_read_back(struct fx *f, uint64_t missing_gpa)
 	size_t i;
 	int v;
 
-	assert_int_equal(
-		core_target_type.open(f->path, &o, &t, err, sizeof(err)), 0);
+	assert_int_equal(core_target_type.open(f->path, &o, &t, err,
+					       sizeof(err)),
+			 0);
 	assert_true(core_has_sevdbg_note(t));
 	assert_int_equal(session_init(&s, t), 0);
 	assert_true(s.read_only);
@@ -313,11 +315,12 @@ static void check_read_back(struct fx *f, uint64_t missing_gpa)
 	assert_int_equal(platform_info(t->plat, &info), 0);
 	assert_true(info.encrypted);
 	assert_int_equal(info.cbit, 52);
-	assert_int_equal(
-		platform_get_bitmap(t->plat, 0, sizeof(bits) * 8, bits), 0);
-	assert_int_equal(
-		platform_get_bitmap(f->t.plat, 0, sizeof(bits) * 8, sim_bits),
-		0);
+	assert_int_equal(platform_get_bitmap(t->plat, 0, sizeof(bits) * 8,
+					     bits),
+			 0);
+	assert_int_equal(platform_get_bitmap(f->t.plat, 0, sizeof(bits) * 8,
+					     sim_bits),
+			 0);
 	/* Beyond RAM the sim may say anything; compare RAM pages only. */
 	for (i = 0; i < A_PAGES; i++)
 		assert_int_equal(bits[i / 8] >> (i % 8) & 1,
@@ -456,8 +459,9 @@ static uint64_t count_missing(struct fx *f, uint64_t *first)
 	size_t i;
 
 	*first = UINT64_MAX;
-	assert_int_equal(
-		core_target_type.open(f->path, &o, &t, err, sizeof(err)), 0);
+	assert_int_equal(core_target_type.open(f->path, &o, &t, err,
+					       sizeof(err)),
+			 0);
 	assert_int_equal(session_init(&s, t), 0);
 	for (i = 0; i < t->ram.nr; i++) {
 		const struct ram_region *r = &t->ram.regions[i];
@@ -665,8 +669,9 @@ static void test_elf_many_splits(void **state)
 	eh = (Elf64_Ehdr *)f->file;
 	assert_true(eh->e_phnum > 80);
 	assert_true(eh->e_phoff > PAGE_SIZE); /* after the data */
-	assert_int_equal(
-		core_target_type.open(f->path, &o, &t, err, sizeof(err)), 0);
+	assert_int_equal(core_target_type.open(f->path, &o, &t, err,
+					       sizeof(err)),
+			 0);
 	assert_int_equal(session_init(&s, t), 0);
 	for (gfn = 0; gfn < A_PAGES; gfn++) {
 		ssize_t n = router_read(s.router, gfn << PAGE_SHIFT, page,
@@ -742,8 +747,9 @@ static void check_core_describes(struct fx *f, bool want)
 	struct target *t = NULL;
 	char err[256] = "", desc[512];
 
-	assert_int_equal(
-		core_target_type.open(f->path, &o, &t, err, sizeof(err)), 0);
+	assert_int_equal(core_target_type.open(f->path, &o, &t, err,
+					       sizeof(err)),
+			 0);
 	assert_int_equal(target_describe(t, desc, sizeof(desc)), 0);
 	assert_int_equal(!!strstr(desc, "; vmcoreinfo: OSRELEASE=6.1.0-test"),
 			 want);
@@ -853,8 +859,9 @@ static void test_core_redump_vmcoreinfo(void **state)
 
 	put_vmci(f, VMCI_GFN, sizeof(VMCI_TEXT) - 1, "VMCOREINFO", VMCI_TEXT);
 	assert_int_equal(do_dump(f, DUMP_FMT_ELF, &r), 0);
-	assert_int_equal(
-		core_target_type.open(f->path, &o, &t, err, sizeof(err)), 0);
+	assert_int_equal(core_target_type.open(f->path, &o, &t, err,
+					       sizeof(err)),
+			 0);
 	assert_int_equal(session_init(&s, t), 0);
 	assert_true(strlen(f->dir) + 7 < sizeof(path2));
 	snprintf(path2, sizeof(path2), "%s/again", f->dir);

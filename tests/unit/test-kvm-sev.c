@@ -44,9 +44,7 @@ int main(void)
 		return SKIP;
 	}
 	if (!pid_s || !memfd) {
-		printf("SKIP: kvm platform on a real SEV guest: set "
-		       "SEVDBG_QEMU_PID and SEVDBG_QEMU_MEMFD to a running "
-		       "SEV guest's QEMU\n");
+		printf("SKIP: kvm platform on a real SEV guest: set SEVDBG_QEMU_PID and SEVDBG_QEMU_MEMFD to a running SEV guest's QEMU\n");
 		return SKIP;
 	}
 	fd = open(memfd, O_RDWR);

@@ -79,10 +79,11 @@ static void test_cpuid_message(void **state)
 		return;
 	}
 	assert_int_equal(ret, -ENODEV);
-	assert_true(!strcmp(err, "this CPU has no SEV (CPUID 0x8000001F EAX "
-				 "bit 1 clear)") ||
-		    !strcmp(err, "this CPU has no SEV (CPUID leaf 0x8000001F "
-				 "is missing)"));
+	assert_true(
+		!strcmp(err,
+			"this CPU has no SEV (CPUID 0x8000001F EAX bit 1 clear)") ||
+		!strcmp(err,
+			"this CPU has no SEV (CPUID leaf 0x8000001F is missing)"));
 }
 
 /* pidfd_getfd on ourselves finds the VM fd we created, and only that. */
@@ -103,8 +104,9 @@ static void test_find_vm_fd(void **state)
 	f->vm_fd = -1;
 	assert_int_equal(kvm_find_vm_fd(getpid(), &fd, err, sizeof(err)),
 			 -ENOENT);
-	assert_non_null(strstr(err, "has no KVM VM fd (is it QEMU running "
-				    "with -accel kvm?)"));
+	assert_non_null(
+		strstr(err,
+		       "has no KVM VM fd (is it QEMU running with -accel kvm?)"));
 	assert_true(kvm_find_vm_fd(0x3fffffff, &fd, err, sizeof(err)) < 0);
 	assert_non_null(strstr(err, "pidfd_open(1073741823) failed"));
 }
@@ -125,9 +127,7 @@ static void test_mirror_refused(void **state)
 	printf("# %s\n", err);
 	assert_int_equal(ret, -EINVAL);
 	assert_string_equal(err,
-			    "mirror VM refused: Invalid argument (kernel "
-			    "needs KVM_CAP_VM_COPY_ENC_CONTEXT_FROM, Linux >= "
-			    "5.15, and an SEV guest)");
+			    "mirror VM refused: Invalid argument (kernel needs KVM_CAP_VM_COPY_ENC_CONTEXT_FROM, Linux >= 5.15, and an SEV guest)");
 	/* The VM fd stays the caller's. */
 	assert_true(fcntl(f->vm_fd, F_GETFD) >= 0);
 }
@@ -148,10 +148,7 @@ static void test_dbg_refused(void **state)
 	assert_null(p);
 	if (ret == -ENOTTY)
 		assert_string_equal(err,
-				    "KVM_MEMORY_ENCRYPT_OP refused: "
-				    "Inappropriate ioctl for device (the VM is "
-				    "not an SEV guest, or KVM has no SEV "
-				    "support: load kvm_amd with sev=1)");
+				    "KVM_MEMORY_ENCRYPT_OP refused: Inappropriate ioctl for device (the VM is not an SEV guest, or KVM has no SEV support: load kvm_amd with sev=1)");
 	else /* an SEV-capable KVM refuses a non-SEV VM differently */
 		assert_non_null(strstr(err, "KVM_MEMORY_ENCRYPT_OP refused")
 					? err
@@ -192,8 +189,7 @@ int main(void)
 
 	/* cmocka reports skip() as "not ok": skip the program instead. */
 	if (fd < 0) {
-		printf("SKIP: cannot open /dev/kvm: %s (load kvm and run as "
-		       "root or in group kvm)\n",
+		printf("SKIP: cannot open /dev/kvm: %s (load kvm and run as root or in group kvm)\n",
 		       strerror(errno));
 		return 77;
 	}

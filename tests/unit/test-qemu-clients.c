@@ -76,8 +76,9 @@ static void test_qmp_reply_after_events(void **state)
 	say(p, "{\"event\": \"STOP\"}\r\n{\"return\": {}, \"id\": 7}\r\n"
 	       "{\"event\": \"SHUTDOWN\", \"data\": {}}\r\n"
 	       "{\"return\": {\"running\": false}, \"id\": 1}\r\n");
-	assert_int_equal(
-		qmp_call(&q, "query-status", NULL, &ret, err, sizeof(err)), 0);
+	assert_int_equal(qmp_call(&q, "query-status", NULL, &ret, err,
+				  sizeof(err)),
+			 0);
 	assert_true(json_is_false(json_object_get(ret, "running")));
 	assert_true(q.shutdown_seen);
 	assert_string_equal(q.last_event, "SHUTDOWN");
@@ -96,11 +97,11 @@ static void test_qmp_error_names_cause(void **state)
 	struct qmp q;
 
 	qmp_on(&q, p, 1000);
-	say(p, "{\"error\": {\"class\": \"GenericError\", \"desc\": "
-	       "\"SEV feature is not available\"}, \"id\": 1}\n");
-	assert_int_equal(
-		qmp_call(&q, "query-sev", NULL, NULL, err, sizeof(err)),
-		-EREMOTEIO);
+	say(p,
+	    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"SEV feature is not available\"}, \"id\": 1}\n");
+	assert_int_equal(qmp_call(&q, "query-sev", NULL, NULL, err,
+				  sizeof(err)),
+			 -EREMOTEIO);
 	assert_non_null(strstr(err, "query-sev"));
 	assert_non_null(strstr(err, "SEV feature is not available"));
 	sb_release(&q.in);
@@ -117,9 +118,9 @@ static void test_qmp_dead_mid_command(void **state)
 	say(p, "{\"return\": {}, \"i"); /* half a reply, then gone */
 	close(p->them);
 	p->them = -1;
-	assert_int_equal(
-		qmp_call(&q, "query-cpus-fast", NULL, NULL, err, sizeof(err)),
-		-EPIPE);
+	assert_int_equal(qmp_call(&q, "query-cpus-fast", NULL, NULL, err,
+				  sizeof(err)),
+			 -EPIPE);
 	assert_non_null(strstr(err, "QEMU exited"));
 	assert_true(now_ns() - t0 < 1000000000ULL);
 	sb_release(&q.in);
@@ -133,9 +134,9 @@ static void test_qmp_silent_times_out(void **state)
 	struct qmp q;
 
 	qmp_on(&q, p, 150);
-	assert_int_equal(
-		qmp_call(&q, "query-memdev", NULL, NULL, err, sizeof(err)),
-		-ETIMEDOUT);
+	assert_int_equal(qmp_call(&q, "query-memdev", NULL, NULL, err,
+				  sizeof(err)),
+			 -ETIMEDOUT);
 	assert_true(now_ns() - t0 >= 140000000ULL);
 	assert_non_null(strstr(err, "150 ms"));
 	sb_release(&q.in);

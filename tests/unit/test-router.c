@@ -239,10 +239,10 @@ static int one_op(struct fixture *f, bool write)
 		bad++;
 	if (bad && getenv("ROUTER_TEST_VERBOSE"))
 		fprintf(stderr,
-			"%s gpa 0x%" PRIx64 " len %zu: got %zd want "
-			"%zu; dec %" PRIu64 "/%" PRIu64 " enc %" PRIu64
-			"/%" PRIu64 " hr %" PRIu64 "/%" PRIu64 " hw %" PRIu64
-			"/%" PRIu64 "\n",
+			"%s gpa 0x%" PRIx64
+			" len %zu: got %zd want %zu; dec %" PRIu64 "/%" PRIu64
+			" enc %" PRIu64 "/%" PRIu64 " hr %" PRIu64 "/%" PRIu64
+			" hw %" PRIu64 "/%" PRIu64 "\n",
 			write ? "write" : "read", gpa, len, got, want,
 			after.dec - before.dec, exp.dec, after.enc - before.enc,
 			exp.enc, after.hr - before.hr, exp.hr,
@@ -358,9 +358,9 @@ static void test_call_counts(void **state)
 	router_get_stats(f->r, &st);
 	assert_int_equal(st.decrypt_calls, 258);
 	/* All shared: one host read for the whole region, no decrypt. */
-	assert_int_equal(
-		platform_set_bitmap(f->p, 0, NPAGES, (uint8_t[NPAGES / 8]){0}),
-		0);
+	assert_int_equal(platform_set_bitmap(f->p, 0, NPAGES,
+					     (uint8_t[NPAGES / 8]){0}),
+			 0);
 	router_invalidate(f->r);
 	router_reset_stats(f->r);
 	assert_int_equal(router_read(f->r, 0, buf, A_SIZE), A_SIZE);
@@ -403,9 +403,7 @@ static void test_holes_and_errors(void **state)
 	assert_int_equal(e->gpa, 0x11000);
 	assert_int_equal(e->err, -EIO);
 	assert_string_equal(e->msg,
-			    "gpa 0x11000: DBG_DECRYPT failed: "
-			    "INVALID_ADDRESS (address not 16-byte aligned or "
-			    "not guest memory)");
+			    "gpa 0x11000: DBG_DECRYPT failed: INVALID_ADDRESS (address not 16-byte aligned or not guest memory)");
 	f->p->fail_decrypt_at = 0;
 }
 
@@ -433,8 +431,7 @@ static void test_nodbg_policy(void **state)
 	e = router_last_error(r);
 	assert_int_equal(e->fw_error, SEV_RET_POLICY_FAILURE);
 	assert_string_equal(e->msg,
-			    "gpa 0x1000: DBG_DECRYPT failed: "
-			    "POLICY_FAILURE (guest policy forbids debugging)");
+			    "gpa 0x1000: DBG_DECRYPT failed: POLICY_FAILURE (guest policy forbids debugging)");
 	assert_int_equal(router_read(r, 0x1000, buf, 1), -EIO);
 	assert_int_equal(router_write(r, 0x1000, buf, 16), -EIO);
 	assert_non_null(strstr(router_last_error(r)->msg, "DBG_ENCRYPT"));

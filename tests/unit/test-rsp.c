@@ -182,9 +182,9 @@ static void test_regs_get_set(void **state)
 /* gdb's xcrc32 is CRC-32/MPEG-2: check value 0x0376e6e7 for "123456789". */
 static void test_crc32(void **state)
 {
-	assert_int_equal(
-		server_crc32(0xffffffffu, (const uint8_t *)"123456789", 9),
-		0x0376e6e7);
+	assert_int_equal(server_crc32(0xffffffffu, (const uint8_t *)"123456789",
+				      9),
+			 0x0376e6e7);
 	assert_int_equal(server_crc32(0xffffffffu, NULL, 0), 0xffffffffu);
 }
 

@@ -184,8 +184,9 @@ static void test_dbg_commands(void **state)
 	assert_int_equal(platform_dbg_decrypt(f->p, 0x7000, buf, 4096, &fw), 0);
 	assert_int_equal(fw, SEV_RET_SUCCESS);
 	assert_memory_equal(buf, f->low + 0x7000, 4096);
-	assert_int_equal(
-		platform_dbg_decrypt(f->p, HIGH_GPA + 0x10, buf, 32, &fw), 0);
+	assert_int_equal(platform_dbg_decrypt(f->p, HIGH_GPA + 0x10, buf, 32,
+					      &fw),
+			 0);
 	assert_memory_equal(buf, f->high + 0x10, 32);
 	memset(in, 0x33, sizeof(in));
 	assert_int_equal(platform_dbg_encrypt(f->p, 0x7020, in, 32, &fw), 0);
@@ -268,8 +269,10 @@ static void test_policy_nodbg(void **state)
 
 static void test_not_launched(void **state)
 {
-	struct sim_config cfg = {
-		.key = key, .launched = false, .hc_fd = -1, .cbit = 47};
+	struct sim_config cfg = {.key = key,
+				 .launched = false,
+				 .hc_fd = -1,
+				 .cbit = 47};
 	struct fixture *f;
 	struct platform_info info;
 

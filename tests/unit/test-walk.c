@@ -50,8 +50,10 @@ struct fixture {
 static int setup_cbit(void **state, unsigned int cbit)
 {
 	static const uint8_t key[16] = "walker-test-key!";
-	struct sim_config cfg = {
-		.key = key, .launched = true, .hc_fd = -1, .cbit = cbit};
+	struct sim_config cfg = {.key = key,
+				 .launched = true,
+				 .hc_fd = -1,
+				 .cbit = cbit};
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
@@ -155,8 +157,9 @@ static void basic_4level(struct fixture *f)
 	check_translate(f, DIRECT_MAP + 0x2abcde, 0x4abcde, 2 << 20, true);
 	check_translate(f, DIRECT_MAP + (1ULL << 30) + 0x12345678, 0x12345678,
 			1 << 30, true);
-	assert_int_equal(
-		walk_translate(f->r, &f->cpu, 0xffffffff81000000ULL, &res), 0);
+	assert_int_equal(walk_translate(f->r, &f->cpu, 0xffffffff81000000ULL,
+					&res),
+			 0);
 	assert_int_equal(res.nr_levels, 4);
 	assert_true(res.writable);
 	assert_false(res.nx);
@@ -167,13 +170,14 @@ static void basic_4level(struct fixture *f)
 		assert_true(res.levels[i].table_gpa < RAM_SIZE);
 	}
 	assert_int_equal(res.levels[0].table_gpa, 0x100000);
-	assert_int_equal(
-		walk_translate(f->r, &f->cpu, DIRECT_MAP + (1ULL << 30), &res),
-		0);
+	assert_int_equal(walk_translate(f->r, &f->cpu,
+					DIRECT_MAP + (1ULL << 30), &res),
+			 0);
 	assert_true(res.nx);
 	assert_int_equal(res.nr_levels, 2);
-	assert_int_equal(
-		walk_translate(f->r, &f->cpu, 0xffffffff81001000ULL, &res), 0);
+	assert_int_equal(walk_translate(f->r, &f->cpu, 0xffffffff81001000ULL,
+					&res),
+			 0);
 	assert_false(res.writable);
 }
 
@@ -239,13 +243,13 @@ static void test_five_level(void **state)
 	assert_int_equal(res.levels[0].level, 5);
 	assert_int_equal(res.levels[0].index, (va >> 48) & 511);
 	/* Canonical for 57 bits, not for 48. */
-	assert_int_equal(
-		walk_translate(f->r, &f->cpu, 0x0000800000000000ULL, &res),
-		-EFAULT);
+	assert_int_equal(walk_translate(f->r, &f->cpu, 0x0000800000000000ULL,
+					&res),
+			 -EFAULT);
 	assert_int_equal(res.status, WALK_NOT_PRESENT);
-	assert_int_equal(
-		walk_translate(f->r, &f->cpu, 0x0100000000000000ULL, &res),
-		-EFAULT);
+	assert_int_equal(walk_translate(f->r, &f->cpu, 0x0100000000000000ULL,
+					&res),
+			 -EFAULT);
 	assert_int_equal(res.status, WALK_NON_CANONICAL);
 	teardown(state);
 }
@@ -274,18 +278,18 @@ static void test_not_present_and_errors(void **state)
 	assert_string_equal(walk_strerror(&res, buf, sizeof(buf)),
 			    "not present at level 1 (PT) for 0x7fff00002000");
 	/* Non-canonical. */
-	assert_int_equal(
-		walk_translate(f->r, &f->cpu, 0x0000800000000000ULL, &res),
-		-EFAULT);
+	assert_int_equal(walk_translate(f->r, &f->cpu, 0x0000800000000000ULL,
+					&res),
+			 -EFAULT);
 	assert_int_equal(res.status, WALK_NON_CANONICAL);
 	assert_int_equal(res.nr_levels, 0);
 	assert_non_null(strstr(walk_strerror(&res, buf, sizeof(buf)),
 			       "not a canonical"));
 	/* PS in a PML4 entry is reserved. */
 	*entry(f, 0x100000, 300) = 0x200000 | P | PS;
-	assert_int_equal(
-		walk_translate(f->r, &f->cpu, 0xffff960000000000ULL, &res),
-		-EFAULT);
+	assert_int_equal(walk_translate(f->r, &f->cpu, 0xffff960000000000ULL,
+					&res),
+			 -EFAULT);
 	assert_int_equal(res.status, WALK_RESERVED);
 	assert_int_equal(res.fail_level, 4);
 	/* 2M leaf with bits 20:13 set is reserved. */
@@ -336,9 +340,9 @@ static void test_read_write_split(void **state)
 	memcpy(want + PAGE_SIZE, f->mem + 0x801000, PAGE_SIZE);
 	memcpy(want + 2 * PAGE_SIZE, f->mem + 0x80a000, PAGE_SIZE);
 	router_reset_stats(f->r);
-	assert_int_equal(
-		walk_read(f->r, &f->cpu, va + 100, buf, 3 * PAGE_SIZE - 200),
-		3 * PAGE_SIZE - 200);
+	assert_int_equal(walk_read(f->r, &f->cpu, va + 100, buf,
+				   3 * PAGE_SIZE - 200),
+			 3 * PAGE_SIZE - 200);
 	assert_memory_equal(buf, want + 100, 3 * PAGE_SIZE - 200);
 	router_get_stats(f->r, &st);
 	assert_int_equal(st.host_read_calls, 1); /* the shared page */
@@ -388,8 +392,9 @@ static void test_mappings(void **state)
 	map(f, DIRECT_MAP + (2 << 20), 0x200000, 2, RW, true);
 	map(f, DIRECT_MAP + (1ULL << 30), 0, 3, RW, true);
 	calls_before = f->p->stats.decrypt_calls;
-	assert_int_equal(
-		walk_mappings(f->r, &f->cpu, 0, UINT64_MAX, collect, &s), 0);
+	assert_int_equal(walk_mappings(f->r, &f->cpu, 0, UINT64_MAX, collect,
+				       &s),
+			 0);
 	assert_int_equal(s.n, 5);
 	/* VA order: lower half first. */
 	assert_int_equal(s.m[0].va, 0x400000);
@@ -416,8 +421,9 @@ static void test_mappings(void **state)
 	assert_int_equal(s.m[0].va, DIRECT_MAP + (2 << 20));
 	s.n = 0;
 	s.stop_after = 2;
-	assert_int_equal(
-		walk_mappings(f->r, &f->cpu, 0, UINT64_MAX, collect, &s), 1);
+	assert_int_equal(walk_mappings(f->r, &f->cpu, 0, UINT64_MAX, collect,
+				       &s),
+			 1);
 	assert_int_equal(s.n, 2);
 	teardown(state);
 }

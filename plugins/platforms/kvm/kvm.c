@@ -95,8 +95,9 @@ static int kvm_write_host(struct platform *p, uint64_t gpa, const void *buf,
 static int kvm_sev_dbg(struct kvm_plat *k, uint32_t id, uint64_t src,
 		       uint64_t dst, size_t len, int *fw_error)
 {
-	struct kvm_sev_dbg dbg = {
-		.src_uaddr = src, .dst_uaddr = dst, .len = (uint32_t)len};
+	struct kvm_sev_dbg dbg = {.src_uaddr = src,
+				  .dst_uaddr = dst,
+				  .len = (uint32_t)len};
 	struct kvm_sev_cmd cmd = {.id = id,
 				  .data = (uint64_t)(uintptr_t)&dbg,
 				  .sev_fd = (uint32_t)k->sev_fd};
@@ -279,15 +280,13 @@ int kvm_sev_cpuid(unsigned int *cbit, char *err, size_t errlen)
 	if (!__get_cpuid(0x80000000, &eax, &ebx, &ecx, &edx) ||
 	    eax < 0x8000001f) {
 		snprintf(err, errlen,
-			 "this CPU has no SEV (CPUID leaf "
-			 "0x8000001F is missing)");
+			 "this CPU has no SEV (CPUID leaf 0x8000001F is missing)");
 		return -ENODEV;
 	}
 	__get_cpuid(0x8000001f, &eax, &ebx, &ecx, &edx);
 	if (!(eax & (1u << 1))) {
 		snprintf(err, errlen,
-			 "this CPU has no SEV (CPUID 0x8000001F "
-			 "EAX bit 1 clear)");
+			 "this CPU has no SEV (CPUID 0x8000001F EAX bit 1 clear)");
 		return -ENODEV;
 	}
 	*cbit = ebx & 0x3f;
@@ -307,8 +306,7 @@ int kvm_find_vm_fd(int pid, int *out, char *err, size_t errlen)
 	if (pidfd < 0) {
 		ret = -errno;
 		snprintf(err, errlen,
-			 "pidfd_open(%d) failed: %s (is QEMU "
-			 "running with that pid?)",
+			 "pidfd_open(%d) failed: %s (is QEMU running with that pid?)",
 			 pid, strerror(errno));
 		return ret;
 	}
@@ -317,8 +315,7 @@ int kvm_find_vm_fd(int pid, int *out, char *err, size_t errlen)
 	if (!d) {
 		ret = -errno;
 		snprintf(err, errlen,
-			 "cannot list %s: %s (run as root or as "
-			 "QEMU's user)",
+			 "cannot list %s: %s (run as root or as QEMU's user)",
 			 dir, strerror(errno));
 		goto out;
 	}
@@ -334,9 +331,7 @@ int kvm_find_vm_fd(int pid, int *out, char *err, size_t errlen)
 		if (fd < 0) {
 			ret = -errno;
 			snprintf(err, errlen,
-				 "pidfd_getfd on QEMU (pid %d) "
-				 "failed: %s (needs root or ptrace rights over "
-				 "QEMU, and Linux >= 5.6)",
+				 "pidfd_getfd on QEMU (pid %d) failed: %s (needs root or ptrace rights over QEMU, and Linux >= 5.6)",
 				 pid, strerror(errno));
 		}
 		break;
@@ -347,8 +342,7 @@ int kvm_find_vm_fd(int pid, int *out, char *err, size_t errlen)
 		ret = 0;
 	} else if (ret == -ENOENT) {
 		snprintf(err, errlen,
-			 "process %d has no KVM VM fd (is it QEMU "
-			 "running with -accel kvm?)",
+			 "process %d has no KVM VM fd (is it QEMU running with -accel kvm?)",
 			 pid);
 	}
 out:
@@ -367,8 +361,7 @@ static int kvm_probe_dbg(struct kvm_plat *k, char *err, size_t errlen)
 		;
 	if (i == k->ram->nr) {
 		snprintf(err, errlen,
-			 "guest RAM is not mapped into sevdbg "
-			 "(start QEMU with a share=on memory backend)");
+			 "guest RAM is not mapped into sevdbg (start QEMU with a share=on memory backend)");
 		return -EINVAL;
 	}
 	ret = kvm_dbg_decrypt(&k->p, k->ram->regions[i].gpa, buf, sizeof(buf),
@@ -376,9 +369,7 @@ static int kvm_probe_dbg(struct kvm_plat *k, char *err, size_t errlen)
 	if (!ret)
 		return 0;
 	if (fw == SEV_RET_POLICY_FAILURE) {
-		pr_warn("the guest policy forbids debugging (NODBG): only "
-			"shared pages are readable; relaunch the guest with "
-			"policy bit 0 clear to debug it");
+		pr_warn("the guest policy forbids debugging (NODBG): only shared pages are readable; relaunch the guest with policy bit 0 clear to debug it");
 		k->info.policy |= SEV_POLICY_NODBG;
 		return 0;
 	}
@@ -387,9 +378,7 @@ static int kvm_probe_dbg(struct kvm_plat *k, char *err, size_t errlen)
 			 platform_fw_strerror(fw));
 	else
 		snprintf(err, errlen,
-			 "KVM_MEMORY_ENCRYPT_OP refused: %s (the "
-			 "VM is not an SEV guest, or KVM has no SEV support: "
-			 "load kvm_amd with sev=1)",
+			 "KVM_MEMORY_ENCRYPT_OP refused: %s (the VM is not an SEV guest, or KVM has no SEV support: load kvm_amd with sev=1)",
 			 strerror(-ret));
 	return ret;
 }
@@ -410,9 +399,7 @@ static int kvm_make_mirror(struct kvm_plat *k, char *err, size_t errlen)
 	if (ioctl(k->vm_fd, KVM_ENABLE_CAP, &cap) < 0) {
 		ret = -errno;
 		snprintf(err, errlen,
-			 "mirror VM refused: %s (kernel needs "
-			 "KVM_CAP_VM_COPY_ENC_CONTEXT_FROM, Linux >= 5.15, and "
-			 "an SEV guest)",
+			 "mirror VM refused: %s (kernel needs KVM_CAP_VM_COPY_ENC_CONTEXT_FROM, Linux >= 5.15, and an SEV guest)",
 			 strerror(errno));
 		return ret;
 	}
@@ -430,9 +417,7 @@ static void kvm_probe_bitmap(struct kvm_plat *k)
 	if (k->series)
 		return;
 	k->info.bitmap_from_paging = true;
-	pr_info("kvm: no KVM_GET_PAGE_ENC_BITMAP (%s): this kernel lacks the "
-		"sevdbg series (kernel/), so shared pages are found from the "
-		"guest's page tables",
+	pr_info("kvm: no KVM_GET_PAGE_ENC_BITMAP (%s): this kernel lacks the sevdbg series (kernel/), so shared pages are found from the guest's page tables",
 		strerror(-ret));
 }
 
@@ -463,8 +448,7 @@ int kvm_platform_attach_vm_fd(int vm_fd, bool mirror, const struct ram_map *ram,
 	if (k->kvm_fd < 0) {
 		ret = -errno;
 		snprintf(err, errlen,
-			 "cannot open /dev/kvm: %s (load kvm_amd "
-			 "and run as root or in group kvm)",
+			 "cannot open /dev/kvm: %s (load kvm_amd and run as root or in group kvm)",
 			 strerror(errno));
 		goto err;
 	}

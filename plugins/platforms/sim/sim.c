@@ -289,8 +289,7 @@ static void sim_apply(struct sim *s)
 		return;
 	}
 	s->st.bad_records++;
-	pr_warn("sim: ignoring page-encryption record (gpa 0x%llx npages %llu "
-		"attrs 0x%llx): %s; the guest's hypercall is wrong",
+	pr_warn("sim: ignoring page-encryption record (gpa 0x%llx npages %llu attrs 0x%llx): %s; the guest's hypercall is wrong",
 		(unsigned long long)rec.gpa, (unsigned long long)rec.npages,
 		(unsigned long long)rec.attrs, why);
 }
@@ -315,8 +314,7 @@ static void sim_record_done(struct sim *s, const uint8_t *magic)
 	uint32_t nr = (uint32_t)sim_hc_le(s->rx + 4, 4);
 
 	if (nr != SIM_HC_NR_MAP_GPA_RANGE) {
-		pr_warn("sim: skipping a record with hypercall number %u "
-			"(only %u, MAP_GPA_RANGE, is defined); resynchronising",
+		pr_warn("sim: skipping a record with hypercall number %u (only %u, MAP_GPA_RANGE, is defined); resynchronising",
 			nr, SIM_HC_NR_MAP_GPA_RANGE);
 		s->st.bad_records++;
 		sim_resync(s, magic);

@@ -24,20 +24,16 @@ static int elf_check_ehdr(const Elf64_Ehdr *eh, char *err, size_t errlen)
 	if (eh->e_ident[EI_CLASS] != ELFCLASS64 ||
 	    eh->e_ident[EI_DATA] != ELFDATA2LSB)
 		return bad(err, errlen, -EINVAL,
-			   "not a 64-bit little-endian "
-			   "ELF file");
+			   "not a 64-bit little-endian ELF file");
 	if (eh->e_type != ET_CORE)
 		return bad(err, errlen, -EINVAL,
-			   "an ELF file but not a core "
-			   "dump (e_type is not ET_CORE)");
+			   "an ELF file but not a core dump (e_type is not ET_CORE)");
 	if (eh->e_machine != EM_X86_64)
 		return bad(err, errlen, -EINVAL,
-			   "an ELF core of another "
-			   "architecture; sevdbg reads x86-64 dumps");
+			   "an ELF core of another architecture; sevdbg reads x86-64 dumps");
 	if (eh->e_phentsize != sizeof(Elf64_Phdr))
 		return bad(err, errlen, -EINVAL,
-			   "bad ELF program header "
-			   "size (e_phentsize)");
+			   "bad ELF program header size (e_phentsize)");
 	return 0;
 }
 
@@ -53,8 +49,7 @@ static int elf_phnum(struct core_file *cf, const Elf64_Ehdr *eh,
 	if (eh->e_shentsize < sizeof(sh) ||
 	    core_pread(cf, &sh, sizeof(sh), eh->e_shoff))
 		return bad(err, errlen, -EINVAL,
-			   "e_phnum is PN_XNUM but "
-			   "section header 0 is missing or outside the file");
+			   "e_phnum is PN_XNUM but section header 0 is missing or outside the file");
 	*phnum = sh.sh_info;
 	return 0;
 }
@@ -66,20 +61,17 @@ static int elf_add_note(struct core_file *cf, const Elf64_Phdr *ph, char *err,
 
 	if (ph->p_filesz > CORE_MAX_NOTES - cf->notes_len)
 		return bad(err, errlen, -EINVAL,
-			   "PT_NOTE segments are "
-			   "unreasonably large");
+			   "PT_NOTE segments are unreasonably large");
 	if (ph->p_offset > cf->size || ph->p_filesz > cf->size - ph->p_offset)
 		return bad(err, errlen, -EINVAL,
-			   "a PT_NOTE segment lies "
-			   "outside the file (truncated?)");
+			   "a PT_NOTE segment lies outside the file (truncated?)");
 	p = realloc(cf->notes, cf->notes_len + ph->p_filesz + 1);
 	if (!p)
 		return -ENOMEM;
 	cf->notes = p;
 	if (core_pread(cf, p + cf->notes_len, ph->p_filesz, ph->p_offset))
 		return bad(err, errlen, -EINVAL,
-			   "a PT_NOTE segment lies "
-			   "outside the file (truncated?)");
+			   "a PT_NOTE segment lies outside the file (truncated?)");
 	cf->notes_len += ph->p_filesz;
 	return 0;
 }
@@ -93,16 +85,14 @@ static int elf_add_load(struct core_file *cf, const Elf64_Phdr *ph, size_t i,
 		return 0;
 	if (ph->p_offset > cf->size || ph->p_filesz > cf->size - ph->p_offset) {
 		snprintf(err, errlen,
-			 "PT_LOAD %zu (paddr 0x%llx) extends past "
-			 "the end of the file (truncated dump?)",
+			 "PT_LOAD %zu (paddr 0x%llx) extends past the end of the file (truncated dump?)",
 			 i, (unsigned long long)ph->p_paddr);
 		return -EINVAL;
 	}
 	if (ph->p_paddr >= PHYS_LIMIT ||
 	    ph->p_filesz > PHYS_LIMIT - ph->p_paddr) {
 		snprintf(err, errlen,
-			 "PT_LOAD %zu has an impossible physical "
-			 "address 0x%llx",
+			 "PT_LOAD %zu has an impossible physical address 0x%llx",
 			 i, (unsigned long long)ph->p_paddr);
 		return -EINVAL;
 	}
@@ -137,9 +127,7 @@ static int elf_merge_segs(struct core_file *cf, char *err, size_t errlen)
 			if (s[i].gpa < last->gpa + last->size &&
 			    s[i].off - s[i].gpa != last->off - last->gpa) {
 				snprintf(err, errlen,
-					 "PT_LOAD segments overlap "
-					 "at physical 0x%llx with different "
-					 "contents",
+					 "PT_LOAD segments overlap at physical 0x%llx with different contents",
 					 (unsigned long long)s[i].gpa);
 				return -EINVAL;
 			}
@@ -213,10 +201,8 @@ static int elf_ram_from_sevdbg(struct core_file *cf, char *err, size_t errlen)
 				     : reallocarray(r, cap, sizeof(*r));
 			if (!nr) {
 				free(r);
-				return bad(
-					err, errlen, -EINVAL,
-					"the SEVDBG "
-					"note describes too many RAM ranges");
+				return bad(err, errlen, -EINVAL,
+					   "the SEVDBG note describes too many RAM ranges");
 			}
 			r = nr;
 		}
@@ -242,8 +228,7 @@ static int elf_read_phdrs(struct core_file *cf, const Elf64_Ehdr *eh,
 	if (eh->e_phoff > cf->size ||
 	    phnum * sizeof(*ph) > cf->size - eh->e_phoff)
 		return bad(err, errlen, -EINVAL,
-			   "the ELF program headers lie "
-			   "outside the file (truncated dump?)");
+			   "the ELF program headers lie outside the file (truncated dump?)");
 	ph = calloc(phnum, sizeof(*ph));
 	cf->segs = calloc(phnum, sizeof(*cf->segs));
 	if (!ph || !cf->segs) {
@@ -253,8 +238,7 @@ static int elf_read_phdrs(struct core_file *cf, const Elf64_Ehdr *eh,
 	if (core_pread(cf, ph, phnum * sizeof(*ph), eh->e_phoff)) {
 		free(ph);
 		return bad(err, errlen, -EINVAL,
-			   "the ELF program headers lie "
-			   "outside the file (truncated dump?)");
+			   "the ELF program headers lie outside the file (truncated dump?)");
 	}
 	for (i = 0; i < phnum && !ret; i++) {
 		if (ph[i].p_type == PT_NOTE)
@@ -282,8 +266,7 @@ int core_elf_parse(struct core_file *cf, char *err, size_t errlen)
 		return ret;
 	if (!phnum || phnum > CORE_MAX_SEGS)
 		return bad(err, errlen, -EINVAL,
-			   "the ELF core has no or too "
-			   "many program headers");
+			   "the ELF core has no or too many program headers");
 	ret = elf_read_phdrs(cf, &eh, phnum, err, errlen);
 	if (!ret)
 		ret = elf_merge_segs(cf, err, errlen);

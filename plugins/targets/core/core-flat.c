@@ -65,8 +65,7 @@ static int flat_index(struct core_file *cf, char *err, size_t errlen)
 	for (;;) {
 		if (core_raw_pread(cf, rec, sizeof(rec), pos))
 			return flat_bad(err, errlen,
-					"the record stream ends "
-					"without an end marker (truncated?)");
+					"the record stream ends without an end marker (truncated?)");
 		dst = get_be64(rec);
 		len = get_be64(rec + 8);
 		if (dst == UINT64_MAX)
@@ -74,8 +73,7 @@ static int flat_index(struct core_file *cf, char *err, size_t errlen)
 		pos += sizeof(rec);
 		if (dst >> 62 || len > cf->file_size - pos)
 			return flat_bad(err, errlen,
-					"a record lies outside "
-					"the file (truncated?)");
+					"a record lies outside the file (truncated?)");
 		ret = len ? flat_add(cf, &cap, dst, len, pos) : 0;
 		if (ret == -E2BIG)
 			return flat_bad(err, errlen, "too many records");

@@ -72,8 +72,7 @@ static int kd_ram_from_bitmap(struct core_file *cf, char *err, size_t errlen)
 
 			if (cap >= CORE_MAX_SEGS)
 				return kbad(err, errlen,
-					    "the 1st bitmap has too "
-					    "many separate RAM ranges");
+					    "the 1st bitmap has too many separate RAM ranges");
 			s = reallocarray(cf->segs, cap * 2, sizeof(*s));
 			if (!s)
 				return -ENOMEM;
@@ -102,15 +101,13 @@ static int kd_read_notes(struct core_file *cf, const uint8_t *sub,
 		return kbad(err, errlen, "the note area is unreasonably large");
 	if (off > cf->size || len > cf->size - off)
 		return kbad(err, errlen,
-			    "the note area lies outside the file "
-			    "(truncated dump?)");
+			    "the note area lies outside the file (truncated dump?)");
 	cf->notes = malloc(len);
 	if (!cf->notes)
 		return -ENOMEM;
 	if (core_pread(cf, cf->notes, len, off))
 		return kbad(err, errlen,
-			    "the note area lies outside the file "
-			    "(truncated dump?)");
+			    "the note area lies outside the file (truncated dump?)");
 	cf->notes_len = len;
 	return core_parse_notes(cf, err, errlen);
 }
@@ -120,8 +117,7 @@ static int kd_read_bitmaps(struct core_file *cf, uint64_t bm_off,
 {
 	if (bm_off > cf->size || 2 * len_bitmap > cf->size - bm_off)
 		return kbad(err, errlen,
-			    "the bitmaps lie outside the file "
-			    "(truncated dump?)");
+			    "the bitmaps lie outside the file (truncated dump?)");
 	cf->bm1 = malloc(len_bitmap);
 	cf->bm2 = malloc(len_bitmap);
 	if (!cf->bm1 || !cf->bm2)
@@ -129,8 +125,7 @@ static int kd_read_bitmaps(struct core_file *cf, uint64_t bm_off,
 	if (core_pread(cf, cf->bm1, len_bitmap, bm_off) ||
 	    core_pread(cf, cf->bm2, len_bitmap, bm_off + len_bitmap))
 		return kbad(err, errlen,
-			    "the bitmaps lie outside the file "
-			    "(truncated dump?)");
+			    "the bitmaps lie outside the file (truncated dump?)");
 	return 0;
 }
 
@@ -143,15 +138,13 @@ static int kd_check_header(struct core_file *cf, const uint8_t *h,
 	cf->block_size = get_le32(h + KDH_BLOCK_SIZE);
 	if (cf->block_size != PAGE_SIZE)
 		return kbad(err, errlen,
-			    "block size is not 4096; sevdbg reads "
-			    "x86-64 dumps with 4 KiB pages");
+			    "block size is not 4096; sevdbg reads x86-64 dumps with 4 KiB pages");
 	if (get_le32(h + KDH_SUB_HDR_SIZE) == 0)
 		return kbad(err, errlen, "no sub-header");
 	if (get_le32(h + KDH_BITMAP_BLOCKS) == 0 ||
 	    get_le32(h + KDH_BITMAP_BLOCKS) % 2)
 		return kbad(err, errlen,
-			    "the bitmap size is not two equal "
-			    "bitmaps");
+			    "the bitmap size is not two equal bitmaps");
 	if (get_le32(h + KDH_NR_CPUS) > 4096)
 		return kbad(err, errlen, "implausible number of CPUs");
 	return 0;
@@ -191,8 +184,7 @@ int core_kdump_parse(struct core_file *cf, char *err, size_t errlen)
 	if (cf->nr_desc >
 	    (cf->size - MIN(cf->size, cf->desc_off)) / KDUMP_PD_SIZE)
 		return kbad(err, errlen,
-			    "the page descriptors extend past the "
-			    "end of the file (truncated dump?)");
+			    "the page descriptors extend past the end of the file (truncated dump?)");
 	ret = kd_read_notes(cf, sub, version, err, errlen);
 	if (!ret)
 		ret = kd_ram_from_bitmap(cf, err, errlen);

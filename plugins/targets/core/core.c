@@ -129,8 +129,7 @@ int core_parse_notes(struct core_file *cf, char *err, size_t errlen)
 		next = desc_off + NOTE_ALIGN4((uint64_t)descsz);
 		if (next > len) {
 			snprintf(err, errlen,
-				 "an ELF note at offset %llu of "
-				 "the note area runs past its end (%llu bytes)",
+				 "an ELF note at offset %llu of the note area runs past its end (%llu bytes)",
 				 (unsigned long long)pos,
 				 (unsigned long long)len);
 			return -EINVAL;
@@ -158,8 +157,7 @@ int core_parse(struct core_file *cf, char *err, size_t errlen)
 	cf->file_size = cf->size;
 	if (core_pread(cf, magic, sizeof(magic), 0)) {
 		snprintf(err, errlen,
-			 "the file is too short to be a dump "
-			 "(%llu bytes)",
+			 "the file is too short to be a dump (%llu bytes)",
 			 (unsigned long long)cf->size);
 		return -EINVAL;
 	}
@@ -170,10 +168,9 @@ int core_parse(struct core_file *cf, char *err, size_t errlen)
 	else if (!memcmp(magic, "makedump", 8))
 		ret = core_flat_parse(cf, err, errlen);
 	else
-		ret = -EINVAL, snprintf(err, errlen,
-					"neither an ELF vmcore "
-					"nor a kdump-compressed dump (unknown "
-					"signature)");
+		ret = -EINVAL,
+		snprintf(err, errlen,
+			 "neither an ELF vmcore nor a kdump-compressed dump (unknown signature)");
 	return ret;
 }
 
@@ -371,12 +368,12 @@ static int core_describe(struct target *t, char *buf, size_t len)
 	}
 	snprintf(buf, len, "core: %s, %s, %d vCPU(s)%s%s%s", ct->path,
 		 cf->kind_name, cf->nr_vcpus, vmci,
-		 cf->have_sevdbg ? ""
-				 : "; this dump has no SEVDBG note: "
-				   "every page is shown as shared/plain",
-		 cf->have_cr3 ? ""
-			      : "; no CR3 saved (NT_PRSTATUS only): "
-				"virtual addresses are unavailable");
+		 cf->have_sevdbg
+			 ? ""
+			 : "; this dump has no SEVDBG note: every page is shown as shared/plain",
+		 cf->have_cr3
+			 ? ""
+			 : "; no CR3 saved (NT_PRSTATUS only): virtual addresses are unavailable");
 	return 0;
 }
 
@@ -471,7 +468,7 @@ static int core_open(const char *arg, const struct target_opts *o,
 
 const struct target_type core_target_type = {
 	.prefix = "core",
-	.usage = "core:FILE  a dump (sevdbg or QEMU ELF vmcore, "
-		 "kdump-compressed)",
+	.usage =
+		"core:FILE  a dump (sevdbg or QEMU ELF vmcore, kdump-compressed)",
 	.open = core_open,
 };

@@ -35,8 +35,7 @@ static int qemu_start_gdbserver(struct qemu *q, char *err, size_t errlen)
 	rc = qmp_hmp(&q->qmp, line, &out, err, errlen);
 	if (!rc && access(q->gdb_path, F_OK)) {
 		snprintf(err, errlen,
-			 "QEMU could not start a gdbstub: %s "
-			 "(pass gdb=SOCKET if it already has one)",
+			 "QEMU could not start a gdbstub: %s (pass gdb=SOCKET if it already has one)",
 			 out ? out : "");
 		rc = -EIO;
 	}
@@ -129,17 +128,14 @@ static int qemu_platform(struct qemu *q, const char *hc,
 	if (hc && q->hc_fd < 0)
 		pr_warn("cannot open %s: %s", hc, strerror(errno));
 	if (q->hc_fd < 0)
-		pr_warn("no page-encryption record channel (give hc=FILE, the "
-			"file of QEMU's isa-debugcon chardev): every page "
-			"stays encrypted in the sim");
+		pr_warn("no page-encryption record channel (give hc=FILE, the file of QEMU's isa-debugcon chardev): every page stays encrypted in the sim");
 	cfg.hc_fd = q->hc_fd;
 	rc = sim_platform_new(&q->t.ram, &cfg, &q->t.plat);
 	if (rc)
 		snprintf(err, errlen, "cannot start the SEV simulator: %s",
 			 strerror(-rc));
 	else
-		pr_info("platform: sim (QEMU runs no SEV guest; encryption "
-			"is simulated)");
+		pr_info("platform: sim (QEMU runs no SEV guest; encryption is simulated)");
 	return rc;
 }
 

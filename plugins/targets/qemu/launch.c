@@ -184,8 +184,7 @@ static noreturn void launch_exec(struct qemu_launch *l, char *const *uargv,
 	prctl(PR_SET_PDEATHSIG, SIGTERM); /* and QEMU never outlives us */
 	execvp(qemu, (char *const *)argv);
 	fprintf(stderr,
-		"cannot run %s: %s (install qemu-system-x86 or set "
-		"SEVDBG_QEMU)\n",
+		"cannot run %s: %s (install qemu-system-x86 or set SEVDBG_QEMU)\n",
 		qemu, strerror(errno));
 	_exit(127);
 }
@@ -244,8 +243,7 @@ static int launch_wait_sockets(struct qemu_launch *l, char *err, size_t errlen)
 		nanosleep(&ts, NULL);
 	}
 	snprintf(err, errlen,
-		 "QEMU did not create its sockets in %d s "
-		 "(see %s)",
+		 "QEMU did not create its sockets in %d s (see %s)",
 		 QEMU_TIMEOUT_MS / 1000, l->errlog);
 	return -ETIMEDOUT;
 }
@@ -262,8 +260,7 @@ int qemu_launch_start(struct qemu_launch *l, char *const *argv,
 		    (int)sizeof(l->dir) ||
 	    !mkdtemp(l->dir)) {
 		snprintf(err, errlen,
-			 "cannot create a private directory in "
-			 "%s (set TMPDIR to a short writable path)",
+			 "cannot create a private directory in %s (set TMPDIR to a short writable path)",
 			 tmp);
 		l->dir[0] = '\0';
 		return -EIO;

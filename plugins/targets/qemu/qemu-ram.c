@@ -52,9 +52,7 @@ int qemu_find_pid(struct qmp *q, int *pid, int *nr_vcpus, char *err,
 	json_decref(cpus);
 	if (*pid <= 0) {
 		snprintf(err, errlen,
-			 "cannot find QEMU's process from its vCPU threads "
-			 "(is QEMU running on this host, in this PID "
-			 "namespace?)");
+			 "cannot find QEMU's process from its vCPU threads (is QEMU running on this host, in this PID namespace?)");
 		return -ESRCH;
 	}
 	return 0;
@@ -85,9 +83,7 @@ static int find_backend(struct qmp *q, char *id, size_t idlen, uint64_t *size,
 	json_decref(devs);
 	if (rc)
 		snprintf(err, errlen,
-			 "QEMU's RAM backend is not shareable: start QEMU "
-			 "with -object memory-backend-memfd,id=ram0,size=...,"
-			 "share=on -machine memory-backend=ram0");
+			 "QEMU's RAM backend is not shareable: start QEMU with -object memory-backend-memfd,id=ram0,size=...,share=on -machine memory-backend=ram0");
 	return rc;
 }
 
@@ -112,8 +108,7 @@ static int parse_mtree(const char *text, const char *id, uint8_t *base,
 		const char *at, *nl = strchr(p, '\n');
 
 		if (sscanf(p,
-			   " %" SCNx64 "-%" SCNx64 " (prio %*d, %15[^)]): "
-			   "%63s",
+			   " %" SCNx64 "-%" SCNx64 " (prio %*d, %15[^)]): %63s",
 			   &s, &e, type, name) == 4 &&
 		    !strcmp(type, "ram") && !strcmp(name, id)) {
 			at = strstr(p, " @");
@@ -166,8 +161,7 @@ static int open_backend_fd(int pid, uint64_t size, char *err, size_t errlen)
 	d = opendir(dir);
 	if (!d) {
 		snprintf(err, errlen,
-			 "cannot list %s: %s (run sevdbg as "
-			 "QEMU's user or root)",
+			 "cannot list %s: %s (run sevdbg as QEMU's user or root)",
 			 dir, strerror(errno));
 		return -errno;
 	}
@@ -193,9 +187,7 @@ static int open_backend_fd(int pid, uint64_t size, char *err, size_t errlen)
 	closedir(d);
 	if (fd < 0)
 		snprintf(err, errlen,
-			 "cannot open QEMU's RAM backend through %s (need "
-			 "ptrace rights over QEMU: run as its user or root, "
-			 "or lower kernel.yama.ptrace_scope)",
+			 "cannot open QEMU's RAM backend through %s (need ptrace rights over QEMU: run as its user or root, or lower kernel.yama.ptrace_scope)",
 			 dir);
 	return fd;
 }
@@ -230,8 +222,7 @@ int qemu_map_ram(struct qmp *q, int pid, struct ram_map *m, void **map,
 	rc = parse_mtree(mtree, id, base, size, m);
 	if (rc) {
 		snprintf(err, errlen,
-			 "cannot find where QEMU maps RAM backend '%s' in "
-			 "'info mtree -f' (use -machine memory-backend=%s)",
+			 "cannot find where QEMU maps RAM backend '%s' in 'info mtree -f' (use -machine memory-backend=%s)",
 			 id, id);
 		munmap(base, size);
 		ram_free(m);

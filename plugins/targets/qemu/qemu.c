@@ -308,8 +308,8 @@ static void qemu_parse_stop(struct qemu *q, const char *p,
 		semi = strchr(colon, ';');
 		klen = colon - p;
 		if (klen == 6 && !strncmp(p, "thread", 6)) {
-			ev->vcpu = qemu_vcpu_of(
-				q, (int)strtol(colon + 1, NULL, 16));
+			ev->vcpu = qemu_vcpu_of(q, (int)strtol(colon + 1, NULL,
+							       16));
 		} else if (klen >= 5 && !strncmp(colon - 5, "watch", 5)) {
 			ev->kind = STOP_WATCH;
 			ev->watch_addr = strtoull(colon + 1, NULL, 16);
@@ -337,8 +337,8 @@ static void qemu_classify_trap(struct qemu *q, struct stop_event *ev)
 
 static void qemu_gone(struct qemu *q, struct stop_event *ev)
 {
-	char why[100] = "QEMU closed its gdbstub connection (it exited or "
-			"was killed)",
+	char why[100] =
+		"QEMU closed its gdbstub connection (it exited or was killed)",
 	     last[100] = "";
 
 	if (q->launch) { /* give QEMU a moment to finish exiting */
@@ -480,9 +480,7 @@ static int qemu_insert_bp(struct target *t, enum bp_type type, uint64_t addr,
 	if (q->sev && type == BP_SW)
 		type = BP_HW;
 	if (q->sev && type != BP_SW && qemu_hw_slots_used(q) >= SEV_HW_SLOTS) {
-		pr_err("all %d hardware breakpoint/watchpoint slots are in "
-		       "use (an SEV guest cannot take software breakpoints): "
-		       "delete one first",
+		pr_err("all %d hardware breakpoint/watchpoint slots are in use (an SEV guest cannot take software breakpoints): delete one first",
 		       SEV_HW_SLOTS);
 		return -ENOSPC;
 	}

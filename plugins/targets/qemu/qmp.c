@@ -31,8 +31,7 @@ static int unix_connect(const char *path, char *err, size_t errlen)
 		int e = -errno;
 
 		snprintf(err, errlen,
-			 "cannot connect to %s: %s (is QEMU running with "
-			 "-qmp unix:%s,server=on,wait=off?)",
+			 "cannot connect to %s: %s (is QEMU running with -qmp unix:%s,server=on,wait=off?)",
 			 path, strerror(-e), path);
 		close(fd);
 		return e;
@@ -58,8 +57,7 @@ static int qmp_read_line(struct qmp *q, char *err, size_t errlen)
 		left = (int64_t)(deadline - now_ns()) / 1000000;
 		if (left <= 0 || poll(&pfd, 1, (int)left) == 0) {
 			snprintf(err, errlen,
-				 "QEMU did not answer on QMP within %d ms "
-				 "(is it hung or paused in a monitor?)",
+				 "QEMU did not answer on QMP within %d ms (is it hung or paused in a monitor?)",
 				 q->timeout_ms);
 			return -ETIMEDOUT;
 		}
@@ -143,8 +141,7 @@ static int qmp_send(struct qmp *q, json_t *msg, char *err, size_t errlen)
 			continue;
 		if (n < 0) {
 			snprintf(err, errlen,
-				 "cannot write to QEMU's QMP socket: %s "
-				 "(QEMU exited?)",
+				 "cannot write to QEMU's QMP socket: %s (QEMU exited?)",
 				 strerror(errno));
 			free(s);
 			return -EPIPE;

@@ -227,8 +227,7 @@ int rspc_open(struct rspc *c, const char *path, int timeout_ms, char *err,
 	if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		rc = -errno;
 		snprintf(err, errlen,
-			 "cannot connect to QEMU's gdbstub at %s: %s (is "
-			 "another debugger attached to it?)",
+			 "cannot connect to QEMU's gdbstub at %s: %s (is another debugger attached to it?)",
 			 path, strerror(-rc));
 		goto err;
 	}
@@ -240,15 +239,13 @@ int rspc_open(struct rspc *c, const char *path, int timeout_ms, char *err,
 		return 0; /* QEMU 7.2 has no no-ack mode: keep acking */
 	if (rc == -ETIMEDOUT) {
 		snprintf(err, errlen,
-			 "QEMU's gdbstub at %s does not answer: is another "
-			 "debugger attached to it? (QEMU serves one at a time)",
+			 "QEMU's gdbstub at %s does not answer: is another debugger attached to it? (QEMU serves one at a time)",
 			 path);
 		goto err;
 	}
 	if (rc || strcmp(c->pkt.buf, "OK")) {
 		snprintf(err, errlen,
-			 "%s does not speak the gdb protocol like QEMU's "
-			 "gdbstub (%s)",
+			 "%s does not speak the gdb protocol like QEMU's gdbstub (%s)",
 			 path, rc ? strerror(-rc) : c->pkt.buf);
 		rc = rc ?: -EPROTO;
 		goto err;

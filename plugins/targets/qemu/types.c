@@ -34,9 +34,7 @@ static int qemu_open(const char *arg, const struct target_opts *o,
 	}
 	if (rc || !a.qmp || !*a.qmp) {
 		snprintf(err, errlen,
-			 "usage: qemu:QMP_SOCKET[,gdb=SOCKET]"
-			 "[,hc=FILE] (unknown option or no QMP socket in "
-			 "'%s')",
+			 "usage: qemu:QMP_SOCKET[,gdb=SOCKET][,hc=FILE] (unknown option or no QMP socket in '%s')",
 			 arg);
 		free(s);
 		return -EINVAL;
@@ -48,8 +46,8 @@ static int qemu_open(const char *arg, const struct target_opts *o,
 
 const struct target_type qemu_target_type = {
 	.prefix = "qemu",
-	.usage = "qemu:QMP_SOCKET[,gdb=SOCKET][,hc=FILE]  attach to a running "
-		 "QEMU",
+	.usage =
+		"qemu:QMP_SOCKET[,gdb=SOCKET][,hc=FILE]  attach to a running QEMU",
 	.open = qemu_open,
 };
 
@@ -84,8 +82,7 @@ static int launch_open(const char *arg, const struct target_opts *o,
 	rc = qemu_split_args(arg, &argv, &argc);
 	if (rc) {
 		snprintf(err, errlen,
-			 "cannot split the QEMU arguments '%s' "
-			 "(unbalanced quotes?)",
+			 "cannot split the QEMU arguments '%s' (unbalanced quotes?)",
 			 arg);
 		free(l);
 		return rc;
@@ -103,8 +100,8 @@ static int launch_open(const char *arg, const struct target_opts *o,
 
 const struct target_type launch_target_type = {
 	.prefix = "launch",
-	.usage = "launch:QEMU_ARGS...  start QEMU with these arguments and "
-		 "attach",
+	.usage =
+		"launch:QEMU_ARGS...  start QEMU with these arguments and attach",
 	.open = launch_open,
 };
 
@@ -121,15 +118,13 @@ static int demo_open(const char *arg, const struct target_opts *o,
 		return -ENOMEM;
 	if (qemu_demo_guest(guest, sizeof(guest))) {
 		snprintf(err, errlen,
-			 "the demo guest is missing (%s): run "
-			 "'make' in the source tree or set SEVDBG_GUEST",
+			 "the demo guest is missing (%s): run 'make' in the source tree or set SEVDBG_GUEST",
 			 guest);
 		free(l);
 		return -ENOENT;
 	}
 	if (asprintf(&cmd,
-		     "-kernel '%s' -smp 2 -m 128M -nodefaults "
-		     "-display none -machine q35 -cpu max %s",
+		     "-kernel '%s' -smp 2 -m 128M -nodefaults -display none -machine q35 -cpu max %s",
 		     guest, arg ? arg : "") < 0)
 		cmd = NULL;
 	rc = cmd ? qemu_split_args(cmd, &argv, &argc) : -ENOMEM;
@@ -146,8 +141,7 @@ static int demo_open(const char *arg, const struct target_opts *o,
 	}
 	/* Attach once the guest is in its main loop (attaching stops it). */
 	if (qemu_launch_wait_serial(l, "sevdbg-guest: ready", 60000))
-		pr_warn("the demo guest did not print 'sevdbg-guest: ready' "
-			"(see %s)",
+		pr_warn("the demo guest did not print 'sevdbg-guest: ready' (see %s)",
 			l->serial);
 	so.force_sim = true;
 	return launch_attach(l, &so, out, err, errlen);
