@@ -6,7 +6,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "gdbstub/dump/dump-int.h"
+#include "sevdbg/dumpfmt.h"
+#include "sevdbg/target.h"
+#include "sevdbg/util.h"
 
 size_t note_append(struct strbuf *sb, const char *name, uint32_t type,
 		   const void *desc, size_t descsz)

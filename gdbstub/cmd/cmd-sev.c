@@ -147,9 +147,6 @@ CMD_FN(status)
 /* --- bitmap ---------------------------------------------------------- */
 
 /* A foreign dump saved no bitmap: the file platform reports all shared. */
-#define NO_NOTE_MSG                                                     \
-	"this dump has no SEVDBG note (it was not written by sevdbg): " \
-	"every page is shown as plain"
 
 enum page_state { PS_SHARED, PS_ENCRYPTED, PS_HOLE };
 
@@ -256,8 +253,9 @@ static int bitmap_json(struct cmd_ctx *ctx, const struct bitmap *b,
 		      (json_int_t)sum.pages[PS_SHARED], "not_ram",
 		      (json_int_t)sum.pages[PS_HOLE], "nr_runs",
 		      (json_int_t)sum.runs, "runs", runs);
-	if (j && core_lacks_sevdbg_note(ctx->s->t))
-		json_object_set_new(j, "warning", json_string(NO_NOTE_MSG));
+	if (j && ctx->s->pinfo.bitmap_caveat)
+		json_object_set_new(j, "warning",
+				    json_string(ctx->s->pinfo.bitmap_caveat));
 	return cmd_json(ctx, j);
 }
 
@@ -287,8 +285,8 @@ CMD_FN(bitmap)
 		return cmd_err(ctx, -EINVAL, "empty range");
 	if (ctx->json)
 		return bitmap_json(ctx, b, start, end);
-	if (core_lacks_sevdbg_note(ctx->s->t))
-		sb_printf(ctx->out, "%s\n", NO_NOTE_MSG);
+	if (ctx->s->pinfo.bitmap_caveat)
+		sb_printf(ctx->out, "%s\n", ctx->s->pinfo.bitmap_caveat);
 	len = end - start;
 	sb_printf(ctx->out, "range 0x%llx-0x%llx:", X(start << PAGE_SHIFT),
 		  X(end << PAGE_SHIFT));

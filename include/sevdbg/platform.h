@@ -33,6 +33,9 @@ struct platform_info {
 	/* No bitmap from the kernel: derived from the guest's page tables,
 	 * so the platform needs platform_set_paging() after every stop. */
 	bool bitmap_from_paging;
+	/* Non-NULL: why the bitmap is not a record of what the guest said
+	 * (shown beside it), e.g. a dump that carries no bitmap at all. */
+	const char *bitmap_caveat;
 };
 
 struct platform;

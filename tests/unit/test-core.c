@@ -21,6 +21,14 @@
 #include "plugins/targets/core/core-int.h"
 #include "sevdbg/platform.h"
 
+/* A dump written by sevdbg carries its bitmap; others come with a caveat. */
+static bool has_sevdbg_note(struct target *t)
+{
+	struct platform_info pi;
+
+	return !platform_info(t->plat, &pi) && !pi.bitmap_caveat;
+}
+
 #define SEG2_GPA 0x10000
 
 struct img {
@@ -628,7 +636,7 @@ static void test_target_on_file(void **state)
 			 0);
 	assert_true(t->read_only);
 	assert_false(t->live);
-	assert_false(core_has_sevdbg_note(t));
+	assert_false(has_sevdbg_note(t));
 	assert_int_equal(platform_info(t->plat, &info), 0);
 	assert_false(info.encrypted);
 	assert_int_equal(platform_get_bitmap(t->plat, 0, 8, bits), 0);

@@ -10,7 +10,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "gdbstub/dump/dump-int.h"
+#include "sevdbg/dumpfmt.h"
+#include "sevdbg/ram.h"
+#include "sevdbg/regs.h"
+#include "sevdbg/target.h"
+#include "sevdbg/util.h"
 
 #define CORE_MAX_SEGS  (1u << 20)   /* PT_LOADs, or kdump RAM runs */
 #define CORE_MAX_NOTES (256u << 20) /* bytes of notes we accept */
@@ -57,6 +61,10 @@ struct core_file {
 	const uint8_t *vmci;	/* the guest's VMCOREINFO text, in notes */
 	uint32_t vmci_len;
 };
+
+/* The core:FILE target type (listed in plugins/targets/targets.c). */
+struct target_type;
+extern const struct target_type core_target_type;
 
 /* One data record of makedumpfile's flattened format. */
 struct core_flat {

@@ -300,6 +300,9 @@ static int file_info(struct platform *p, struct platform_info *info)
 		info->policy = cf->sev.h.policy;
 		info->encrypted = cf->sev.h.flags & SEVDBG_NOTE_F_ENCRYPTED;
 		info->regs_encrypted = cf->sev.h.flags & SEVDBG_NOTE_F_SEV_ES;
+	} else {
+		info->bitmap_caveat =
+			"this dump has no SEVDBG note (it was not written by sevdbg): every page is shown as plain";
 	}
 	return 0;
 }
@@ -394,18 +397,6 @@ static const struct target_ops core_target_ops = {
 	.describe = core_describe,
 	.destroy = core_destroy,
 };
-
-bool core_has_sevdbg_note(const struct target *t)
-{
-	return t && t->ops == &core_target_ops &&
-	       ((const struct core_target *)t->priv)->cf.have_sevdbg;
-}
-
-bool core_lacks_sevdbg_note(const struct target *t)
-{
-	return t && t->ops == &core_target_ops &&
-	       !((const struct core_target *)t->priv)->cf.have_sevdbg;
-}
 
 static int core_open_fd(struct core_target *ct, const char *path, char *err,
 			size_t errlen)
