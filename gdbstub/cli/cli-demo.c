@@ -12,7 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "plugins/targets/qemu/qemu.h"
 #include "gdbstub/cli/cli.h"
 #include "sevdbg/platform.h"
 #include "gdbstub/rsp/server.h"
@@ -121,22 +120,21 @@ static int demo_socket_dir(struct demo_args *a)
 static void demo_banner(void *arg, struct target *t)
 {
 	const struct demo_args *a = arg;
-	struct qemu_launch *l = qemu_target_launch(t);
 	const char *spec = a->listen.spec, *where = spec;
-	char guest[256] = "tests/guest/guest.elf";
+	char desc[256] = "";
 
-	qemu_demo_guest(guest, sizeof(guest));
 	if (!strncmp(spec, "unix:", 5) || !strncmp(spec, "tcp:", 4))
 		where = strchr(spec, ':') + 1;
-	printf("sevdbg demo: the test guest runs in QEMU (pid %d, accel %s) under the SEV simulator.\n",
-	       l ? l->pid : -1, l ? l->accel : "?");
-	if (l && l->serial[0])
-		printf("Guest serial console: %s\n", l->serial);
+	target_describe(t, desc, sizeof(desc));
+	printf("sevdbg demo: the test guest runs under the SEV simulator: %s.\n",
+	       desc);
+	if (t->console_log[0])
+		printf("Guest serial console: %s\n", t->console_log);
 	printf("\nIn another terminal:\n\n"
 	       "    gdb -ex 'target remote %s' %s\n\n"
 	       "then e.g.: break work_tick, continue, bt, print private_secret,\n           print shared_counter, monitor sev stats\n"
 	       "Ctrl-C here ends the demo.\n",
-	       where, guest);
+	       where, t->guest_elf[0] ? t->guest_elf : "tests/guest/guest.elf");
 	fflush(stdout);
 }
 

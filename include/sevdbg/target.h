@@ -105,6 +105,9 @@ struct target {
 	bool launched;	       /* started by sevdbg: qAttached 0 */
 	bool range_step;       /* resume() handles RESUME_RANGE */
 	bool leave_stopped;    /* destroy() lets go without resuming */
+	/* For front ends to show; "" = unknown. */
+	char guest_elf[256];   /* an ELF with the guest's symbols (demo) */
+	char console_log[128]; /* where the guest's serial output goes */
 };
 
 int target_nr_vcpus(struct target *t);

@@ -173,6 +173,9 @@ int qemu_target_attach(const struct qemu_attach *a, const struct target_opts *o,
 	     qemu_platform(q, a->hc, o, err, errlen);
 	if (rc)
 		goto err;
+	if (a->launch && a->launch->serial[0])
+		snprintf(q->t.console_log, sizeof(q->t.console_log), "%s",
+			 a->launch->serial);
 	*out = &q->t;
 	return 0;
 err:

@@ -144,7 +144,11 @@ static int demo_open(const char *arg, const struct target_opts *o,
 		pr_warn("the demo guest did not print 'sevdbg-guest: ready' (see %s)",
 			l->serial);
 	so.force_sim = true;
-	return launch_attach(l, &so, out, err, errlen);
+	rc = launch_attach(l, &so, out, err, errlen);
+	if (!rc)
+		snprintf((*out)->guest_elf, sizeof((*out)->guest_elf), "%s",
+			 guest);
+	return rc;
 }
 
 const struct target_type demo_target_type = {
