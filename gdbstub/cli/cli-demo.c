@@ -20,11 +20,11 @@
 #include "sevdbg/util.h"
 
 struct demo_args {
+	struct cli_target ct; /* first: see struct cli_cmd */
 	struct server_listen listen;
 	char dir[64]; /* our socket dir, "" with --listen */
 	char sock[96];
-	char spec[256];	      /* demo[:EXTRA] */
-	struct cli_target ct; /* the --sim* knobs demo takes */
+	char spec[256]; /* demo[:EXTRA] */
 };
 
 static void demo_usage(FILE *f)
@@ -52,8 +52,7 @@ static void demo_usage(FILE *f)
 	      f);
 }
 
-/* 0 to go on, 1 for --help, -EINVAL on a bad option. */
-static int demo_parse(int argc, char **argv, struct demo_args *a)
+static int demo_options(struct demo_args *a, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"listen", required_argument, NULL, 'l'},
@@ -68,7 +67,6 @@ static int demo_parse(int argc, char **argv, struct demo_args *a)
 	int c;
 
 	a->ct.topts.force_sim = true;
-	a->listen.quit_fd = -1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+l:vh", opts, NULL)) != -1) {
 		switch (c) {
@@ -94,6 +92,8 @@ static int demo_parse(int argc, char **argv, struct demo_args *a)
 		}
 		len += n;
 	}
+	if (len == 5)
+		a->spec[4] = '\0'; /* messages say "demo", not "demo:" */
 	return 0;
 }
 
@@ -138,37 +138,48 @@ static void demo_banner(void *arg, struct target *t)
 	fflush(stdout);
 }
 
-int cli_demo(int argc, char **argv)
+/* Options, the socket, the signals: everything before the guest boots. */
+static int demo_parse(void *args, int argc, char **argv)
 {
-	struct demo_args a;
-	struct target *t = NULL;
-	char err[256] = "";
+	struct demo_args *a = args;
 	int ret;
 
-	memset(&a, 0, sizeof(a));
-	cli_target_init(&a.ct, "demo");
-	a.ct.spec = "the demo guest";
-	ret = demo_parse(argc, argv, &a);
+	a->listen.quit_fd = -1;
+	ret = demo_options(a, argc, argv);
 	if (ret)
-		return ret == 1 ? (demo_usage(stdout), 0) : 2;
-	if (!a.listen.spec && demo_socket_dir(&a))
-		return 1;
-	a.listen.quit_fd = cli_serve_signals();
-	ret = target_open(a.spec, &a.ct.topts, &t, err, sizeof(err));
-	if (ret) {
-		fprintf(stderr,
-			"sevdbg demo: cannot start the demo guest: %s\n",
-			err[0] ? err : strerror(-ret));
-		goto out;
-	}
-	ret = cli_serve_target(&a.ct, t, &a.listen, demo_banner, &a);
-	target_destroy(t); /* stops QEMU, removes its directory */
-out:
-	if (a.listen.quit_fd >= 0)
-		close(a.listen.quit_fd);
-	if (a.dir[0]) {
-		unlink(a.sock + 5);
-		rmdir(a.dir);
-	}
-	return ret ? 1 : 0;
+		return ret;
+	a->ct.spec = a->spec;
+	if (!a->listen.spec && demo_socket_dir(a))
+		return -EIO;
+	a->listen.quit_fd = cli_serve_signals();
+	return 0;
 }
+
+static int demo_run(void *args, struct session *s)
+{
+	struct demo_args *a = args;
+
+	return cli_serve_session(s, "demo", &a->listen, demo_banner, a);
+}
+
+static void demo_release(void *args)
+{
+	struct demo_args *a = args;
+
+	if (a->listen.quit_fd >= 0)
+		close(a->listen.quit_fd);
+	if (a->dir[0]) {
+		unlink(a->sock + 5);
+		rmdir(a->dir);
+	}
+}
+
+const struct cli_cmd cli_demo_cmd = {
+	.name = "demo",
+	.synopsis = "[--listen ...] [--accel tcg|kvm] [--sim-policy nodbg]",
+	.args_size = sizeof(struct demo_args),
+	.usage = demo_usage,
+	.parse = demo_parse,
+	.run = demo_run,
+	.release = demo_release,
+};

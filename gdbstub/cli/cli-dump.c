@@ -20,8 +20,8 @@
 #include "sevdbg/util.h"
 
 struct dump_args {
+	struct cli_target ct; /* first: see struct cli_cmd */
 	struct dump_opts o;
-	struct cli_target ct;
 	bool json;
 };
 
@@ -82,9 +82,25 @@ static int dump_bad(const char *what, const char *val)
 	return -EINVAL;
 }
 
-/* 0 to go on, 1 for --help, -EINVAL on a usage error. */
-static int dump_parse(int argc, char **argv, struct dump_args *a)
+static void dump_signals(void)
 {
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = dump_on_signal; /* no SA_RESTART: writes see EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	/* A file size limit is a failed write (EFBIG), cleaned up, not a
+	 * death that leaves the temporary file behind. */
+	signal(SIGXFSZ, SIG_IGN);
+}
+
+static int dump_parse(void *args, int argc, char **argv)
+{
+	struct dump_args *a = args;
 	int c;
 
 	optind = 1;
@@ -128,23 +144,10 @@ static int dump_parse(int argc, char **argv, struct dump_args *a)
 		fprintf(stderr, "sevdbg dump: no output file: give -o FILE\n");
 		return -EINVAL;
 	}
-	return cli_target_spec(&a->ct, argc, argv);
-}
-
-static void dump_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = dump_on_signal; /* no SA_RESTART: writes see EINTR */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	/* A file size limit is a failed write (EFBIG), cleaned up, not a
-	 * death that leaves the temporary file behind. */
-	signal(SIGXFSZ, SIG_IGN);
+	if (cli_target_spec(&a->ct, argc, argv))
+		return -EINVAL;
+	dump_signals();
+	return 0;
 }
 
 static void dump_report(const struct dump_args *a,
@@ -176,52 +179,28 @@ static void dump_report(const struct dump_args *a,
 			(unsigned long long)res->pages_missing);
 }
 
-static int dump_run(struct dump_args *a, struct target *t)
+static int dump_run(void *args, struct session *s)
 {
+	struct dump_args *a = args;
 	struct dump_result res;
-	struct session s;
 	int ret;
 
-	memset(&s, 0, sizeof(s));
-	ret = session_init(&s, t);
-	if (ret) {
-		fprintf(stderr,
-			"sevdbg dump: cannot start a session on %s: %s\n",
-			a->ct.spec, strerror(-ret));
-		return ret;
-	}
-	s.interrupted = &dump_interrupted;
+	s->interrupted = &dump_interrupted;
 	a->o.progress = isatty(STDERR_FILENO) && !a->json;
-	ret = dump_write(&s, &a->o, &res);
+	ret = dump_write(s, &a->o, &res);
 	dump_report(a, &res, ret);
-	session_release(&s);
+	s->interrupted = NULL;
+	/* --keep-stopped must outlive us: no detach that resumes the guest. */
+	s->t->leave_stopped = a->o.keep_stopped;
 	return ret;
 }
 
-int cli_dump(int argc, char **argv)
-{
-	struct dump_args a;
-	struct target *t = NULL;
-	int ret;
-
-	memset(&a, 0, sizeof(a));
-	cli_target_init(&a.ct, "dump");
-	ret = dump_parse(argc, argv, &a);
-	if (ret) {
-		if (ret == 1)
-			dump_usage(stdout);
-		cli_target_release(&a.ct);
-		return ret == 1 ? 0 : 2;
-	}
-	dump_signals();
-	ret = cli_target_open(&a.ct, &t);
-	if (ret)
-		goto out;
-	ret = dump_run(&a, t);
-	/* --keep-stopped must outlive us: no detach that resumes the guest. */
-	t->leave_stopped = a.o.keep_stopped;
-	target_destroy(t);
-out:
-	cli_target_release(&a.ct);
-	return ret ? 1 : 0;
-}
+const struct cli_cmd cli_dump_cmd = {
+	.name = "dump",
+	.synopsis =
+		"[--format elf|kdump|raw] [--paging] [--range START-END] [--virtual] [--json] [--keep-stopped] -o FILE TARGET",
+	.args_size = sizeof(struct dump_args),
+	.usage = dump_usage,
+	.parse = dump_parse,
+	.run = dump_run,
+};

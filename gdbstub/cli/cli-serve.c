@@ -21,8 +21,8 @@
 #include "sevdbg/util.h"
 
 struct serve_args {
+	struct cli_target ct; /* first: see struct cli_cmd */
 	struct server_listen listen;
-	struct cli_target ct;
 };
 
 static void serve_usage(FILE *f)
@@ -73,9 +73,9 @@ static int serve_dump_dir(struct serve_args *a, const char *dir)
 	return 0;
 }
 
-/* 0 to go on, 1 for --help, -EINVAL on a bad option. */
-static int serve_parse(int argc, char **argv, struct serve_args *a)
+static int serve_parse(void *args, int argc, char **argv)
 {
+	struct serve_args *a = args;
 	int c;
 
 	a->listen.spec = "unix:sevdbg.sock";
@@ -100,7 +100,10 @@ static int serve_parse(int argc, char **argv, struct serve_args *a)
 				return -EINVAL;
 		}
 	}
-	return cli_target_spec(&a->ct, argc, argv);
+	if (cli_target_spec(&a->ct, argc, argv))
+		return -EINVAL;
+	a->listen.quit_fd = cli_serve_signals();
+	return 0;
 }
 
 int cli_serve_signals(void)
@@ -117,63 +120,52 @@ int cli_serve_signals(void)
 	return signalfd(-1, &set, SFD_CLOEXEC);
 }
 
-int cli_serve_target(const struct cli_target *ct, struct target *t,
-		     struct server_listen *l,
-		     void (*banner)(void *arg, struct target *t), void *arg)
+int cli_serve_session(struct session *s, const char *cmd,
+		      struct server_listen *l,
+		      void (*banner)(void *arg, struct target *t), void *arg)
 {
-	struct session s;
 	struct server sv;
 	char err[256] = "";
 	int ret;
 
-	memset(&s, 0, sizeof(s));
-	ret = session_init(&s, t);
+	ret = server_init(&sv, s);
 	if (ret) {
-		fprintf(stderr, "sevdbg %s: cannot start a session on %s: %s\n",
-			ct->cmd, ct->spec, strerror(-ret));
+		fprintf(stderr, "sevdbg %s: cannot start the gdb server: %s\n",
+			cmd, strerror(-ret));
 		return ret;
 	}
-	s.read_only |= ct->topts.read_only || t->read_only;
-	s.dump_dir = ct->dump_dir;
-	ret = server_init(&sv, &s);
-	if (ret)
-		goto out_session;
 	if (banner)
-		banner(arg, t);
+		banner(arg, s->t);
 	ret = server_listen_run(&sv, l, err, sizeof(err));
 	if (ret)
-		fprintf(stderr, "sevdbg %s: %s\n", ct->cmd,
+		fprintf(stderr, "sevdbg %s: %s\n", cmd,
 			err[0] ? err : strerror(-ret));
 	server_release(&sv);
-out_session:
-	session_release(&s);
 	return ret;
 }
 
-int cli_serve(int argc, char **argv)
+static int serve_run(void *args, struct session *s)
 {
-	struct serve_args a;
-	struct target *t = NULL;
-	int ret;
+	struct serve_args *a = args;
 
-	memset(&a, 0, sizeof(a));
-	cli_target_init(&a.ct, "serve");
-	ret = serve_parse(argc, argv, &a);
-	if (ret) {
-		if (ret == 1)
-			serve_usage(stdout);
-		cli_target_release(&a.ct);
-		return ret == 1 ? 0 : 2;
-	}
-	a.listen.quit_fd = cli_serve_signals();
-	ret = cli_target_open(&a.ct, &t);
-	if (ret)
-		goto out;
-	ret = cli_serve_target(&a.ct, t, &a.listen, NULL, NULL);
-	target_destroy(t);
-out:
-	if (a.listen.quit_fd >= 0)
-		close(a.listen.quit_fd);
-	cli_target_release(&a.ct);
-	return ret ? 1 : 0;
+	return cli_serve_session(s, "serve", &a->listen, NULL, NULL);
 }
+
+static void serve_release(void *args)
+{
+	struct serve_args *a = args;
+
+	if (a->listen.quit_fd >= 0)
+		close(a->listen.quit_fd);
+}
+
+const struct cli_cmd cli_serve_cmd = {
+	.name = "serve",
+	.synopsis =
+		"[--listen unix:PATH | tcp:HOST:PORT | stdio] [--allow-remote] [--sim] [--read-only] [--dump-dir DIR] TARGET",
+	.args_size = sizeof(struct serve_args),
+	.usage = serve_usage,
+	.parse = serve_parse,
+	.run = serve_run,
+	.release = serve_release,
+};

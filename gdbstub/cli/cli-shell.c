@@ -19,9 +19,10 @@
 #include "sevdbg/util.h"
 
 struct shell_args {
+	struct cli_target ct; /* first: see struct cli_cmd */
 	const char *script, *symbols;
 	bool keep_going, json, echo;
-	struct cli_target ct;
+	struct shell sh;
 };
 
 static void shell_usage(FILE *f)
@@ -45,8 +46,7 @@ static void shell_usage(FILE *f)
 	fputs("\nType `help` in the shell for the commands.\n", f);
 }
 
-/* 0 to go on, 1 for --help, -EINVAL on a bad option. */
-static int shell_parse(int argc, char **argv, struct shell_args *a)
+static int shell_options(struct shell_args *a, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"script", required_argument, NULL, 'x'},
@@ -88,6 +88,34 @@ static int shell_parse(int argc, char **argv, struct shell_args *a)
 	return cli_target_spec(&a->ct, argc, argv);
 }
 
+/* Options, then the shell's state, so a bad --symbols fails before the
+ * target (perhaps a QEMU to boot) is opened. */
+static int shell_parse(void *args, int argc, char **argv)
+{
+	struct shell_args *a = args;
+	char err[256];
+	int ret;
+
+	ret = shell_options(a, argc, argv);
+	if (ret)
+		return ret;
+	ret = shell_init(&a->sh, NULL);
+	if (ret) {
+		fprintf(stderr, "sevdbg shell: cannot set up signals: %s\n",
+			strerror(-ret));
+		return ret;
+	}
+	a->sh.keep_going = a->keep_going;
+	a->sh.echo = a->echo;
+	a->sh.env.json = a->json;
+	if (a->symbols &&
+	    sym_load(a->symbols, &a->sh.env.syms, err, sizeof(err))) {
+		fprintf(stderr, "sevdbg shell: --symbols: %s\n", err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int shell_go(struct shell *sh, const struct shell_args *a)
 {
 	FILE *f;
@@ -111,66 +139,34 @@ static int shell_go(struct shell *sh, const struct shell_args *a)
 	return shell_interactive(sh);
 }
 
-static int shell_open(struct shell_args *a, struct target **t,
-		      struct session *s)
+static int shell_run(void *args, struct session *s)
 {
+	struct shell_args *a = args;
 	int ret;
 
-	ret = cli_target_open(&a->ct, t);
-	if (ret)
-		return ret;
-	ret = session_init(s, *t);
-	if (ret) {
-		fprintf(stderr,
-			"sevdbg shell: cannot start a session on %s: %s\n",
-			a->ct.spec, strerror(-ret));
-		target_destroy(*t);
-		*t = NULL;
-	}
-	s->read_only |= a->ct.topts.read_only;
+	a->sh.s = s;
+	s->interrupted = a->sh.interrupted;
+	ret = shell_go(&a->sh, a);
+	s->interrupted = NULL;
+	if (!ret && a->sh.failures && a->keep_going)
+		ret = -EIO;
 	return ret;
 }
 
-int cli_shell(int argc, char **argv)
+static void shell_args_release(void *args)
 {
-	struct shell_args a = {0};
-	struct session s = {0};
-	struct target *t = NULL;
-	struct shell sh;
-	char err[256];
-	int ret;
+	struct shell_args *a = args;
 
-	cli_target_init(&a.ct, "shell");
-	ret = shell_parse(argc, argv, &a);
-	if (ret) {
-		if (ret == 1)
-			shell_usage(stdout);
-		cli_target_release(&a.ct);
-		return ret == 1 ? 0 : 2;
-	}
-	ret = shell_init(&sh, &s);
-	if (ret)
-		return 1;
-	sh.keep_going = a.keep_going;
-	sh.echo = a.echo;
-	sh.env.json = a.json;
-	if (a.symbols && sym_load(a.symbols, &sh.env.syms, err, sizeof(err))) {
-		fprintf(stderr, "sevdbg shell: --symbols: %s\n", err);
-		ret = -EINVAL;
-		goto out;
-	}
-	ret = shell_open(&a, &t, &s);
-	if (ret)
-		goto out;
-	s.interrupted = sh.interrupted;
-	ret = shell_go(&sh, &a);
-	s.interrupted = NULL;
-	session_release(&s);
-	target_destroy(t);
-out:
-	if (!ret && sh.failures && a.keep_going)
-		ret = -EIO;
-	shell_release(&sh);
-	cli_target_release(&a.ct);
-	return ret ? 1 : 0;
+	shell_release(&a->sh);
 }
+
+const struct cli_cmd cli_shell_cmd = {
+	.name = "shell",
+	.synopsis =
+		"[-x SCRIPT] [--symbols ELF] [--keep-going] [--json] TARGET",
+	.args_size = sizeof(struct shell_args),
+	.usage = shell_usage,
+	.parse = shell_parse,
+	.run = shell_run,
+	.release = shell_args_release,
+};

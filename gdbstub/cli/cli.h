@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The `sevdbg` subcommands: each takes the words after its name and
- * returns the process exit status (gdbstub/main.c dispatches).
+ * The `sevdbg` subcommands: one table entry each, parsed, opened and run
+ * the same way by gdbstub/cli/main.c; the options they share.
  */
 #ifndef SEVDBG_CLI_H
 #define SEVDBG_CLI_H
@@ -13,40 +13,46 @@
 #include "sevdbg/platform.h"
 #include "sevdbg/target.h"
 
-struct cli_target;
 struct server_listen;
+struct session;
 
 /*
- * argv[0] is the subcommand's name; exit status 0 ok, 1 runtime error,
- * 2 usage error.
+ * One `sevdbg` subcommand (gdbstub/cli/main.c runs them all the same way):
+ * its argument struct, which starts with a struct cli_target, is zeroed and
+ * cli_target_init()ed; parse() fills it from argv (argv[0] is the name);
+ * then the TARGET is opened, a session started on it, and run() called;
+ * release() undoes parse(). Exit status: 0 ok, 1 runtime error (run() or
+ * the target failed), 2 usage error.
  */
+struct cli_cmd {
+	const char *name;
+	const char *synopsis; /* one line for `sevdbg --help` */
+	size_t args_size;
+	void (*usage)(FILE *f); /* `sevdbg NAME --help` */
+	/* 0 to go on, 1 after --help, -EINVAL (the reason is printed). */
+	int (*parse)(void *args, int argc, char **argv);
+	/* s->t is the open target; 0 or -errno (the reason is printed). */
+	int (*run)(void *args, struct session *s);
+	void (*release)(void *args); /* may be NULL */
+};
 
-/* `sevdbg serve [OPTIONS] TARGET` (gdbstub/cli-serve.c). */
-int cli_serve(int argc, char **argv);
+extern const struct cli_cmd cli_serve_cmd, cli_dump_cmd, cli_shell_cmd,
+	cli_demo_cmd;
 
 /* SIGINT/SIGTERM/SIGHUP blocked and delivered to the returned signalfd,
  * which ends serving (struct server_listen.quit_fd). */
 int cli_serve_signals(void);
 
 /*
- * A session on t served on l until the target or a signal ends it; banner
- * (may be NULL) runs once the server is ready. 0 or -errno (reported).
+ * Serve s on l until the target or a signal ends it; banner (may be NULL)
+ * runs once the server is ready. 0 or -errno (reported).
  */
-int cli_serve_target(const struct cli_target *ct, struct target *t,
-		     struct server_listen *l,
-		     void (*banner)(void *arg, struct target *t), void *arg);
-
-/* `sevdbg dump [OPTIONS] -o FILE TARGET` (gdbstub/cli-dump.c). */
-int cli_dump(int argc, char **argv);
-
-/* `sevdbg demo [--listen ...]` (gdbstub/cli-demo.c). */
-int cli_demo(int argc, char **argv);
-
-/* `sevdbg shell [OPTIONS] TARGET` (gdbstub/cli-shell.c). */
-int cli_shell(int argc, char **argv);
+int cli_serve_session(struct session *s, const char *cmd,
+		      struct server_listen *l,
+		      void (*banner)(void *arg, struct target *t), void *arg);
 
 /*
- * What every subcommand that opens a TARGET shares (gdbstub/cli-target.c):
+ * What every subcommand that opens a TARGET shares (gdbstub/cli/cli-target.c):
  * the --sim* knobs, --read-only, --accel, -v, and the TARGET words.
  */
 enum cli_target_opt {

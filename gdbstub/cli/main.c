@@ -1,31 +1,80 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The `sevdbg` program: global options, then one subcommand from a static
- * table; each subcommand lives in its own gdbstub/cli-*.c.
+ * table, each parsed, opened and run the same way (gdbstub/cli/cli-*.c).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "gdbstub/cli/cli.h"
+#include "gdbstub/mem/session.h"
 #include "sevdbg/target.h"
 #include "sevdbg/util.h"
 
-struct subcommand {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *usage;
+static const struct cli_cmd *const subcommands[] = {
+	&cli_serve_cmd,
+	&cli_dump_cmd,
+	&cli_shell_cmd,
+	&cli_demo_cmd,
 };
 
-/* One line per subcommand. */
-/* clang-format off */
-static const struct subcommand subcommands[] = {
-	{ "serve", cli_serve, "[--listen unix:PATH | tcp:HOST:PORT | stdio] [--allow-remote] [--sim] [--read-only] [--dump-dir DIR] TARGET" },
-	{ "dump", cli_dump, "[--format elf|kdump|raw] [--paging] [--range START-END] [--virtual] [--json] [--keep-stopped] -o FILE TARGET" },
-	{ "shell", cli_shell, "[-x SCRIPT] [--symbols ELF] [--keep-going] [--json] TARGET" },
-	{ "demo", cli_demo, "[--listen ...] [--accel tcg|kvm] [--sim-policy nodbg]" },
-};
-/* clang-format on */
+/* The target and a session on it, with the reason on stderr on failure. */
+static int cli_open(struct cli_target *ct, struct target **t, struct session *s)
+{
+	int ret = cli_target_open(ct, t);
+
+	if (ret)
+		return ret;
+	ret = session_init(s, *t);
+	if (ret) {
+		fprintf(stderr, "sevdbg %s: cannot start a session on %s: %s\n",
+			ct->cmd, ct->spec, strerror(-ret));
+		target_destroy(*t);
+		return ret;
+	}
+	s->read_only |= ct->topts.read_only || (*t)->read_only;
+	s->dump_dir = ct->dump_dir;
+	return 0;
+}
+
+static int cli_run(const struct cli_cmd *c, int argc, char **argv)
+{
+	struct session s = {0};
+	struct cli_target *ct;
+	struct target *t;
+	void *args;
+	int ret, status;
+
+	args = calloc(1, c->args_size);
+	if (!args) {
+		fprintf(stderr, "sevdbg %s: out of memory\n", c->name);
+		return 1;
+	}
+	ct = args; /* every argument struct starts with one */
+	cli_target_init(ct, c->name);
+	ret = c->parse(args, argc, argv);
+	if (ret) {
+		if (ret == 1)
+			c->usage(stdout);
+		status = ret == 1 ? 0 : 2;
+		goto out;
+	}
+	status = 1;
+	if (cli_open(ct, &t, &s))
+		goto out;
+	if (!c->run(args, &s))
+		status = 0;
+	session_release(&s);
+	target_destroy(t);
+out:
+	if (c->release)
+		c->release(args);
+	cli_target_release(ct);
+	free(args);
+	return status;
+}
 
 static void main_usage(FILE *f)
 {
@@ -38,8 +87,8 @@ static void main_usage(FILE *f)
 	      "\n",
 	      f);
 	for (i = 0; i < ARRAY_SIZE(subcommands); i++)
-		fprintf(f, "  sevdbg %-5s %s\n", subcommands[i].name,
-			subcommands[i].usage);
+		fprintf(f, "  sevdbg %-5s %s\n", subcommands[i]->name,
+			subcommands[i]->synopsis);
 	fputs("\nTARGET:\n", f);
 	types = target_types(&nr);
 	for (i = 0; i < nr; i++)
@@ -78,8 +127,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (c = 0; c < ARRAY_SIZE(subcommands); c++)
-		if (!strcmp(argv[i], subcommands[c].name))
-			return subcommands[c].fn(argc - i, argv + i);
+		if (!strcmp(argv[i], subcommands[c]->name))
+			return cli_run(subcommands[c], argc - i, argv + i);
 	fprintf(stderr, "sevdbg: unknown command '%s' (see sevdbg --help)\n",
 		argv[i]);
 	return 2;
