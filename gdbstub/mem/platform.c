@@ -132,11 +132,6 @@ int platform_sync(struct platform *p)
 	return p->ops->sync ? p->ops->sync(p) : -ENOSYS;
 }
 
-int platform_set_paging(struct platform *p, const struct walk_cpu *c)
-{
-	return p->ops->set_paging ? p->ops->set_paging(p, c) : -ENOSYS;
-}
-
 void platform_destroy(struct platform *p)
 {
 	if (p && p->ops->destroy)

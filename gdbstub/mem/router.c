@@ -36,6 +36,11 @@ struct router {
 	uint64_t gen;
 	struct router_stats st;
 	struct router_error err;
+	/* A bitmap derived by derive_fn (router_set_derived_bitmap). */
+	router_derive_fn derive_fn;
+	void *derive_arg;
+	struct bitmap derived;
+	bool derive_stale, deriving;
 	uint64_t flip_gfn; /* test hook: misroute this page; ~0 = off */
 	bool warned_no_bitmap;
 	uint8_t scratch[PAGE_SIZE];
@@ -107,6 +112,7 @@ void router_free(struct router *r)
 	if (!r)
 		return;
 	router_free_slots(r);
+	bitmap_release(&r->derived);
 	bitmap_release(&r->bm);
 	free(r);
 }
@@ -148,6 +154,52 @@ static void router_no_bitmap(struct router *r, int err, uint64_t gfn,
 }
 
 /*
+ * Run the derive callback: while it reads (page tables, always private),
+ * every page counts as encrypted; afterwards the pages it read may have
+ * been cached through the wrong path, so the cache starts afresh.
+ */
+static int router_derive(struct router *r)
+{
+	int ret;
+
+	if (!r->derived.words) {
+		ret = bitmap_init(&r->derived, r->bm.npages);
+		if (ret)
+			return ret;
+	}
+	bitmap_assign(&r->derived, 0, r->derived.npages, true);
+	r->deriving = true;
+	ret = r->derive_fn(r, r->derive_arg, &r->derived);
+	r->deriving = false;
+	r->gen++;
+	if (ret < 0)
+		return ret;
+	r->derive_stale = false;
+	return 0;
+}
+
+/* [gfn, gfn+n) of the bitmap the router follows: the platform's, or one
+ * derived from elsewhere (kept until router_rederive()). */
+static int router_get_bits(struct router *r, uint64_t gfn, uint64_t n,
+			   uint8_t *bits)
+{
+	int ret;
+
+	if (!r->derive_fn)
+		return platform_get_bitmap(r->p, gfn, n, bits);
+	if (r->deriving) {
+		memset(bits, 0xff, (size_t)((n + 7) / 8));
+		return 0;
+	}
+	if (r->derive_stale) {
+		ret = router_derive(r);
+		if (ret)
+			return ret;
+	}
+	return bitmap_get(&r->derived, gfn, n, bits);
+}
+
+/*
  * Bits for [gfn, gfn+n) only: while the guest runs every access refetches,
  * so its cost must follow the access, not the guest's size.
  */
@@ -169,7 +221,7 @@ static void router_refresh_range(struct router *r, uint64_t gfn, uint64_t n)
 		router_no_bitmap(r, -ENOMEM, gfn, n);
 		return;
 	}
-	ret = platform_get_bitmap(r->p, gfn, n, bits);
+	ret = router_get_bits(r, gfn, n, bits);
 	if (ret)
 		router_no_bitmap(r, ret, gfn, n);
 	else
@@ -193,8 +245,7 @@ static void router_refresh(struct router *r)
 	}
 	router_sync(r);
 	/* Little-endian words are the byte view GET fills (bit i, byte i/8). */
-	ret = platform_get_bitmap(r->p, 0, r->bm.npages,
-				  (uint8_t *)r->bm.words);
+	ret = router_get_bits(r, 0, r->bm.npages, (uint8_t *)r->bm.words);
 	if (ret)
 		router_no_bitmap(r, ret, 0, r->bm.npages);
 	r->bm_valid = true;
@@ -448,6 +499,20 @@ int router_page_encrypted(struct router *r, uint64_t gpa, bool *enc)
 const struct router_error *router_last_error(const struct router *r)
 {
 	return &r->err;
+}
+
+void router_set_derived_bitmap(struct router *r, router_derive_fn fn, void *arg)
+{
+	r->derive_fn = fn;
+	r->derive_arg = arg;
+	r->derive_stale = true;
+	r->bm_valid = false;
+}
+
+void router_rederive(struct router *r)
+{
+	r->derive_stale = true;
+	r->bm_valid = false;
 }
 
 void router_invalidate(struct router *r)

@@ -59,6 +59,22 @@ const struct router_error *router_last_error(const struct router *r);
  * platform (drains page-encryption records) and refetches the bitmap.
  */
 void router_invalidate(struct router *r);
+/*
+ * Follow a bitmap derived by fn instead of the platform's (DESIGN §3.4: a
+ * kernel without the series keeps none, so it comes from the guest's page
+ * tables). fn fills out, which arrives all encrypted, and may read guest
+ * memory through r meanwhile: every page then counts as encrypted (page
+ * tables are private). Returns 0 or -errno (then every page is encrypted).
+ * The result is kept, also while the guest runs, until router_rederive().
+ */
+struct bitmap;
+typedef int (*router_derive_fn)(struct router *r, void *arg,
+				struct bitmap *out);
+void router_set_derived_bitmap(struct router *r, router_derive_fn fn,
+			       void *arg);
+/* The paging state changed (a stop): derive again at the next access. */
+void router_rederive(struct router *r);
+
 /* Enable/disable caching (off while any vCPU runs). */
 void router_set_cache(struct router *r, bool on);
 

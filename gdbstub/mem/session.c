@@ -11,6 +11,35 @@
 #include "gdbstub/mem/session.h"
 #include "sevdbg/util.h"
 
+/*
+ * Where Linux puts the direct map without KASLR; the scan covers the whole
+ * upper half, so KASLR does not matter.
+ */
+#define SCAN_VA_START 0xffff800000000000ULL
+#define SCAN_VA_END   0xffffffffffffffffULL
+
+/*
+ * The bitmap of a platform that has none (kvm without the series): every
+ * page encrypted except RAM the kernel maps without the C-bit, from the
+ * selected vCPU's page tables at the last stop. Without paging state (a
+ * running guest never stopped, SEV-ES) every page stays encrypted.
+ */
+static int session_derive_bitmap(struct router *r, void *arg,
+				 struct bitmap *out)
+{
+	struct session *s = arg;
+	struct walk_cpu c;
+	int ret;
+
+	if (session_walk_cpu(s, -1, &c) || !c.cbit)
+		return 0;
+	ret = walk_shared_scan(r, &c, SCAN_VA_START, SCAN_VA_END, out);
+	if (ret < 0)
+		return ret;
+	pr_debug("session: %d pages mapped without the C-bit", ret);
+	return 0;
+}
+
 int session_init(struct session *s, struct target *t)
 {
 	int ret;
@@ -30,6 +59,8 @@ int session_init(struct session *s, struct target *t)
 		s->pinfo.encrypted = true;
 	}
 	s->read_only = t->read_only;
+	if (s->pinfo.bitmap_from_paging)
+		router_set_derived_bitmap(s->router, session_derive_bitmap, s);
 	/* A stopped (or dead) guest can be cached; a running one cannot. */
 	if (t->running)
 		session_note_resume(s);
@@ -97,12 +128,9 @@ void session_note_resume(struct session *s)
 
 void session_note_stop(struct session *s)
 {
-	struct walk_cpu c;
-
 	router_invalidate(s->router);
 	router_set_cache(s->router, true);
-	/* Without the series the bitmap comes from the guest's page tables,
-	 * which only make sense with a stopped vCPU's CR3. */
-	if (s->pinfo.bitmap_from_paging && !session_walk_cpu(s, -1, &c))
-		platform_set_paging(s->t->plat, &c);
+	/* A derived bitmap follows the page tables of the new stop. */
+	if (s->pinfo.bitmap_from_paging)
+		router_rederive(s->router);
 }

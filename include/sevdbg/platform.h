@@ -30,8 +30,8 @@ struct platform_info {
 	uint32_t policy;     /* guest policy (SEV_POLICY_*) */
 	bool encrypted;	     /* false: every page is plain (bitmap all 0) */
 	bool regs_encrypted; /* SEV-ES: register state is in the VMSA */
-	/* No bitmap from the kernel: derived from the guest's page tables,
-	 * so the platform needs platform_set_paging() after every stop. */
+	/* No bitmap of its own (get_bitmap is not to be called): the memory
+	 * model derives one from the guest's page tables at every stop. */
 	bool bitmap_from_paging;
 	/* Non-NULL: why the bitmap is not a record of what the guest said
 	 * (shown beside it), e.g. a dump that carries no bitmap at all. */
@@ -39,7 +39,6 @@ struct platform_info {
 };
 
 struct platform;
-struct walk_cpu;
 
 /*
  * Every entry may be NULL: the platform_*() wrappers turn that into -ENOSYS.
@@ -69,9 +68,6 @@ struct platform_ops {
 	int (*info)(struct platform *p, struct platform_info *info);
 	int (*sync)(struct platform *p);
 	void (*destroy)(struct platform *p);
-	/* Optional: the paging state to derive the bitmap from (kvm without
-	 * the series; see bitmap_from_paging). */
-	int (*set_paging)(struct platform *p, const struct walk_cpu *c);
 };
 
 /* Per-path counters the router and `monitor sev stats` read. */
@@ -109,7 +105,6 @@ int platform_set_bitmap(struct platform *p, uint64_t start_gfn, uint64_t npages,
 			const uint8_t *bits);
 int platform_info(struct platform *p, struct platform_info *info);
 int platform_sync(struct platform *p);
-int platform_set_paging(struct platform *p, const struct walk_cpu *c);
 void platform_destroy(struct platform *p);
 /* "POLICY_FAILURE (guest policy forbids debugging)" etc. */
 const char *platform_fw_strerror(int fw_error);
@@ -159,11 +154,4 @@ int kvm_find_vm_fd(int pid, int *fd, char *err, size_t errlen);
 int kvm_platform_attach_vm_fd(int vm_fd, bool mirror, const struct ram_map *ram,
 			      unsigned int cbit, struct platform **out,
 			      char *err, size_t errlen);
-/*
- * Without the series: derive the bitmap from the page tables of c over
- * [va_start, va_end) (default, via platform_set_paging(): the upper half).
- */
-int kvm_platform_set_bitmap_source(struct platform *p, const struct walk_cpu *c,
-				   uint64_t va_start, uint64_t va_end);
-
 #endif

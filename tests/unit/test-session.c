@@ -16,6 +16,7 @@
 #include "sevdbg/platform.h"
 #include "sevdbg/ram.h"
 #include "sevdbg/regs.h"
+#include "sevdbg/simhc.h"
 #include "gdbstub/mem/router.h"
 #include "gdbstub/mem/session.h"
 
@@ -183,6 +184,112 @@ static void test_cache_follows_run_state(void **state)
 	session_release(&s);
 }
 
+/*
+ * A platform with no bitmap of its own (kvm without the series): the sim
+ * underneath, whose get_bitmap must never be asked.
+ */
+struct nobitmap {
+	struct platform p;
+	struct platform *sim;
+	int get_bitmap_calls;
+};
+
+static int nb_read_host(struct platform *p, uint64_t gpa, void *buf, size_t len)
+{
+	return platform_read_host(((struct nobitmap *)p->priv)->sim, gpa, buf,
+				  len);
+}
+
+static int nb_decrypt(struct platform *p, uint64_t gpa, void *buf, size_t len,
+		      int *fw_error)
+{
+	return platform_dbg_decrypt(((struct nobitmap *)p->priv)->sim, gpa, buf,
+				    len, fw_error);
+}
+
+static int nb_get_bitmap(struct platform *p, uint64_t start_gfn,
+			 uint64_t npages, uint8_t *bits)
+{
+	((struct nobitmap *)p->priv)->get_bitmap_calls++;
+	return -EOPNOTSUPP;
+}
+
+static int nb_info(struct platform *p, struct platform_info *info)
+{
+	int ret = platform_info(((struct nobitmap *)p->priv)->sim, info);
+
+	info->bitmap_from_paging = true;
+	return ret;
+}
+
+static const struct platform_ops nobitmap_ops = {
+	.name = "nobitmap",
+	.read_host = nb_read_host,
+	.dbg_decrypt = nb_decrypt,
+	.get_bitmap = nb_get_bitmap,
+	.info = nb_info,
+};
+
+/* The guest shares gpa with the hypervisor (the sim's hardware view). */
+static void sim_share(struct platform *sim, uint64_t gpa)
+{
+	uint8_t rec[SIM_HC_RECORD_SIZE] = {0};
+	uint32_t magic = SIM_HC_MAGIC, nr = SIM_HC_NR_MAP_GPA_RANGE;
+	uint64_t npages = 1;
+
+	memcpy(rec, &magic, 4);
+	memcpy(rec + 4, &nr, 4);
+	memcpy(rec + 8, &gpa, 8);
+	memcpy(rec + 16, &npages, 8);
+	assert_int_equal(sim_platform_feed(sim, rec, sizeof(rec)), 0);
+}
+
+/*
+ * The memory model derives the bitmap from the page tables: 0x101000 is
+ * mapped without the C-bit, so it is read directly; the rest decrypted.
+ */
+static void test_bitmap_derived_from_page_tables(void **state)
+{
+	struct fake *f = *state;
+	struct nobitmap nb = {.p = {.ops = &nobitmap_ops}, .sim = f->t.plat};
+	struct platform_stats before;
+	struct session s;
+	char buf[16];
+
+	nb.p.priv = &nb;
+	f->t.plat = &nb.p;
+	put(f, 0x10000 + 0x3000 + 8, 0x101000 | 3); /* VA+4K, no C-bit */
+	memcpy(f->mem + 0x101000, "shared with host", 16);
+	sim_share(nb.sim, 0x101000);
+	assert_int_equal(session_init(&s, &f->t), 0);
+	before = nb.sim->stats;
+	assert_int_equal(router_read(s.router, 0x101000, buf, 16), 16);
+	assert_memory_equal(buf, "shared with host", 16);
+	assert_int_equal(router_read(s.router, 0x100000, buf, 16), 16);
+	assert_memory_equal(buf, "vcpu0 sees this", 16);
+	assert_int_equal(nb.sim->stats.host_read_calls - before.host_read_calls,
+			 1);
+	assert_int_equal(nb.get_bitmap_calls, 0);
+
+	/* The guest maps it private again: the next stop derives anew. */
+	put(f, 0x10000 + 0x3000 + 8, 0x101000 | 3 | CBIT);
+	session_note_stop(&s);
+	before = nb.sim->stats;
+	assert_int_equal(router_read(s.router, 0x101000, buf, 16), 16);
+	assert_int_equal(nb.sim->stats.host_read_calls, before.host_read_calls);
+	session_release(&s);
+
+	/* No paging state (SEV-ES without the VMSA): every page encrypted. */
+	put(f, 0x10000 + 0x3000 + 8, 0x101000 | 3);
+	f->regs_hidden = true;
+	assert_int_equal(session_init(&s, &f->t), 0);
+	before = nb.sim->stats;
+	assert_int_equal(router_read(s.router, 0x101000, buf, 16), 16);
+	assert_int_equal(nb.sim->stats.host_read_calls, before.host_read_calls);
+	session_release(&s);
+	f->t.plat = nb.sim;
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -191,6 +298,7 @@ int main(void)
 		T(test_write_virt_and_read_only),
 		T(test_registers_unavailable),
 		T(test_cache_follows_run_state),
+		T(test_bitmap_derived_from_page_tables),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,12 +18,9 @@
 #include <linux/kvm.h>
 #include "uapi/linux/sevdbg_kvm.h"
 
-#include "sevdbg/bitmap.h"
 #include "sevdbg/platform.h"
 #include "sevdbg/ram.h"
-#include "gdbstub/mem/router.h"
 #include "sevdbg/util.h"
-#include "gdbstub/mem/walk.h"
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -31,11 +28,6 @@
 #ifndef SYS_pidfd_getfd
 #define SYS_pidfd_getfd 438
 #endif
-
-/* Where Linux puts the direct map without KASLR; the scan covers the
- * whole upper half unless told otherwise, so KASLR does not matter. */
-#define KVM_SCAN_VA_START 0xffff800000000000ULL
-#define KVM_SCAN_VA_END	  0xffffffffffffffffULL
 
 struct kvm_plat {
 	struct platform p;
@@ -45,12 +37,7 @@ struct kvm_plat {
 	int owner_fd; /* QEMU's VM fd (a duplicate), -1 if none */
 	int sev_fd;   /* /dev/sev if it opens, else -1 */
 	struct platform_info info;
-	bool series; /* KVM_GET_PAGE_ENC_BITMAP works */
-	/* Without the series: a bitmap scanned from the page tables. */
-	struct bitmap scanned;
-	struct walk_cpu scan_cpu;
-	uint64_t scan_start, scan_end;
-	bool have_scan_cpu, scan_stale, scanning;
+	bool series;	 /* KVM_GET_PAGE_ENC_BITMAP works */
 	uint8_t *bounce; /* one page, page aligned */
 };
 
@@ -155,46 +142,17 @@ static int kvm_bitmap_ioctl(struct kvm_plat *k, unsigned long req,
 	return ioctl(k->vm_fd, req, &b) < 0 ? -errno : 0;
 }
 
-/* Re-derive the bitmap from the page tables, reading them as private. */
-static int kvm_scan(struct kvm_plat *k)
-{
-	struct router *r;
-	int ret;
-
-	if (!k->scan_stale || !k->have_scan_cpu)
-		return 0;
-	ret = router_new(&k->p, k->ram, &r);
-	if (ret)
-		return ret;
-	router_set_cache(r, true);
-	k->scanning = true; /* page tables are private: all encrypted */
-	ret = walk_shared_scan(r, &k->scan_cpu, k->scan_start, k->scan_end,
-			       &k->scanned);
-	k->scanning = false;
-	router_free(r);
-	if (ret < 0)
-		return ret;
-	pr_debug("kvm: %d pages mapped without the C-bit", ret);
-	k->scan_stale = false;
-	return 0;
-}
-
 static int kvm_get_bitmap(struct platform *p, uint64_t start_gfn,
 			  uint64_t npages, uint8_t *bits)
 {
 	struct kvm_plat *k = to_kvm(p);
-	struct bitmap all = {0};
-	int ret;
 
-	if (k->series)
-		return kvm_bitmap_ioctl(k, KVM_GET_PAGE_ENC_BITMAP, start_gfn,
-					npages, bits);
-	if (k->scanning || !k->have_scan_cpu)
-		return bitmap_get(&all, start_gfn, npages, bits);
-	ret = kvm_scan(k);
-	if (ret)
-		return ret;
-	return bitmap_get(&k->scanned, start_gfn, npages, bits);
+	/* Without the series the memory model derives the bitmap from the
+	 * page tables (info.bitmap_from_paging). */
+	if (!k->series)
+		return -EOPNOTSUPP;
+	return kvm_bitmap_ioctl(k, KVM_GET_PAGE_ENC_BITMAP, start_gfn, npages,
+				bits);
 }
 
 static int kvm_set_bitmap(struct platform *p, uint64_t start_gfn,
@@ -214,35 +172,6 @@ static int kvm_info(struct platform *p, struct platform_info *info)
 	return 0;
 }
 
-/*
- * Each stop brings new paging state (platform_set_paging() from the
- * session); accesses while the guest runs reuse the last scan rather than
- * rescanning the page tables every time.
- */
-int kvm_platform_set_bitmap_source(struct platform *p, const struct walk_cpu *c,
-				   uint64_t va_start, uint64_t va_end)
-{
-	struct kvm_plat *k = to_kvm(p);
-
-	if (!c->cbit)
-		return -EINVAL;
-	k->scan_cpu = *c;
-	k->scan_start = va_start;
-	k->scan_end = va_end;
-	k->have_scan_cpu = true;
-	k->scan_stale = true;
-	return 0;
-}
-
-static int kvm_set_paging(struct platform *p, const struct walk_cpu *c)
-{
-	struct walk_cpu cc = *c;
-
-	cc.cbit = to_kvm(p)->info.cbit;
-	return kvm_platform_set_bitmap_source(p, &cc, KVM_SCAN_VA_START,
-					      KVM_SCAN_VA_END);
-}
-
 static void kvm_destroy(struct platform *p)
 {
 	struct kvm_plat *k = to_kvm(p);
@@ -255,7 +184,6 @@ static void kvm_destroy(struct platform *p)
 		close(k->kvm_fd);
 	if (k->sev_fd >= 0)
 		close(k->sev_fd);
-	bitmap_release(&k->scanned);
 	free(k->bounce);
 	free(k);
 }
@@ -270,7 +198,6 @@ static const struct platform_ops kvm_ops = {
 	.set_bitmap = kvm_set_bitmap,
 	.info = kvm_info,
 	.destroy = kvm_destroy,
-	.set_paging = kvm_set_paging,
 };
 
 int kvm_sev_cpuid(unsigned int *cbit, char *err, size_t errlen)
@@ -440,9 +367,6 @@ int kvm_platform_attach_vm_fd(int vm_fd, bool mirror, const struct ram_map *ram,
 	k->info.encrypted = true;
 	ret = -ENOMEM;
 	if (posix_memalign((void **)&k->bounce, PAGE_SIZE, PAGE_SIZE))
-		goto err;
-	ret = bitmap_init(&k->scanned, ram_end(ram) >> PAGE_SHIFT);
-	if (ret)
 		goto err;
 	k->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (k->kvm_fd < 0) {
