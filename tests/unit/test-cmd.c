@@ -184,7 +184,7 @@ static int sh(struct fixture *f, const char *line)
 static int mon(struct fixture *f, const char *line)
 {
 	sb_reset(&f->out);
-	return cmd_run(&f->s, line, &f->out, true);
+	return cmd_run(&f->s, &f->env, line, &f->out, true);
 }
 
 #define assert_out_has(f, s)                                              \
@@ -528,7 +528,7 @@ static void test_symbols(void **state)
 	assert_int_equal(cmd_parse_addr(&ctx, "fn_a+0x10", &addr, &phys), 0);
 	assert_int_equal(addr, a->addr + 0x10);
 	assert_int_equal(cmd_parse_addr(&ctx, "no_such_symbol", &addr, &phys),
-			 -EINVAL);
+			 -ENOENT);
 	assert_int_equal(cmd_parse_addr(&ctx, "p:0x1000-0x10", &addr, &phys),
 			 0);
 	assert_true(phys);
@@ -538,34 +538,50 @@ static void test_symbols(void **state)
 			     0);
 }
 
-/* A call from fn_b to fn_a, disassembled at the symbols' own addresses. */
+/*
+ * A call from fn_b to fn_a, disassembled where the symbols say: the file
+ * moved (sym_set_bias, as for KASLR) so that fn_b lands in the fake
+ * guest's kernel mapping. Labels, call targets and source lines follow.
+ */
 static void test_dis_symbols(void **state)
 {
 	struct fixture *f = *state;
 	const struct sym *a, *b;
 	uint8_t call[5] = {0xe8};
+	uint64_t va, pa;
 	int32_t rel;
 	char err[256], want[64];
 
 	assert_int_equal(sym_load("/proc/self/exe", &f->env.syms, err,
 				  sizeof(err)),
 			 0);
-	a = sym_by_name(f->env.syms, "fn_a");
+	f->env.relocated = true;
 	b = sym_by_name(f->env.syms, "fn_b");
-	assert_non_null(a);
 	assert_non_null(b);
-	/* Physical addresses: the page tables this may overwrite are unused. */
-	if (b->addr + 16 > RAM_SIZE)
-		skip(); /* not a small PIE offset: no room in the fake RAM */
-	rel = (int32_t)(a->addr - (b->addr + 5));
+	assert_int_equal(sym_set_bias(f->env.syms,
+				      KVA + 0x2000 - (b->addr & ~0xfffULL), err,
+				      sizeof(err)),
+			 0);
+	a = sym_by_name(f->env.syms, "fn_a");
+	assert_non_null(a);
+	va = b->addr;
+	assert_int_equal(va & ~0xfffULL, KVA + 0x2000);
+	pa = 0x102000 + (va & 0xfff);
+	rel = (int32_t)(a->addr - (va + 5));
 	memcpy(call + 1, &rel, 4);
-	memcpy(f->mem + b->addr, call, sizeof(call));
-	snprintf(want, sizeof(want), "dis p:0x%llx 1",
-		 (unsigned long long)b->addr);
+	memcpy(f->mem + pa, call, sizeof(call));
+	snprintf(want, sizeof(want), "dis 0x%llx 1", (unsigned long long)va);
 	assert_int_equal(sh(f, want), 0);
 	assert_out_has(f, "fn_b:\n");
 	assert_out_has(f, " <fn_a>\n");
 	assert_out_has(f, "<fn_b>:");
+	assert_out_has(f, "tests/unit/test-cmd.c:"); /* fn_b's source line */
+	/* By name, and a physical address has no label. */
+	assert_int_equal(sh(f, "dis fn_b 1"), 0);
+	assert_out_has(f, "<fn_b>:");
+	snprintf(want, sizeof(want), "dis p:0x%llx 1", (unsigned long long)pa);
+	assert_int_equal(sh(f, want), 0);
+	assert_null(strstr(f->out.buf, "fn_b"));
 }
 
 int main(void)
