@@ -597,10 +597,9 @@ static int dump_body(struct dump_ctx *c)
 
 static uint64_t platform_calls(struct session *s)
 {
-	struct router_stats st;
+	const struct platform_stats *st = &s->t->plat->stats;
 
-	router_get_stats(s->router, &st);
-	return st.decrypt_calls + st.host_read_calls;
+	return st->decrypt_calls + st->host_read_calls;
 }
 
 int dump_write(struct session *s, const struct dump_opts *o,
