@@ -265,10 +265,15 @@ const struct sym *sym_by_name(const struct symtab *st, const char *name)
 	return NULL;
 }
 
+/*
+ * gdb's choice (minsyms.c): the nearest symbol at or below addr, except
+ * that a sized symbol covering addr beats the sizeless labels inside it
+ * (secondary_startup_64 over secondary_startup_64_no_verify).
+ */
 const struct sym *sym_by_addr(const struct symtab *st, uint64_t addr)
 {
+	const struct sym *s, *label = NULL;
 	size_t lo = 0, hi;
-	const struct sym *s;
 
 	if (!st || st->nr == 0)
 		return NULL;
@@ -282,19 +287,19 @@ const struct sym *sym_by_addr(const struct symtab *st, uint64_t addr)
 		else
 			hi = mid;
 	}
-	while (lo > 0 && st->by_addr[lo - 1].offset)
-		lo--;
-	if (lo == 0)
-		return NULL;
-	s = &st->by_addr[lo - 1];
-	/* The best of the symbols at that address sorts first. */
-	while (lo > 1 && st->by_addr[lo - 2].addr == s->addr &&
-	       !st->by_addr[lo - 2].offset)
-		s = &st->by_addr[--lo - 1];
-	if (s->size ? addr - s->addr < s->size
-		    : addr - s->addr < SYM_SIZELESS_SPAN)
-		return s;
-	return NULL;
+	for (; lo > 0; lo--) {
+		s = &st->by_addr[lo - 1];
+		if (s->offset)
+			continue;
+		if (addr - s->addr >= SYM_SIZELESS_SPAN)
+			break;
+		if (s->size)
+			return addr - s->addr < s->size ? s : label;
+		/* Of labels at one address, cmp_addr sorted the best first. */
+		if (!label || s->addr == label->addr)
+			label = s;
+	}
+	return label;
 }
 
 const struct sym *sym_nth(const struct symtab *st, size_t i)

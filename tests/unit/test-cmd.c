@@ -505,6 +505,35 @@ static int fn_b(int x)
 	return x * 3;
 }
 
+/* A sized function with a sizeless label inside, as the kernel's
+ * secondary_startup_64 and secondary_startup_64_no_verify. */
+__asm__(".text\n.globl sized_fn\n.type sized_fn, @function\nsized_fn:\n"
+	"nop\nnop\n.globl inner_label\ninner_label:\nnop\nret\n"
+	".size sized_fn, .-sized_fn\n");
+
+/* gdb labels an address inside a sized symbol with it, not with a
+ * sizeless label between (minsyms.c); bt names frames that way. */
+static void test_symbol_labels(void **state)
+{
+	struct fixture *f = *state;
+	const struct sym *fn, *label;
+	char err[256];
+
+	assert_int_equal(sym_load("/proc/self/exe", &f->env.syms, err,
+				  sizeof(err)),
+			 0);
+	fn = sym_by_name(f->env.syms, "sized_fn");
+	label = sym_by_name(f->env.syms, "inner_label");
+	assert_non_null(fn);
+	assert_non_null(label);
+	assert_int_equal(fn->size, 4);
+	assert_int_equal(label->addr, fn->addr + 2);
+	assert_ptr_equal(sym_by_addr(f->env.syms, label->addr + 1), fn);
+	assert_ptr_equal(sym_by_addr(f->env.syms, fn->addr), fn);
+	/* Past the end of a sized symbol: no label from it. */
+	assert_ptr_not_equal(sym_by_addr(f->env.syms, fn->addr + 4), fn);
+}
+
 static void test_symbols(void **state)
 {
 	struct fixture *f = *state;
@@ -608,6 +637,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nodbg, setup_nodbg,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_symbols, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_symbol_labels, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_dis_symbols, setup,
 						teardown),
 	};
