@@ -41,8 +41,7 @@ static pid_t uw_next_thread(Dwfl *dwfl, void *arg, void **thread_argp)
 	return u->vcpu + 1;
 }
 
-static bool uw_get_thread(Dwfl *dwfl, pid_t tid, void *arg,
-			  void **thread_argp)
+static bool uw_get_thread(Dwfl *dwfl, pid_t tid, void *arg, void **thread_argp)
 {
 	struct unwind_src *u = arg;
 
@@ -164,8 +163,8 @@ static void uw_why_stopped(struct uw_walk *w, struct unwind_src *u, int rc)
 	 * the stack, as at an entry point written in assembly. */
 	if (w->last_rbp == 0)
 		return;
-	snprintf(res->stop, sizeof(res->stop),
-		 "cannot unwind past 0x%llx: %s", X(res->frames[res->nr - 1].pc),
+	snprintf(res->stop, sizeof(res->stop), "cannot unwind past 0x%llx: %s",
+		 X(res->frames[res->nr - 1].pc),
 		 err ? dwfl_errmsg(err) : "no CFI and no frame pointer");
 }
 
@@ -179,7 +178,8 @@ int unwind_vcpu(struct symtab *st, struct session *s, int vcpu,
 
 	memset(res, 0, sizeof(*res));
 	if (!d) {
-		snprintf(err, errlen, "the --symbols file has no loadable code");
+		snprintf(err, errlen,
+			 "the --symbols file has no loadable code");
 		return -ENOENT;
 	}
 	u = sym_unwind_src(st);
@@ -200,8 +200,9 @@ int unwind_vcpu(struct symtab *st, struct session *s, int vcpu,
 	dwfl_errno(); /* clear a stale error */
 	rc = dwfl_getthread_frames(d, vcpu + 1, uw_frame, &w);
 	if (res->nr == 0) {
-		snprintf(err, errlen, "cannot read the registers of vCPU %d%s%s",
-			 vcpu, res->stop[0] ? ": " : "", res->stop);
+		snprintf(err, errlen,
+			 "cannot read the registers of vCPU %d%s%s", vcpu,
+			 res->stop[0] ? ": " : "", res->stop);
 		free(res->frames);
 		res->frames = NULL;
 		return -EIO;
@@ -247,7 +248,8 @@ static void uw_call_site(Dwarf_Die *cu, Dwarf_Die *die, struct unwind_func *f)
 
 /* No DWARF scope: the ELF symbol and the line table are all there is. */
 static int uw_plain(struct symtab *st, uint64_t lookup,
-		    int (*fn)(void *arg, const struct unwind_func *f), void *arg)
+		    int (*fn)(void *arg, const struct unwind_func *f),
+		    void *arg)
 {
 	const struct sym *sym = sym_by_addr(st, lookup);
 	struct unwind_func f = {.name = sym ? sym->name : "??"};
@@ -260,40 +262,65 @@ static int uw_plain(struct symtab *st, uint64_t lookup,
 	return fn(arg, &f);
 }
 
+static bool uw_is_func(Dwarf_Die *die)
+{
+	int tag = dwarf_tag(die);
+
+	return tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine ||
+	       tag == DW_TAG_entry_point;
+}
+
+/* The innermost function-like DIE at pc (an inlined call, or the
+ * function itself). */
+static bool uw_innermost(Dwarf_Die *cu, uint64_t pc, Dwarf_Die *out)
+{
+	Dwarf_Die *scopes = NULL;
+	int n = dwarf_getscopes(cu, pc, &scopes), i;
+	bool found = false;
+
+	for (i = 0; i < n && !found; i++) {
+		if (uw_is_func(&scopes[i])) {
+			*out = scopes[i];
+			found = true;
+		}
+	}
+	free(scopes);
+	return found;
+}
+
 int unwind_inlines(struct symtab *st, uint64_t pc, bool activation,
-		   int (*fn)(void *arg, const struct unwind_func *f),
-		   void *arg)
+		   int (*fn)(void *arg, const struct unwind_func *f), void *arg)
 {
 	uint64_t lookup = activation ? pc : pc - 1;
 	Dwfl_Module *mod = sym_module(st);
-	Dwarf_Die *cu, *scopes = NULL;
+	Dwarf_Die *cu, *chain = NULL, die;
 	struct unwind_func f = {0};
 	struct sym_line sl;
 	Dwarf_Addr bias;
-	int n, i, ret = 0, done = 0;
+	int n = 0, i, ret = 0, done = 0;
 
+	/* dwarf_getscopes follows an inlined call into its abstract origin;
+	 * the callers are the concrete DIEs around it (as eu-stack does). */
 	cu = mod ? dwfl_module_addrdie(mod, lookup, &bias) : NULL;
-	n = cu ? dwarf_getscopes(cu, lookup - bias, &scopes) : 0;
+	if (cu && uw_innermost(cu, lookup - bias, &die))
+		n = dwarf_getscopes_die(&die, &chain);
 	if (!sym_line(st, lookup, &sl)) {
 		f.file = sl.file;
 		f.line = sl.line;
 	}
 	for (i = 0; i < n && !ret; i++) {
-		int tag = dwarf_tag(&scopes[i]);
-
-		if (tag != DW_TAG_subprogram &&
-		    tag != DW_TAG_inlined_subroutine)
+		if (!uw_is_func(&chain[i]))
 			continue;
-		f.name = uw_die_name(&scopes[i]);
-		f.inlined = tag == DW_TAG_inlined_subroutine;
+		f.name = uw_die_name(&chain[i]);
+		f.inlined = dwarf_tag(&chain[i]) == DW_TAG_inlined_subroutine;
 		f.call_site = done > 0;
 		ret = fn(arg, &f);
 		done++;
 		if (!f.inlined)
 			break;
-		uw_call_site(cu, &scopes[i], &f);
+		uw_call_site(cu, &chain[i], &f);
 	}
-	free(scopes);
+	free(chain);
 	if (!done)
 		ret = uw_plain(st, lookup, fn, arg);
 	return ret;
