@@ -38,7 +38,8 @@ static json_t *bt_json_frame(const struct bt_out *b,
 		json_object_set_new(o, "line", json_integer(f->line));
 	}
 	if (o && b->first)
-		json_object_set_new(o, "sp", json_integer((json_int_t)b->frame->sp));
+		json_object_set_new(o, "sp",
+				    json_integer((json_int_t)b->frame->sp));
 	return o;
 }
 
@@ -69,8 +70,7 @@ static int bt_func(void *arg, const struct unwind_func *f)
 }
 
 /* gdb leaves out frame 0's pc when it sits at the start of a statement. */
-static bool bt_show_pc(struct symtab *st, const struct unwind_frame *fr,
-		       int nr)
+static bool bt_show_pc(struct symtab *st, const struct unwind_frame *fr, int nr)
 {
 	struct sym_line sl;
 
@@ -152,8 +152,8 @@ CMD_FN(bt)
 	} else {
 		for (v = 0, ret = 0; v < nr && !ret; v++) {
 			if (!vcpus)
-				sb_printf(ctx->out, "%svCPU %d:\n", v ? "\n" : "",
-					  v);
+				sb_printf(ctx->out, "%svCPU %d:\n",
+					  v ? "\n" : "", v);
 			ret = bt_one(ctx, v, vcpus);
 		}
 	}

@@ -98,8 +98,7 @@ static int cx_deref(void *arg, uint64_t addr, uint64_t *val, char *why,
 	return n == (ssize_t)sizeof(*val) ? 0 : n < 0 ? (int)n : -EFAULT;
 }
 
-static const struct expr_env *cx_env(struct cmd_ctx *ctx,
-				     struct expr_env *env)
+static const struct expr_env *cx_env(struct cmd_ctx *ctx, struct expr_env *env)
 {
 	env->arg = ctx;
 	env->symbol = cx_symbol;
@@ -188,7 +187,8 @@ int cmd_parse_count(struct cmd_ctx *ctx, const char *s, uint64_t max,
 	if (*count == 0 || *count > max) {
 		e.pos = 0;
 		e.len = strlen(s);
-		snprintf(e.msg, sizeof(e.msg), "COUNT is %llu; it must be 1..%llu",
+		snprintf(e.msg, sizeof(e.msg),
+			 "COUNT is %llu; it must be 1..%llu",
 			 (unsigned long long)*count, (unsigned long long)max);
 		return cx_error(ctx, s, -EINVAL, &e);
 	}

@@ -175,7 +175,8 @@ static int find_args(struct cmd_ctx *ctx, int argc, char **argv,
 	if (argc < 2)
 		return cmd_usage(ctx, "find");
 	for (i = 2; i < argc; i++) {
-		if (!(ctx->quoted & (1ULL << i)) && !strcmp(argv[i], "--virt")) {
+		if (!(ctx->quoted & (1ULL << i)) &&
+		    !strcmp(argv[i], "--virt")) {
 			f->virt = true;
 			continue;
 		}

@@ -57,6 +57,7 @@ static int x_parse_fmt(struct cmd_ctx *ctx, const char *f, struct xfmt *xf)
 		case 'd':
 		case 'u':
 		case 's':
+		case 'i':
 			xf->fmt = *f;
 			break;
 		case 'p':
@@ -64,7 +65,7 @@ static int x_parse_fmt(struct cmd_ctx *ctx, const char *f, struct xfmt *xf)
 			break;
 		default:
 			return cmd_err(ctx, -EINVAL,
-				       "unknown format letter `%c`: sizes b h w g, formats x d u s, p = physical",
+				       "unknown format letter `%c`: sizes b h w g, formats x d u s i, p = physical",
 				       *f);
 		}
 	}
@@ -164,6 +165,9 @@ static int x_units(struct cmd_ctx *ctx, uint64_t addr, const struct xfmt *xf,
 	return n < 0 ? (int)n : 0;
 }
 
+static int x_insns(struct cmd_ctx *ctx, uint64_t addr, const struct xfmt *xf,
+		   uint64_t *next);
+
 /*
  * The format: /FMT letters over the last x's (gdb keeps size and format;
  * the count is 1 unless given, except for a bare `x` that goes on).
@@ -214,8 +218,12 @@ CMD_FN(x)
 	if (!xf.count)
 		return cmd_err(ctx, -EINVAL,
 			       "the count in /NFU must be 1 or more");
-	ret = xf.fmt == 's' ? x_strings(ctx, addr, &xf, &next)
-			    : x_units(ctx, addr, &xf, &next);
+	if (xf.fmt == 's')
+		ret = x_strings(ctx, addr, &xf, &next);
+	else if (xf.fmt == 'i')
+		ret = x_insns(ctx, addr, &xf, &next);
+	else
+		ret = x_units(ctx, addr, &xf, &next);
 	if (!ret && env) {
 		env->x.valid = true;
 		env->x.phys = xf.phys;
@@ -317,6 +325,30 @@ static int dis_run(struct cmd_ctx *ctx, uint64_t addr, bool phys,
 	cs_close(&h);
 	*next = pc;
 	return 0;
+}
+
+/* x/i: gdb's way to disassemble, COUNT instructions. */
+static int x_insns(struct cmd_ctx *ctx, uint64_t addr, const struct xfmt *xf,
+		   uint64_t *next)
+{
+	size_t want;
+	uint8_t *buf;
+	ssize_t n;
+	int ret;
+
+	if (xf->count > DIS_MAX_INSNS)
+		return cmd_err(ctx, -E2BIG, "x/i: at most %u instructions",
+			       DIS_MAX_INSNS);
+	want = (size_t)xf->count * 15; /* longest x86 instruction */
+	buf = malloc(want);
+	if (!buf)
+		return cmd_err(ctx, -ENOMEM, "out of memory");
+	n = cmd_read(ctx, addr, xf->phys, buf, want);
+	ret = n > 0 ? dis_run(ctx, addr, xf->phys, buf, (size_t)n, xf->count,
+			      next)
+		    : (int)n;
+	free(buf);
+	return ret;
 }
 
 static int dis_rip(struct cmd_ctx *ctx, uint64_t *rip)

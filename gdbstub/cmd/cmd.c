@@ -60,12 +60,13 @@ static const struct cmd commands[] = {
 	 "encrypted in the VMSA: then they are unavailable. Also `info\n"
 	 "registers`."},
 	{"x", "[/NFU] [ADDR [COUNT]]",
-	 "examine memory: U size b/h/w/g, F x/d/u/s, /p or p:ADDR physical",
+	 "examine memory: U size b/h/w/g, F x/d/u/s/i, /p or p:ADDR physical",
 	 CMD_SHELL | CMD_REPEAT, cmd_do_x,
 	 "Like gdb's x: N units (or COUNT) of size b, h, w (default) or g,\n"
-	 "shown as x hex, d signed, u unsigned; x/s prints strings. Without\n"
-	 "ADDR, goes on after the last x (an empty line does the same).\n"
-	 "  x/4xg $rsp    x/s linux_banner    x/gx *($rsp+8)    x/16xb p:0x1000"},
+	 "shown as x hex, d signed, u unsigned; x/s prints strings, x/i\n"
+	 "instructions (as dis). Without ADDR, goes on after the last x (an\n"
+	 "empty line does the same).\n"
+	 "  x/4xg $rsp    x/s linux_banner    x/gx *($rsp+8)    x/3i $pc"},
 	{"dis", "[/N] [ADDR [COUNT]]",
 	 "disassemble N (or COUNT) x86-64 instructions", CMD_SHELL | CMD_REPEAT,
 	 cmd_do_dis,

@@ -18,11 +18,8 @@
 
 /* gdb's architecture-neutral names for the x86-64 registers. */
 const char *const expr_reg_aliases[][2] = {
-	{"pc", "rip"},
-	{"sp", "rsp"},
-	{"fp", "rbp"},
-	{"ps", "eflags"},
-	{NULL, NULL},
+	{"pc", "rip"},	  {"sp", "rsp"}, {"fp", "rbp"},
+	{"ps", "eflags"}, {NULL, NULL},
 };
 
 struct expr_parser {
@@ -34,7 +31,8 @@ struct expr_parser {
 };
 
 static int expr_fail(struct expr_parser *p, size_t pos, size_t len, int ret,
-		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+		     const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 static int expr_fail(struct expr_parser *p, size_t pos, size_t len, int ret,
 		     const char *fmt, ...)
@@ -114,9 +112,9 @@ static int expr_name(struct expr_parser *p, char *buf, size_t *len)
 
 	if (p->s[p->pos] == '$')
 		p->pos++;
-	while (expr_name_char(p->s[p->pos], p->pos == start ||
-						    (p->pos == start + 1 &&
-						     p->s[start] == '$')))
+	while (expr_name_char(p->s[p->pos],
+			      p->pos == start || (p->pos == start + 1 &&
+						  p->s[start] == '$')))
 		p->pos++;
 	n = p->pos - start;
 	if (n == 0 || (n == 1 && p->s[start] == '$'))
@@ -142,9 +140,9 @@ static int expr_register(struct expr_parser *p, const char *name, size_t at,
 	for (i = 0; expr_reg_aliases[i][0]; i++)
 		if (!strcmp(canon, expr_reg_aliases[i][0]))
 			canon = expr_reg_aliases[i][1];
-	ret = p->env->reg ? p->env->reg(p->env->arg, canon, val, why,
-					sizeof(why))
-			  : -ENOENT;
+	ret = p->env->reg
+		      ? p->env->reg(p->env->arg, canon, val, why, sizeof(why))
+		      : -ENOENT;
 	if (ret == -ENOENT && !why[0])
 		return expr_fail(p, at, strlen(name), ret,
 				 "no register `%s` (x86-64 names: $rip $rsp $rbp $rax ... $cr3 $eflags; $pc $sp $fp)",
@@ -219,7 +217,8 @@ static int expr_unary(struct expr_parser *p, uint64_t *val)
 	if (op != '-' && op != '*' && op != '&')
 		return expr_primary(p, val);
 	if (++p->depth > EXPR_MAX_DEPTH)
-		return expr_fail(p, at, 1, -E2BIG, "expression nested too deeply");
+		return expr_fail(p, at, 1, -E2BIG,
+				 "expression nested too deeply");
 	p->pos++;
 	if (op == '&') {
 		expr_skip_space(p);
@@ -237,9 +236,9 @@ static int expr_unary(struct expr_parser *p, uint64_t *val)
 		*val = -*val;
 		return 0;
 	}
-	ret = p->env->deref ? p->env->deref(p->env->arg, *val, val, why,
-					    sizeof(why))
-			    : -EOPNOTSUPP;
+	ret = p->env->deref
+		      ? p->env->deref(p->env->arg, *val, val, why, sizeof(why))
+		      : -EOPNOTSUPP;
 	if (ret)
 		return expr_fail(p, at, p->pos - at, ret,
 				 "cannot read the 8 bytes at 0x%llx: %s",
@@ -315,8 +314,7 @@ int expr_eval(const char *s, const struct expr_env *env, uint64_t *val,
 	if (s[p.pos])
 		return expr_fail(&p, p.pos, expr_word_len(&p, p.pos), -EINVAL,
 				 "unexpected `%.*s` (operators: + - * /)",
-				 (int)expr_word_len(&p, p.pos),
-				 s + p.pos);
+				 (int)expr_word_len(&p, p.pos), s + p.pos);
 	return 0;
 }
 
@@ -360,8 +358,8 @@ static int expr_eval_part(const char *s, size_t off, size_t len,
 	return ret;
 }
 
-int expr_eval_range(const char *s, const struct expr_env *env,
-		    uint64_t *start, uint64_t *end, struct expr_error *err)
+int expr_eval_range(const char *s, const struct expr_env *env, uint64_t *start,
+		    uint64_t *end, struct expr_error *err)
 {
 	size_t split = expr_range_split(s), n = strlen(s);
 	uint64_t a, b;

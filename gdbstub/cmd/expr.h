@@ -40,8 +40,8 @@ int expr_eval(const char *s, const struct expr_env *env, uint64_t *val,
  * START goes in parentheses: (init_task+0x100)+4K. [*start, *end), end >
  * start. 0, or -errno with err filled.
  */
-int expr_eval_range(const char *s, const struct expr_env *env,
-		    uint64_t *start, uint64_t *end, struct expr_error *err);
+int expr_eval_range(const char *s, const struct expr_env *env, uint64_t *start,
+		    uint64_t *end, struct expr_error *err);
 
 /* The registers expressions know, for messages and completion. */
 extern const char *const expr_reg_aliases[][2]; /* {"pc", "rip"}, ... */

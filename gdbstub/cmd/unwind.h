@@ -59,7 +59,7 @@ struct unwind_func {
 	const char *name;
 	const char *file; /* NULL if unknown */
 	int line;
-	bool inlined;  /* this function was inlined into the next one */
+	bool inlined;	/* this function was inlined into the next one */
 	bool call_site; /* file:line is where the inner function was called */
 };
 int unwind_inlines(struct symtab *st, uint64_t pc, bool activation,
