@@ -80,7 +80,8 @@ int cmd_reg(struct cmd_ctx *ctx, const char *name, uint64_t *val, char *why,
 	return ret;
 }
 
-/* *ADDR: 8 bytes of virtual memory, or of physical memory inside p:... */
+/* *ADDR: 8 bytes of virtual memory, as in gdb; p: applies to the value
+ * of the whole expression (p:*dma_buf_pa: the address the pointer holds). */
 static int cx_deref(void *arg, uint64_t addr, uint64_t *val, char *why,
 		    size_t whylen)
 {
@@ -89,8 +90,7 @@ static int cx_deref(void *arg, uint64_t addr, uint64_t *val, char *why,
 	ssize_t n;
 
 	sb_init(&reason);
-	n = cmd_read_quiet(ctx, addr, ctx->expr_phys, val, sizeof(*val),
-			   &reason);
+	n = cmd_read_quiet(ctx, addr, false, val, sizeof(*val), &reason);
 	if (n != (ssize_t)sizeof(*val))
 		snprintf(why, whylen, "%s",
 			 reason.len ? reason.buf : "not mapped");
@@ -169,9 +169,7 @@ int cmd_parse_addr(struct cmd_ctx *ctx, const char *s, uint64_t *addr,
 	const char *body = cx_strip_phys(s, phys);
 	int ret;
 
-	ctx->expr_phys = *phys;
 	ret = expr_eval(body, cx_env(ctx, &env), addr, &e);
-	ctx->expr_phys = false;
 	return ret ? cx_error(ctx, body, ret, &e) : 0;
 }
 

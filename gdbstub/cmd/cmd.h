@@ -36,7 +36,6 @@ struct cmd_ctx {
 	char **argv;
 	const long *argpos; /* -1: not found as typed */
 	int argc;
-	bool expr_phys; /* evaluating inside p:...: *ADDR is physical */
 };
 
 struct cmd {
