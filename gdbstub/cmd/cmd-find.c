@@ -165,28 +165,32 @@ static int find_virt(struct find_state *f, uint64_t start, uint64_t end)
 	return ret;
 }
 
-/* PATTERN, then --virt and a range in any order. */
+/* --virt anywhere; the first other word is the PATTERN, then a range. */
 static int find_args(struct cmd_ctx *ctx, int argc, char **argv,
-		     struct find_state *f, uint64_t *start, uint64_t *end)
+		     struct find_state *f, int *pat, uint64_t *start,
+		     uint64_t *end)
 {
 	bool have_range = false;
 	int i, ret;
 
-	if (argc < 2)
-		return cmd_usage(ctx, "find");
-	for (i = 2; i < argc; i++) {
+	*pat = 0;
+	for (i = 1; i < argc; i++) {
 		if (!(ctx->quoted & (1ULL << i)) &&
 		    !strcmp(argv[i], "--virt")) {
 			f->virt = true;
-			continue;
-		}
-		if (have_range)
+		} else if (!*pat) {
+			*pat = i;
+		} else if (have_range) {
 			return cmd_usage(ctx, "find");
-		ret = cmd_parse_range(ctx, argv[i], start, end);
-		if (ret)
-			return ret;
-		have_range = true;
+		} else {
+			ret = cmd_parse_range(ctx, argv[i], start, end);
+			if (ret)
+				return ret;
+			have_range = true;
+		}
 	}
+	if (!*pat)
+		return cmd_usage(ctx, "find");
 	if (f->virt && !have_range)
 		return cmd_err(ctx, -EINVAL,
 			       "find --virt needs START-END: the virtual address space is too big to search whole (find PATTERN --virt init_task+64K)");
@@ -234,13 +238,13 @@ CMD_FN(find)
 	struct find_state f = {.ctx = ctx};
 	uint64_t start = 0, end = UINT64_MAX;
 	struct strbuf pat;
-	int ret;
+	int ret, p;
 
-	ret = find_args(ctx, argc, argv, &f, &start, &end);
+	ret = find_args(ctx, argc, argv, &f, &p, &start, &end);
 	if (ret)
 		return ret;
 	sb_init(&pat);
-	ret = cmd_parse_bytes(ctx, argv[1], ctx->quoted & 2, &pat);
+	ret = cmd_parse_bytes(ctx, argv[p], ctx->quoted & (1ULL << p), &pat);
 	if (!ret && (pat.len == 0 || pat.len > PAGE_SIZE))
 		ret = cmd_err(ctx, -EINVAL, "the pattern must be 1..%llu bytes",
 			      X(PAGE_SIZE));
