@@ -151,12 +151,28 @@ int cmd_err(struct cmd_ctx *ctx, int err, const char *fmt, ...)
 	return err;
 }
 
+/* An operator standing alone: an expression typed with spaces. */
+static bool cmd_split_expr(const struct cmd_ctx *ctx)
+{
+	int i;
+
+	for (i = 1; i < ctx->argc; i++)
+		if (!(ctx->quoted & (1ULL << i)) && ctx->argv[i][0] &&
+		    strchr("+-*/", ctx->argv[i][0]) && !ctx->argv[i][1])
+			return true;
+	return false;
+}
+
 int cmd_usage(struct cmd_ctx *ctx, const char *name)
 {
 	const struct cmd *c = cmd_find(name);
 
-	return cmd_err(ctx, -EINVAL, "usage: %s%s %s",
-		       ctx->monitor ? "sev " : "", name, c ? c->args : "");
+	cmd_err(ctx, -EINVAL, "usage: %s%s %s", ctx->monitor ? "sev " : "",
+		name, c ? c->args : "");
+	if (ctx->argv && cmd_split_expr(ctx))
+		sb_puts(ctx->out,
+			"  an expression is one word: sym+8, or with spaces in parentheses (sym + 8)\n");
+	return -EINVAL;
 }
 
 bool cmd_interrupted(const struct cmd_ctx *ctx)
