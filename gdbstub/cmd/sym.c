@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <dwarf.h>
 #include <elfutils/libdw.h>
 
 #include "gdbstub/cmd/sym.h"
@@ -445,26 +446,79 @@ const char *sym_relative_path(const char *file, const char *comp_dir)
 	return file;
 }
 
+static bool sym_row(Dwarf_Lines *lines, size_t i, Dwarf_Addr *addr, bool *stmt,
+		    bool *end)
+{
+	Dwarf_Line *l = dwarf_onesrcline(lines, i);
+
+	return l && !dwarf_lineaddr(l, addr) &&
+	       !dwarf_linebeginstatement(l, stmt) &&
+	       !dwarf_lineendsequence(l, end);
+}
+
+/*
+ * The row of CU's line table for pc, chosen as gdb does (symtab.c): the
+ * last one at or below pc, or, when that is not a statement, a statement
+ * at the same address before it. -ENOENT past a sequence's end.
+ */
+static int sym_find_row(Dwarf_Lines *lines, size_t n, Dwarf_Addr pc,
+			size_t *row)
+{
+	size_t lo = 0, hi = n, i;
+	Dwarf_Addr a, b;
+	bool stmt, end, s2, e2;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (!sym_row(lines, mid, &a, &stmt, &end))
+			return -EINVAL;
+		if (a <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || !sym_row(lines, lo - 1, &a, &stmt, &end) || end)
+		return -ENOENT;
+	*row = lo - 1;
+	for (i = lo - 1; !stmt && i > 0; i--) {
+		if (!sym_row(lines, i - 1, &b, &s2, &e2) || b != a || e2)
+			break;
+		if (s2) {
+			*row = i - 1;
+			stmt = true;
+		}
+	}
+	return 0;
+}
+
 int sym_line(struct symtab *st, uint64_t addr, struct sym_line *out)
 {
-	Dwfl_Line *l = st && st->mod ? dwfl_module_getsrc(st->mod, addr) : NULL;
-	Dwarf_Addr laddr, bias;
-	Dwarf_Line *dl;
-	const char *file;
-	int line = 0;
+	Dwarf_Addr bias = 0, laddr;
+	Dwarf_Die *cu = st && st->mod
+				? dwfl_module_addrdie(st->mod, addr, &bias)
+				: NULL;
+	const char *file, *comp_dir = NULL;
+	Dwarf_Attribute at;
+	Dwarf_Lines *lines;
+	Dwarf_Line *l;
+	size_t n, row;
+	int line;
 
-	if (!l)
+	if (!cu || dwarf_getsrclines(cu, &lines, &n) ||
+	    sym_find_row(lines, n, addr - bias, &row))
 		return -ENOENT;
-	file = dwfl_lineinfo(l, &laddr, &line, NULL, NULL, NULL);
-	if (!file || line <= 0)
+	l = dwarf_onesrcline(lines, row);
+	file = l ? dwarf_linesrc(l, NULL, NULL) : NULL;
+	if (!file || dwarf_lineno(l, &line) || line <= 0 ||
+	    dwarf_lineaddr(l, &laddr))
 		return -ENOENT;
-	out->file = sym_relative_path(file, dwfl_line_comp_dir(l));
+	if (dwarf_attr(cu, DW_AT_comp_dir, &at))
+		comp_dir = dwarf_formstring(&at);
+	out->file = sym_relative_path(file, comp_dir);
 	out->line = line;
-	out->addr = laddr;
-	out->is_stmt = true;
-	dl = dwfl_dwarf_line(l, &bias);
-	if (dl)
-		dwarf_linebeginstatement(dl, &out->is_stmt);
+	out->addr = laddr + bias;
+	dwarf_linebeginstatement(l, &out->is_stmt);
 	return 0;
 }
 
