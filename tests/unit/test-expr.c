@@ -92,8 +92,7 @@ static void eval_err(const char *s, int want, size_t pos, size_t len,
 	uint64_t v;
 	int ret = expr_eval(s, &env, &v, &e);
 
-	if (ret != want || e.pos != pos || e.len != len ||
-	    !strstr(e.msg, msg))
+	if (ret != want || e.pos != pos || e.len != len || !strstr(e.msg, msg))
 		fail_msg("`%s`: got %d at %zu+%zu \"%s\", want %d at %zu+%zu \"%s\"",
 			 s, ret, e.pos, e.len, e.msg, want, pos, len, msg);
 }
