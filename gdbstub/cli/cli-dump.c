@@ -151,15 +151,15 @@ static int dump_parse(void *args, int argc, char **argv)
 }
 
 static void dump_report(const struct dump_args *a,
-			const struct dump_result *res, int ret)
+			const struct dump_result *res, int ret, const char *err)
 {
 	struct strbuf sb;
 
 	if (ret)
-		fprintf(stderr, "sevdbg dump: %s\n", res->msg);
+		fprintf(stderr, "sevdbg dump: %s\n", err);
 	if (a->json && strcmp(a->o.path, "-")) {
 		sb_init(&sb);
-		dump_result_json(res, &sb);
+		dump_result_json(res, ret ? err : NULL, &sb);
 		if (sb.buf)
 			printf("%s\n", sb.buf);
 		sb_release(&sb);
@@ -183,12 +183,13 @@ static int dump_run(void *args, struct session *s)
 {
 	struct dump_args *a = args;
 	struct dump_result res;
+	char err[256];
 	int ret;
 
 	s->interrupted = &dump_interrupted;
 	a->o.progress = isatty(STDERR_FILENO) && !a->json;
-	ret = dump_write(s, &a->o, &res);
-	dump_report(a, &res, ret);
+	ret = dump_write(s, &a->o, &res, err, sizeof(err));
+	dump_report(a, &res, ret, err);
 	s->interrupted = NULL;
 	/* --keep-stopped must outlive us: no detach that resumes the guest. */
 	s->t->leave_stopped = a->o.keep_stopped;

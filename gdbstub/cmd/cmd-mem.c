@@ -391,8 +391,8 @@ static int find_region(struct find_state *f, uint64_t pos, uint64_t end)
 		pos += n > 0 ? (uint64_t)n : 0;
 		if (!f->bad_pages++) {
 			f->first_bad = pos;
-			snprintf(f->first_why, sizeof(f->first_why), "%s",
-				 router_last_error(r)->msg);
+			router_last_error(r, f->first_why,
+					  sizeof(f->first_why));
 		}
 		pos = ALIGN_DOWN(pos, PAGE_SIZE) + PAGE_SIZE;
 	}

@@ -274,11 +274,6 @@ CMD_FN(bitmap)
 			       "bad range `%s`: write START-END or START+LEN (e.g. 0x100000+2M)",
 			       argv[1]);
 	b = router_bitmap(ctx->s->router);
-	if (!b)
-		return cmd_err(ctx, -EIO, "%s",
-			       router_last_error(ctx->s->router)->msg[0]
-				       ? router_last_error(ctx->s->router)->msg
-				       : "the platform gave no page-encryption bitmap");
 	start >>= PAGE_SHIFT;
 	end = ALIGN_UP(end, PAGE_SIZE) >> PAGE_SHIFT;
 	if (start >= end)

@@ -28,6 +28,8 @@ struct dump_ctx {
 	struct session *s;
 	const struct dump_opts *o;
 	struct dump_result *res;
+	char *err; /* dump_write's err, errlen */
+	size_t errlen;
 	int fd;
 	bool seq;      /* fd is a pipe: write(), no offsets */
 	uint64_t off;  /* next append offset */
@@ -53,7 +55,7 @@ int dump_for_each_page(struct dump_ctx *c, dump_page_fn fn, void *arg);
 int dump_append(struct dump_ctx *c, const void *buf, size_t len);
 int dump_flush(struct dump_ctx *c);
 int dump_pwrite(struct dump_ctx *c, const void *buf, size_t len, uint64_t off);
-/* Set res->msg (first failure wins) and return err. */
+/* Say why in c->err (the first failure wins) and return err. */
 int dump_fail(struct dump_ctx *c, int err, const char *fmt, ...) __printf(3, 4);
 /* prstatus and QEMU notes for every vCPU, the guest's VMCOREINFO when
  * found (c->vmci_off), then a SEVDBG note whose descriptor (at *sevdbg_off

@@ -4,6 +4,7 @@
  * virtual) range, read through the router; any unreadable byte fails it.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "gdbstub/dump/dump-int.h"
@@ -12,14 +13,15 @@
 
 static int raw_error(struct dump_ctx *c, uint64_t addr, ssize_t n)
 {
-	const struct router_error *e = router_last_error(c->s->router);
 	int err = n < 0 ? (int)n : -EIO;
+	char why[200];
 
+	if (!router_last_error(c->s->router, why, sizeof(why)))
+		snprintf(why, sizeof(why), "%s", strerror(-err));
 	return dump_fail(c, err,
 			 "cannot read %s address 0x%llx: %s; a raw dump has no way to mark missing bytes (narrow --range or use --format elf)",
 			 c->o->virt ? "virtual" : "physical",
-			 (unsigned long long)addr,
-			 e && e->msg[0] ? e->msg : strerror(-err));
+			 (unsigned long long)addr, why);
 }
 
 int dump_raw_write(struct dump_ctx *c)

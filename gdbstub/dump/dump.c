@@ -42,7 +42,8 @@ int dump_parse_format(const char *name, enum dump_format *f)
 	return 0;
 }
 
-void dump_result_json(const struct dump_result *res, struct strbuf *out)
+void dump_result_json(const struct dump_result *res, const char *error,
+		      struct strbuf *out)
 {
 	json_t *j;
 	char *txt;
@@ -56,8 +57,8 @@ void dump_result_json(const struct dump_result *res, struct strbuf *out)
 		      (json_int_t)res->platform_calls, "seconds", res->seconds);
 	if (!j)
 		return;
-	if (res->msg[0])
-		json_object_set_new(j, "error", json_string(res->msg));
+	if (error && error[0])
+		json_object_set_new(j, "error", json_string(error));
 	txt = json_dumps(j, JSON_COMPACT);
 	if (txt)
 		sb_puts(out, txt);
@@ -69,9 +70,9 @@ int dump_fail(struct dump_ctx *c, int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!c->res->msg[0]) {
+	if (c->errlen && !c->err[0]) {
 		va_start(ap, fmt);
-		vsnprintf(c->res->msg, sizeof(c->res->msg), fmt, ap);
+		vsnprintf(c->err, c->errlen, fmt, ap);
 		va_end(ap);
 	}
 	return err;
@@ -205,14 +206,14 @@ static int visit_chunk(struct dump_ctx *c, uint64_t gpa, size_t len,
 	while (done < len) {
 		n = router_read(c->s->router, gpa + done, c->rbuf, len - done);
 		if (n < 0 && !page_error((int)n)) {
-			const struct router_error *e =
-				router_last_error(c->s->router);
+			char why[200];
 
+			if (!router_last_error(c->s->router, why, sizeof(why)))
+				snprintf(why, sizeof(why), "%s",
+					 strerror((int)-n));
 			return dump_fail(c, (int)n,
 					 "reading guest memory at 0x%llx failed: %s",
-					 (unsigned long long)(gpa + done),
-					 e && e->msg[0] ? e->msg
-							: strerror((int)-n));
+					 (unsigned long long)(gpa + done), why);
 		}
 		n = n < 0 ? 0 : n;
 		for (i = 0; i + PAGE_SIZE <= (size_t)n; i += PAGE_SIZE) {
@@ -603,15 +604,22 @@ static uint64_t platform_calls(struct session *s)
 }
 
 int dump_write(struct session *s, const struct dump_opts *o,
-	       struct dump_result *res)
+	       struct dump_result *res, char *err, size_t errlen)
 {
-	struct dump_ctx c = {.s = s, .o = o, .res = res, .fd = -1};
+	struct dump_ctx c = {.s = s,
+			     .o = o,
+			     .res = res,
+			     .fd = -1,
+			     .err = err,
+			     .errlen = errlen};
 	char tmp[PATH_MAX] = "";
 	uint64_t t0 = now_ns(), calls0;
 	bool stopped = false, to_stdout;
 	int ret;
 
 	memset(res, 0, sizeof(*res));
+	if (errlen)
+		err[0] = '\0';
 	ret = dump_check_opts(&c);
 	if (ret)
 		return ret;
@@ -652,7 +660,7 @@ out:
 		unlink(tmp);
 	if (stopped && !o->keep_stopped)
 		dump_resume_guest(&c);
-	if (ret && !res->msg[0])
+	if (ret)
 		dump_fail(&c, ret, "dump failed: %s", strerror(-ret));
 	res->seconds = (double)(now_ns() - t0) / 1e9;
 	free(c.regs);

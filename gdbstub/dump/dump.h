@@ -38,20 +38,20 @@ struct dump_result {
 	uint64_t bytes_written;	  /* size of the file */
 	uint64_t platform_calls;  /* decrypt + host reads */
 	double seconds;
-	char msg[256]; /* why it failed (when it did) */
 };
 
 /*
  * Stop the guest, write the dump to a temporary file next to o->path,
  * fsync and rename it into place, resume the guest (unless keep_stopped).
- * 0 or -errno; on failure res->msg says why and nothing is left at o->path.
+ * 0 or -errno; on failure err says why and nothing is left at o->path.
  */
 int dump_write(struct session *s, const struct dump_opts *o,
-	       struct dump_result *res);
+	       struct dump_result *res, char *err, size_t errlen);
 /* "elf" | "kdump" | "raw" → 0, else -EINVAL. */
 int dump_parse_format(const char *name, enum dump_format *f);
-/* Append res as one JSON object (no newline). */
 struct strbuf;
-void dump_result_json(const struct dump_result *res, struct strbuf *out);
+/* Append res as one JSON object (no newline); error: why it failed, or NULL. */
+void dump_result_json(const struct dump_result *res, const char *error,
+		      struct strbuf *out);
 
 #endif

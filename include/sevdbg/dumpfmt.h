@@ -191,9 +191,9 @@ struct sevdbg_note {
 	const uint8_t *source; /* h.npages 2-bit codes */
 	const uint8_t *regs;   /* h.nr_vcpus records */
 };
-/* 0 or -EINVAL with a reason in *why. */
+/* 0 or -EINVAL with the reason in err. */
 int sevdbg_note_parse(const uint8_t *desc, size_t len, struct sevdbg_note *n,
-		      const char **why);
+		      char *err, size_t errlen);
 void sevdbg_hdr_encode(uint8_t *out, const struct sevdbg_note_hdr *h);
 
 /*

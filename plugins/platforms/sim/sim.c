@@ -280,11 +280,11 @@ static int sim_info(struct platform *p, struct platform_info *info)
 static void sim_apply(struct sim *s)
 {
 	struct sim_hc_record rec;
-	const char *why = "invalid";
+	char why[80];
 
 	(void)sim_hc_record_decode(s->rx, &rec);
-	if (bitmap_apply_record(&s->bm, rec.gpa, rec.npages, rec.attrs, &why) ==
-	    0) {
+	if (!bitmap_apply_record(&s->bm, rec.gpa, rec.npages, rec.attrs, why,
+				 sizeof(why))) {
 		s->st.records++;
 		return;
 	}
