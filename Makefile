@@ -39,6 +39,7 @@ CHECK_PROGS =
 
 # --- base: data types and codecs every layer may use (include/sevdbg/) ----
 OBJS += gdbstub/base/util.o
+OBJS += gdbstub/base/strbuf.o
 OBJS += gdbstub/base/regs.o
 OBJS += gdbstub/base/ram.o
 OBJS += gdbstub/base/bitmap.o

@@ -21,7 +21,7 @@
 
 struct demo_args {
 	struct cli_target ct; /* first: see struct cli_cmd */
-	struct server_listen listen;
+	struct transport_listen listen;
 	char dir[64]; /* our socket dir, "" with --listen */
 	char sock[96];
 	char spec[256]; /* demo[:EXTRA] */

@@ -22,7 +22,7 @@
 
 struct serve_args {
 	struct cli_target ct; /* first: see struct cli_cmd */
-	struct server_listen listen;
+	struct transport_listen listen;
 };
 
 static void serve_usage(FILE *f)
@@ -121,7 +121,7 @@ int cli_serve_signals(void)
 }
 
 int cli_serve_session(struct session *s, const char *cmd,
-		      struct server_listen *l,
+		      struct transport_listen *l,
 		      void (*banner)(void *arg, struct target *t), void *arg)
 {
 	struct server sv;
@@ -136,7 +136,7 @@ int cli_serve_session(struct session *s, const char *cmd,
 	}
 	if (banner)
 		banner(arg, s->t);
-	ret = server_listen_run(&sv, l, err, sizeof(err));
+	ret = transport_listen_run(&sv, l, err, sizeof(err));
 	if (ret)
 		fprintf(stderr, "sevdbg %s: %s\n", cmd,
 			err[0] ? err : strerror(-ret));

@@ -13,7 +13,7 @@
 #include "sevdbg/platform.h"
 #include "sevdbg/target.h"
 
-struct server_listen;
+struct transport_listen;
 struct session;
 
 /*
@@ -40,7 +40,7 @@ extern const struct cli_cmd cli_serve_cmd, cli_dump_cmd, cli_shell_cmd,
 	cli_demo_cmd;
 
 /* SIGINT/SIGTERM/SIGHUP blocked and delivered to the returned signalfd,
- * which ends serving (struct server_listen.quit_fd). */
+ * which ends serving (struct transport_listen.quit_fd). */
 int cli_serve_signals(void);
 
 /*
@@ -48,7 +48,7 @@ int cli_serve_signals(void);
  * runs once the server is ready. 0 or -errno (reported).
  */
 int cli_serve_session(struct session *s, const char *cmd,
-		      struct server_listen *l,
+		      struct transport_listen *l,
 		      void (*banner)(void *arg, struct target *t), void *arg);
 
 /*
