@@ -8,7 +8,6 @@ include config.mak
 
 DESTDIR ?=
 BINDIR = $(PREFIX)/bin
-INCDIR = $(PREFIX)/include
 MANDIR = $(PREFIX)/share/man
 DATADIR = $(PREFIX)/share/sevdbg
 
@@ -135,13 +134,13 @@ check-kernel:
 	kernel/check
 
 # --- install -----------------------------------------------------------------
+# The program, its man page and the demo guest. No headers and no library:
+# libsevdbg.a is the build's internal archive, not an API anyone may link
+# against (its headers change with every refactor).
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCDIR)/sevdbg \
-		$(DESTDIR)$(INCDIR)/sevdbg/uapi/linux \
-		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(DATADIR)
 	install -m 0755 $(PROGRAM) $(DESTDIR)$(BINDIR)/
-	install -m 0644 include/sevdbg/*.h $(DESTDIR)$(INCDIR)/sevdbg/
-	install -m 0644 include/uapi/linux/*.h $(DESTDIR)$(INCDIR)/sevdbg/uapi/linux/
 	install -m 0644 docs/sevdbg.1 $(DESTDIR)$(MANDIR)/man1/
 	$(if $(GUEST_ELF),install -m 0644 $(GUEST_ELF) $(DESTDIR)$(DATADIR)/)
 
