@@ -73,6 +73,11 @@ int dump_find_vmcoreinfo(struct dump_ctx *c);
 int dump_filter_prepare(struct dump_ctx *c);
 int dump_kread(struct dump_ctx *c, uint64_t va, void *buf, size_t len);
 int dump_read_utsname(struct dump_ctx *c, uint8_t *uts, size_t len);
+struct walk_mapping;
+int dump_kernel_image_mappings(struct dump_ctx *c,
+			       int (*fn)(const struct walk_mapping *m,
+					 void *arg),
+			       void *arg);
 
 /* Whether a page is all zero bytes. */
 bool dump_page_is_zero(const uint8_t *p);

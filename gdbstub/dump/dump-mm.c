@@ -220,23 +220,62 @@ int dump_filter_prepare(struct dump_ctx *c)
 	return ret;
 }
 
-/* The kernel's utsname (init_uts_ns.name: 6 x 65 bytes), as makedumpfile
- * copies it into the kdump header; 0 or -errno. */
-int dump_read_utsname(struct dump_ctx *c, uint8_t *uts, size_t len)
+/* The kernel's page-table facts from VMCOREINFO (parsed once); false
+ * when the note is absent or lacks them. */
+static bool dump_kernel_mm(struct dump_ctx *c)
 {
 	const char *missing;
 
 	if (!c->vmci_len)
-		return -ENOENT;
-	if (!c->have_mm &&
-	    vmci_parse_mm((const char *)c->vmci, c->vmci_len, &c->mm,
-			  &missing) &&
-	    (c->mm.phys_base == VMCI_NONE || c->mm.init_top_pgt == VMCI_NONE))
-		return -ENOENT;
-	if (c->mm.init_uts_ns == VMCI_NONE)
+		return false;
+	if (!c->have_mm)
+		vmci_parse_mm((const char *)c->vmci, c->vmci_len, &c->mm,
+			      &missing);
+	return c->mm.phys_base != VMCI_NONE && c->mm.init_top_pgt != VMCI_NONE;
+}
+
+/* The kernel's utsname (init_uts_ns.name: 6 x 65 bytes), as makedumpfile
+ * copies it into the kdump header; 0 or -errno. */
+int dump_read_utsname(struct dump_ctx *c, uint8_t *uts, size_t len)
+{
+	if (!dump_kernel_mm(c) || c->mm.init_uts_ns == VMCI_NONE)
 		return -ENOENT;
 	return dump_kread(c,
 			  (uint64_t)c->mm.init_uts_ns +
 				  (uint64_t)MAX(c->mm.off_uts_name, 0),
 			  uts, len);
+}
+
+/*
+ * The kernel image's mappings (__START_KERNEL_map and up, KERNEL_IMAGE_SIZE)
+ * in the kernel's own page tables: what an ELF dump needs as virtual
+ * PT_LOADs for drgn, which reads the top page table by its virtual
+ * address. Cached while walking: each table page is decrypted once.
+ */
+int dump_kernel_image_mappings(struct dump_ctx *c,
+			       int (*fn)(const struct walk_mapping *m,
+					 void *arg),
+			       void *arg)
+{
+	uint64_t size = 1ULL << 30; /* KASLR's KERNEL_IMAGE_SIZE */
+	struct router *r = c->s->router;
+	size_t slots = router_cache_pages(r);
+	struct walk_cpu wc;
+	int64_t v;
+	int ret;
+
+	if (!dump_kernel_mm(c))
+		return -ENOENT;
+	if (vmci_get((const char *)c->vmci, c->vmci_len,
+		     "NUMBER(KERNEL_IMAGE_SIZE)", &v) &&
+	    v > 0 && v <= 1LL << 31)
+		size = (uint64_t)v;
+	kernel_walk_cpu(c, &wc);
+	router_set_cache_pages(r, FILTER_CACHE_SLOTS);
+	router_set_cache(r, true);
+	ret = walk_mappings(r, &wc, START_KERNEL_MAP, START_KERNEL_MAP + size,
+			    fn, arg);
+	router_set_cache(r, false);
+	router_set_cache_pages(r, slots);
+	return ret < 0 ? ret : 0;
 }
