@@ -422,11 +422,10 @@ CMD_FN(translate)
 
 /* --- stats ----------------------------------------------------------- */
 
-static json_t *stats_path(uint64_t calls, uint64_t bytes, uint64_t pcalls)
+static json_t *stats_path(uint64_t calls, uint64_t bytes)
 {
-	return json_pack("{s:I, s:I, s:I}", "calls", (json_int_t)calls, "bytes",
-			 (json_int_t)bytes, "platform_calls",
-			 (json_int_t)pcalls);
+	return json_pack("{s:I, s:I}", "calls", (json_int_t)calls, "bytes",
+			 (json_int_t)bytes);
 }
 
 static int stats_json(struct cmd_ctx *ctx, const struct router_stats *r,
@@ -435,20 +434,16 @@ static int stats_json(struct cmd_ctx *ctx, const struct router_stats *r,
 	const struct platform_info *pi = &ctx->s->pinfo;
 	json_t *paths =
 		json_pack("{s:o, s:o, s:o, s:o}", "dbg_decrypt",
-			  stats_path(r->decrypt_calls, r->decrypt_bytes,
-				     p->decrypt_calls),
+			  stats_path(p->decrypt_calls, p->decrypt_bytes),
 			  "dbg_encrypt",
-			  stats_path(r->encrypt_calls, r->encrypt_bytes,
-				     p->encrypt_calls),
+			  stats_path(p->encrypt_calls, p->encrypt_bytes),
 			  "read_host",
-			  stats_path(r->host_read_calls, r->host_read_bytes,
-				     p->host_read_calls),
+			  stats_path(p->host_read_calls, p->host_read_bytes),
 			  "write_host",
-			  stats_path(r->host_write_calls, r->host_write_bytes,
-				     p->host_write_calls));
+			  stats_path(p->host_write_calls, p->host_write_bytes));
 
 	return cmd_json(ctx,
-			json_pack("{s:s, s:i, s:I, s:s, s:o, s:{s:I, s:I}, s:I, s:I, s:I, s:I}",
+			json_pack("{s:s, s:i, s:I, s:s, s:o, s:{s:I, s:I}, s:I, s:I, s:I}",
 				  "platform", pi->kind ? pi->kind : "?", "cbit",
 				  (int)pi->cbit, "policy",
 				  (json_int_t)pi->policy, "target", desc,
@@ -459,13 +454,14 @@ static int stats_json(struct cmd_ctx *ctx, const struct router_stats *r,
 				  (json_int_t)r->bitmap_refreshes,
 				  "bitmap_platform_calls",
 				  (json_int_t)p->bitmap_calls, "errors",
-				  (json_int_t)r->errors, "platform_errors",
 				  (json_int_t)p->errors));
 }
 
+/* Calls and bytes per path as the platform wrappers counted them (every
+ * caller, the router and the bitmap derivation included). */
 CMD_FN(stats)
 {
-	struct platform *p = ctx->s->t->plat;
+	const struct platform_stats *p = &ctx->s->t->plat->stats;
 	struct router_stats r;
 	char desc[256] = "";
 	int ret;
@@ -474,7 +470,7 @@ CMD_FN(stats)
 		return cmd_usage(ctx, "stats");
 	if (argc == 2) {
 		router_reset_stats(ctx->s->router);
-		memset(&p->stats, 0, sizeof(p->stats));
+		memset(&ctx->s->t->plat->stats, 0, sizeof(*p));
 		sb_puts(ctx->out, "counters reset\n");
 		return 0;
 	}
@@ -483,33 +479,27 @@ CMD_FN(stats)
 	if (ret)
 		snprintf(desc, sizeof(desc), "%s", ctx->s->t->ops->name);
 	if (ctx->json)
-		return stats_json(ctx, &r, &p->stats, desc);
+		return stats_json(ctx, &r, p, desc);
 	sb_printf(ctx->out, "platform     %s (C-bit %u, policy 0x%x%s)\n",
 		  ctx->s->pinfo.kind ? ctx->s->pinfo.kind : "?",
 		  ctx->s->pinfo.cbit, ctx->s->pinfo.policy,
 		  ctx->s->pinfo.policy & SEV_POLICY_NODBG ? ", NODBG" : "");
 	sb_printf(ctx->out, "target       %s\n", desc);
-	sb_puts(ctx->out,
-		"path              calls            bytes   (platform calls)\n");
-	sb_printf(ctx->out, "dbg_decrypt  %10llu %16llu   (%llu)\n",
-		  X(r.decrypt_calls), X(r.decrypt_bytes),
-		  X(p->stats.decrypt_calls));
-	sb_printf(ctx->out, "dbg_encrypt  %10llu %16llu   (%llu)\n",
-		  X(r.encrypt_calls), X(r.encrypt_bytes),
-		  X(p->stats.encrypt_calls));
-	sb_printf(ctx->out, "read_host    %10llu %16llu   (%llu)\n",
-		  X(r.host_read_calls), X(r.host_read_bytes),
-		  X(p->stats.host_read_calls));
-	sb_printf(ctx->out, "write_host   %10llu %16llu   (%llu)\n",
-		  X(r.host_write_calls), X(r.host_write_bytes),
-		  X(p->stats.host_write_calls));
+	sb_puts(ctx->out, "path              calls            bytes\n");
+	sb_printf(ctx->out, "dbg_decrypt  %10llu %16llu\n", X(p->decrypt_calls),
+		  X(p->decrypt_bytes));
+	sb_printf(ctx->out, "dbg_encrypt  %10llu %16llu\n", X(p->encrypt_calls),
+		  X(p->encrypt_bytes));
+	sb_printf(ctx->out, "read_host    %10llu %16llu\n",
+		  X(p->host_read_calls), X(p->host_read_bytes));
+	sb_printf(ctx->out, "write_host   %10llu %16llu\n",
+		  X(p->host_write_calls), X(p->host_write_bytes));
 	sb_printf(ctx->out, "cache        %llu hits, %llu misses\n",
 		  X(r.cache_hits), X(r.cache_misses));
 	sb_printf(ctx->out,
 		  "bitmap       %llu refreshes (%llu platform calls)\n",
-		  X(r.bitmap_refreshes), X(p->stats.bitmap_calls));
-	sb_printf(ctx->out, "errors       %llu (platform %llu)\n", X(r.errors),
-		  X(p->stats.errors));
+		  X(r.bitmap_refreshes), X(p->bitmap_calls));
+	sb_printf(ctx->out, "errors       %llu\n", X(p->errors));
 	return 0;
 }
 

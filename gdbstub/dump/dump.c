@@ -548,11 +548,10 @@ static int dump_body(struct dump_ctx *c)
 
 static void platform_calls(struct session *s, uint64_t *calls, uint64_t *dec)
 {
-	struct router_stats st;
+	const struct platform_stats *st = &s->t->plat->stats;
 
-	router_get_stats(s->router, &st);
-	*calls = st.decrypt_calls + st.host_read_calls;
-	*dec = st.decrypt_calls;
+	*calls = st->decrypt_calls + st->host_read_calls;
+	*dec = st->decrypt_calls;
 }
 
 /* The dump's platform calls, and the firmware time they would take at

@@ -128,7 +128,6 @@ static __printf(4, 5) int router_fail(struct router *r, int err, uint64_t gpa,
 	va_list ap;
 	int n;
 
-	r->st.errors++;
 	r->err.err = err;
 	r->err.gpa = gpa;
 	n = snprintf(r->err.msg, sizeof(r->err.msg),
@@ -300,7 +299,6 @@ static int router_decrypt(struct router *r, uint64_t gpa, void *buf, size_t len)
 {
 	int fw = 0, ret;
 
-	r->st.decrypt_calls++;
 	ret = platform_dbg_decrypt(r->p, gpa, buf, len, &fw);
 	if (ret) {
 		router_fail(r, ret, gpa, "DBG_DECRYPT failed: %s",
@@ -308,7 +306,6 @@ static int router_decrypt(struct router *r, uint64_t gpa, void *buf, size_t len)
 		r->err.fw_error = fw;
 		return ret;
 	}
-	r->st.decrypt_bytes += len;
 	return 0;
 }
 
@@ -317,7 +314,6 @@ static int router_encrypt(struct router *r, uint64_t gpa, const void *buf,
 {
 	int fw = 0, ret;
 
-	r->st.encrypt_calls++;
 	ret = platform_dbg_encrypt(r->p, gpa, buf, len, &fw);
 	if (ret) {
 		router_fail(r, ret, gpa, "DBG_ENCRYPT failed: %s",
@@ -325,7 +321,6 @@ static int router_encrypt(struct router *r, uint64_t gpa, const void *buf,
 		r->err.fw_error = fw;
 		return ret;
 	}
-	r->st.encrypt_bytes += len;
 	return 0;
 }
 
@@ -425,22 +420,15 @@ static int host_access(struct router *r, uint64_t gpa, uint8_t *rbuf,
 {
 	int ret;
 
-	if (rbuf) {
-		r->st.host_read_calls++;
+	if (rbuf)
 		ret = platform_read_host(r->p, gpa, rbuf, len);
-	} else {
-		r->st.host_write_calls++;
+	else
 		ret = platform_write_host(r->p, gpa, wbuf, len);
-	}
 	if (ret)
 		return router_fail(r, ret, gpa,
 				   "host %s of %zu bytes failed: %s",
 				   rbuf ? "read" : "write", len,
 				   strerror(-ret));
-	if (rbuf)
-		r->st.host_read_bytes += len;
-	else
-		r->st.host_write_bytes += len;
 	return 0;
 }
 

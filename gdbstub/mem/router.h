@@ -15,14 +15,11 @@ struct bitmap;
 struct platform;
 struct ram_map;
 
+/* What the router itself does; the platform wrappers count every platform
+ * call and byte (struct platform_stats), so nothing is counted twice. */
 struct router_stats {
-	uint64_t decrypt_calls, decrypt_bytes;
-	uint64_t encrypt_calls, encrypt_bytes;
-	uint64_t host_read_calls, host_read_bytes;
-	uint64_t host_write_calls, host_write_bytes;
 	uint64_t cache_hits, cache_misses;
 	uint64_t bitmap_refreshes;
-	uint64_t errors;
 };
 
 /* Why the last access stopped short, for messages ("page 0x... encrypted

@@ -160,12 +160,9 @@ static void fuzz_rspc(int fd, int peer, uint8_t mode)
 	size_t i;
 	int rc;
 
-	memset(&c, 0, sizeof(c));
-	sb_init(&c.raw);
-	sb_init(&c.pkt);
-	c.fd = fd;
+	if (rspc_init(&c, fd, 0)) /* EOF or data is always there */
+		return;
 	c.noack = mode & 2;
-	c.timeout_ms = 0; /* EOF or data is always there */
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		rc = rspc_cmd(&c, cmds[i]);
 		check_buf(&c.raw);

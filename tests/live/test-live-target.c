@@ -224,14 +224,14 @@ static void test_routing_private(void **state)
 {
 	static const char want[] = "SEVDBG-PRIVATE-PATTERN-0123456789";
 	struct live *l = L(state);
-	struct router_stats a, b;
+	struct platform_stats a, b;
 	char buf[48] = "", host[48] = "";
 	uint64_t gpa = pa(l, "private_secret");
 	bool enc;
 
-	router_get_stats(l->r, &a);
+	a = l->t->plat->stats;
 	assert_int_equal(router_read(l->r, gpa, buf, 33), 33);
-	router_get_stats(l->r, &b);
+	b = l->t->plat->stats;
 	assert_memory_equal(buf, want, 33);
 	assert_true(b.decrypt_calls > a.decrypt_calls);
 	assert_int_equal(b.host_read_calls, a.host_read_calls);
@@ -246,15 +246,15 @@ static void test_routing_shared(void **state)
 {
 	static const char want[] = "SEVDBG-SHARED-PATTERN";
 	struct live *l = L(state);
-	struct router_stats a, b;
+	struct platform_stats a, b;
 	char buf[32] = "", host[32] = "";
 	uint64_t gpa = pa(l, "dma_buf");
 	bool enc = true;
 
 	router_reset_stats(l->r);
-	router_get_stats(l->r, &a);
+	a = l->t->plat->stats;
 	assert_int_equal(router_read(l->r, gpa, buf, 21), 21);
-	router_get_stats(l->r, &b);
+	b = l->t->plat->stats;
 	assert_memory_equal(buf, want, 21);
 	assert_int_equal(b.decrypt_calls, a.decrypt_calls);
 	assert_true(b.host_read_calls > a.host_read_calls);

@@ -36,11 +36,9 @@ static int fake_setup(void **state)
 	f->q->t.priv = f->q;
 	f->q->qmp.fd = -1;
 	f->q->hc_fd = -1;
-	f->q->rsp.fd = sv[0];
+	if (rspc_init(&f->q->rsp, sv[0], 500))
+		return -1;
 	f->q->rsp.noack = true;
-	f->q->rsp.timeout_ms = 500;
-	sb_init(&f->q->rsp.raw);
-	sb_init(&f->q->rsp.pkt);
 	f->q->nr_vcpus = 2;
 	f->q->tids[0] = 1;
 	f->q->tids[1] = 2;

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "sevdbg/rsp.h"
 #include "sevdbg/util.h"
 
 struct target;
@@ -45,14 +46,21 @@ int qmp_hmp(struct qmp *q, const char *line, char **out, char *err,
 	    size_t errlen);
 
 /* --- rspclient.c: RSP client to QEMU's gdbstub ---------------------------- */
+/* QEMU 7.2 answers in at most 4 KiB (its MAX_PACKET_LENGTH). */
+#define RSPC_PACKET_MAX 0x10000
+
 struct rspc {
 	int fd;
 	bool noack;
 	int timeout_ms;
-	struct strbuf raw; /* received bytes not yet parsed */
+	struct rsp rsp;	   /* framing: the server's state machine */
+	struct strbuf raw; /* received bytes not yet fed to rsp */
 	struct strbuf pkt; /* the last complete packet (decoded) */
 	bool stray_stop;   /* rspc_cmd skipped a stop reply (QEMU's Hg moved) */
 };
+
+/* An unconnected client on fd (-1: none yet); 0 or -ENOMEM. */
+int rspc_init(struct rspc *c, int fd, int timeout_ms);
 
 int rspc_open(struct rspc *c, const char *path, int timeout_ms, char *err,
 	      size_t errlen);

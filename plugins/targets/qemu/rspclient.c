@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * RSP client for QEMU's own gdbstub: framing, checksums, no-ack mode, and a
- * non-blocking receive path so stop replies can be polled from event_fd().
+ * RSP client for QEMU's own gdbstub over the shared framing state machine:
+ * no-ack mode, and a non-blocking receive path polled from event_fd().
  */
 #include <errno.h>
 #include <poll.h>
@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "plugins/targets/qemu/qemu.h"
+#include "sevdbg/rsp.h"
 
 static int rspc_write(struct rspc *c, const void *buf, size_t len)
 {
@@ -32,20 +33,22 @@ static int rspc_write(struct rspc *c, const void *buf, size_t len)
 	return 0;
 }
 
-int rspc_send(struct rspc *c, const char *payload)
+/* Write out what the framing queued: packets, acks, resends. */
+static int rspc_flush(struct rspc *c)
 {
-	struct strbuf sb;
-	unsigned int sum = 0;
-	const char *p;
 	int rc;
 
-	for (p = payload; *p; p++)
-		sum += (unsigned char)*p;
-	sb_init(&sb);
-	sb_printf(&sb, "$%s#%02x", payload, sum & 0xff);
-	rc = sb.oom ? -ENOMEM : rspc_write(c, sb.buf, sb.len);
-	sb_release(&sb);
+	if (c->rsp.out.oom)
+		return -ENOMEM;
+	rc = c->rsp.out.len ? rspc_write(c, c->rsp.out.buf, c->rsp.out.len) : 0;
+	rsp_consume_out(&c->rsp, c->rsp.out.len);
 	return rc;
+}
+
+int rspc_send(struct rspc *c, const char *payload)
+{
+	rsp_put_str(&c->rsp, payload);
+	return rspc_flush(c);
 }
 
 int rspc_interrupt(struct rspc *c)
@@ -53,83 +56,46 @@ int rspc_interrupt(struct rspc *c)
 	return rspc_write(c, "\x03", 1);
 }
 
-/* Decode escapes and run-length encoding of a packet body into c->pkt. */
-static int rspc_decode(struct rspc *c, const char *body, size_t len)
-{
-	size_t i;
-
-	sb_reset(&c->pkt);
-	for (i = 0; i < len; i++) {
-		char ch = body[i];
-
-		if (ch == '}' && i + 1 < len) {
-			sb_putc(&c->pkt, body[++i] ^ 0x20);
-		} else if (ch == '*' && i + 1 < len && c->pkt.len) {
-			int n = body[++i] - 29;
-			char last = c->pkt.buf[c->pkt.len - 1];
-
-			while (n-- > 0)
-				sb_putc(&c->pkt, last);
-		} else {
-			sb_putc(&c->pkt, ch);
-		}
-	}
-	if (!c->pkt.buf)
-		sb_puts(&c->pkt, "");
-	return c->pkt.oom ? -ENOMEM : 0;
-}
-
 /* Drop the first skip bytes of c->raw. */
 static void rspc_consume(struct rspc *c, size_t skip)
 {
+	if (!skip)
+		return;
 	memmove(c->raw.buf, c->raw.buf + skip, c->raw.len - skip + 1);
 	c->raw.len -= skip;
 }
 
 /*
- * Take one packet out of c->raw if a complete one is there. With acks, a
- * packet whose checksum is wrong is dropped after the '-': QEMU sends it
- * again, and taking both would answer the next command with this one's
- * reply.
+ * Feed c->raw to the framing state machine (the server's: one decoder
+ * for both directions) until one packet completes; it is copied to
+ * c->pkt. With acks, a packet whose checksum is wrong is answered '-' and
+ * dropped: QEMU sends it again, and taking both would answer the next
+ * command with this one's reply. A '-' from QEMU resends our last packet.
  */
 static int rspc_parse(struct rspc *c)
 {
-	char *start, *hash;
-	unsigned int sum;
-	bool ok;
-	int rc;
+	size_t i;
+	int rc = 0;
 
-	for (;;) {
-		if (!c->raw.len)
-			return 0;
-		start = memchr(c->raw.buf, '$', c->raw.len);
-		if (!start) { /* only acks or noise */
-			sb_reset(&c->raw);
-			return 0;
+	c->rsp.no_ack = c->noack;
+	for (i = 0; i < c->raw.len && !rc; i++) {
+		switch (rsp_feed(&c->rsp, (uint8_t)c->raw.buf[i])) {
+		case RSP_PACKET:
+			sb_reset(&c->pkt);
+			sb_add(&c->pkt, c->rsp.buf, c->rsp.len);
+			if (!c->pkt.buf)
+				sb_puts(&c->pkt, "");
+			rc = c->pkt.oom ? -ENOMEM : 1;
+			break;
+		case RSP_OVERFLOW:
+			rc = -EMSGSIZE; /* QEMU never sends more than 4 KiB */
+			break;
+		default:
+			break; /* acks, a bad checksum, noise */
 		}
-		hash = memchr(start, '#', c->raw.len - (start - c->raw.buf));
-		if (!hash || (size_t)(hash - c->raw.buf) + 3 > c->raw.len)
-			return 0;
-		sum = 0;
-		for (const char *p = start + 1; p < hash; p++)
-			sum += (unsigned char)*p;
-		ok = true;
-		if (!c->noack) {
-			/* A non-hex checksum digit is a bad checksum, not a
-			 * shift of -1. */
-			int hi = hex_digit(hash[1]), lo = hex_digit(hash[2]);
-
-			ok = hi >= 0 && lo >= 0 &&
-			     (unsigned int)(hi << 4 | lo) == (sum & 0xff);
-			rc = rspc_write(c, ok ? "+" : "-", 1);
-			if (rc)
-				return rc;
-		}
-		rc = ok ? rspc_decode(c, start + 1, hash - start - 1) : 0;
-		rspc_consume(c, hash + 3 - c->raw.buf);
-		if (ok)
-			return rc ? rc : 1;
 	}
+	rspc_consume(c, i);
+	return rspc_flush(c) ?: rc;
 }
 
 int rspc_poll(struct rspc *c)
@@ -212,18 +178,22 @@ int rspc_open(struct rspc *c, const char *path, int timeout_ms, char *err,
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int rc;
 
-	memset(c, 0, sizeof(*c));
-	sb_init(&c->raw);
-	sb_init(&c->pkt);
-	c->timeout_ms = timeout_ms;
+	rc = rspc_init(c, -1, timeout_ms);
+	if (rc) {
+		rspc_close(c);
+		return rc;
+	}
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		snprintf(err, errlen, "socket path too long: %s", path);
-		return -ENAMETOOLONG;
+		rc = -ENAMETOOLONG;
+		goto err;
 	}
 	strcpy(sa.sun_path, path);
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (c->fd < 0)
-		return -errno;
+	if (c->fd < 0) {
+		rc = -errno;
+		goto err;
+	}
 	if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		rc = -errno;
 		snprintf(err, errlen,
@@ -257,6 +227,16 @@ err:
 	return rc;
 }
 
+int rspc_init(struct rspc *c, int fd, int timeout_ms)
+{
+	memset(c, 0, sizeof(*c));
+	c->fd = fd;
+	c->timeout_ms = timeout_ms;
+	sb_init(&c->raw);
+	sb_init(&c->pkt);
+	return rsp_init(&c->rsp, RSPC_PACKET_MAX);
+}
+
 void rspc_close(struct rspc *c)
 {
 	if (c->fd >= 0)
@@ -264,4 +244,5 @@ void rspc_close(struct rspc *c)
 	c->fd = -1;
 	sb_release(&c->raw);
 	sb_release(&c->pkt);
+	rsp_release(&c->rsp);
 }
