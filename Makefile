@@ -73,6 +73,12 @@ OBJS += gdbstub/dump/dump.o
 OBJS += gdbstub/dump/dump-elf.o
 OBJS += gdbstub/dump/dump-kdump.o
 OBJS += gdbstub/dump/dump-raw.o
+OBJS += gdbstub/dump/dump-opts.o
+OBJS += gdbstub/dump/dump-file.o
+OBJS += gdbstub/dump/dump-filter.o
+OBJS += gdbstub/dump/dump-mm.o
+OBJS += gdbstub/dump/kdump-codec.o
+OBJS += gdbstub/dump/kdump-pool.o
 
 # --- commands: the table shared by the shell and monitor, the shell ---------
 OBJS += gdbstub/cmd/cmd.o

@@ -43,6 +43,7 @@ static void demo_usage(FILE *f)
 	      "      --sim-policy nodbg   a guest whose policy forbids\n"
 	      "                       debugging: private reads fail\n"
 	      "      --sim-latency US microseconds per simulated firmware command\n"
+	      "                       (default 10, an assumption; 0 = free)\n"
 	      "  -v, --verbose        debug messages on stderr\n"
 	      "  -h, --help           this text\n"
 	      "\n"

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "gdbstub/dump/dump-filter.h"
 #include "gdbstub/dump/dump.h"
 #include "sevdbg/dumpfmt.h"
 #include "sevdbg/ram.h"
@@ -46,6 +47,9 @@ struct dump_ctx {
 	uint8_t vmci[VMCOREINFO_MAX_DESC]; /* the guest's VMCOREINFO text */
 	size_t vmci_len;		   /* 0 = none found (yet) */
 	size_t vmci_off;		   /* its descriptor in the note area */
+	struct vmci_mm mm;		   /* parsed from vmci (have_mm) */
+	bool have_mm;
+	uint8_t *drop; /* --filter: pages left out, npages bits */
 };
 
 /* Called per RAM page in gpa order; data is NULL for a missing page. */
@@ -65,6 +69,20 @@ int dump_build_notes(struct dump_ctx *c, struct strbuf *sb, size_t *sevdbg_off);
 void dump_sevdbg_fill(struct dump_ctx *c, uint8_t *desc);
 
 #define DUMP_VMCI_RESERVE (12 + 12 + VMCOREINFO_MAX_DESC)
+
+/* gdbstub/dump/dump-mm.c: the guest kernel, read through the router. */
+int dump_find_vmcoreinfo(struct dump_ctx *c);
+int dump_filter_prepare(struct dump_ctx *c);
+int dump_kread(struct dump_ctx *c, uint64_t va, void *buf, size_t len);
+int dump_read_utsname(struct dump_ctx *c, uint8_t *uts, size_t len);
+struct walk_mapping;
+int dump_kernel_image_mappings(struct dump_ctx *c,
+			       int (*fn)(const struct walk_mapping *m,
+					 void *arg),
+			       void *arg);
+
+/* Whether a page is all zero bytes. */
+bool dump_page_is_zero(const uint8_t *p);
 
 int dump_elf_write(struct dump_ctx *c);
 int dump_kdump_write(struct dump_ctx *c);

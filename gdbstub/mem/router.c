@@ -110,6 +110,11 @@ int router_set_cache_pages(struct router *r, size_t npages)
 	return 0;
 }
 
+size_t router_cache_pages(const struct router *r)
+{
+	return r->nslots;
+}
+
 void router_free(struct router *r)
 {
 	if (!r)

@@ -85,6 +85,7 @@ const struct bitmap *router_bitmap(struct router *r);
  * 0 disables it). Drops what is cached.
  */
 int router_set_cache_pages(struct router *r, size_t npages);
+size_t router_cache_pages(const struct router *r);
 
 /* Tests only: route page gfn the wrong way (~0ULL = off), to prove that
  * the differential tests catch a misrouted page. */

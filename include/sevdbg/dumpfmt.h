@@ -62,6 +62,10 @@ enum sevdbg_src {
 
 #define SEVDBG_NOTE_F_ENCRYPTED (1u << 0) /* the guest was SEV/sim */
 #define SEVDBG_NOTE_F_SEV_ES	(1u << 1) /* registers were in the VMSA */
+/* Written with --filter: pages it left out are SEVDBG_SRC_MISSING, and
+ * bits 8..15 of flags hold the dump level (makedumpfile's -d). */
+#define SEVDBG_NOTE_F_FILTERED	(1u << 2)
+#define SEVDBG_NOTE_LEVEL_SHIFT 8
 
 struct sevdbg_note_hdr {
 	uint32_t magic;	   /* SEVDBG_NOTE_MAGIC */

@@ -572,6 +572,10 @@ static void test_raw_range(void **state)
 	slurp(f);
 	assert_int_equal(f->file_len, o.end - o.start);
 	assert_memory_equal(f->file, plain(f, o.start), f->file_len);
+	/* Pages 8..15, 10..13 shared: the summary counts what it read. */
+	assert_int_equal(r.pages_shared, 4);
+	assert_int_equal(r.pages_encrypted, 4);
+	assert_true(r.platform_calls >= 5);
 	/* Into the hole: refused, nothing replaces the previous file. */
 	o.end = B_GPA + PAGE_SIZE;
 	assert_int_not_equal(dump_write(&f->s, &o, &r, f->err, sizeof(f->err)),
