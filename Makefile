@@ -8,7 +8,6 @@ include config.mak
 
 DESTDIR ?=
 BINDIR = $(PREFIX)/bin
-INCDIR = $(PREFIX)/include
 MANDIR = $(PREFIX)/share/man
 DATADIR = $(PREFIX)/share/sevdbg
 
@@ -39,6 +38,7 @@ CHECK_PROGS =
 
 # --- base: data types and codecs every layer may use (include/sevdbg/) ----
 OBJS += gdbstub/base/util.o
+OBJS += gdbstub/base/strbuf.o
 OBJS += gdbstub/base/regs.o
 OBJS += gdbstub/base/ram.o
 OBJS += gdbstub/base/bitmap.o
@@ -73,6 +73,12 @@ OBJS += gdbstub/dump/dump.o
 OBJS += gdbstub/dump/dump-elf.o
 OBJS += gdbstub/dump/dump-kdump.o
 OBJS += gdbstub/dump/dump-raw.o
+OBJS += gdbstub/dump/dump-opts.o
+OBJS += gdbstub/dump/dump-file.o
+OBJS += gdbstub/dump/dump-filter.o
+OBJS += gdbstub/dump/dump-mm.o
+OBJS += gdbstub/dump/kdump-codec.o
+OBJS += gdbstub/dump/kdump-pool.o
 
 # --- commands: the table shared by the shell and monitor, the shell ---------
 OBJS += gdbstub/cmd/cmd.o
@@ -140,13 +146,13 @@ check-kernel:
 	kernel/check
 
 # --- install -----------------------------------------------------------------
+# The program, its man page and the demo guest. No headers and no library:
+# libsevdbg.a is the build's internal archive, not an API anyone may link
+# against (its headers change with every refactor).
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCDIR)/sevdbg \
-		$(DESTDIR)$(INCDIR)/sevdbg/uapi/linux \
-		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(DATADIR)
 	install -m 0755 $(PROGRAM) $(DESTDIR)$(BINDIR)/
-	install -m 0644 include/sevdbg/*.h $(DESTDIR)$(INCDIR)/sevdbg/
-	install -m 0644 include/uapi/linux/*.h $(DESTDIR)$(INCDIR)/sevdbg/uapi/linux/
 	install -m 0644 docs/sevdbg.1 $(DESTDIR)$(MANDIR)/man1/
 	$(if $(GUEST_ELF),install -m 0644 $(GUEST_ELF) $(DESTDIR)$(DATADIR)/)
 

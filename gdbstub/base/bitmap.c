@@ -4,6 +4,7 @@
  * KVM_HC_MAP_GPA_RANGE semantics; every query scans a 64-bit word at a time.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,7 +95,7 @@ void bitmap_assign(struct bitmap *b, uint64_t gfn, uint64_t n, bool val)
 }
 
 int bitmap_apply_record(struct bitmap *b, uint64_t gpa, uint64_t npages,
-			uint64_t attrs, const char **why)
+			uint64_t attrs, char *err, size_t errlen)
 {
 	uint64_t size_code = attrs & HC_MAP_GPA_RANGE_PAGE_SZ_MASK;
 	unsigned int shift;
@@ -130,8 +131,8 @@ int bitmap_apply_record(struct bitmap *b, uint64_t gpa, uint64_t npages,
 	bitmap_assign(b, gfn, n4k, attrs & HC_MAP_GPA_RANGE_ENCRYPTED);
 	return 0;
 invalid:
-	if (why)
-		*why = reason;
+	if (errlen)
+		snprintf(err, errlen, "%s", reason);
 	return -EINVAL;
 }
 

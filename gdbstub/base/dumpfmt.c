@@ -4,6 +4,7 @@
  * NT_PRSTATUS, QEMU's QEMUCPUState note, and sevdbg's own SEVDBG note.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sevdbg/dumpfmt.h"
@@ -229,46 +230,50 @@ static bool in_bounds(uint64_t off, uint64_t size, uint64_t len)
 }
 
 int sevdbg_note_parse(const uint8_t *desc, size_t len, struct sevdbg_note *n,
-		      const char **why)
+		      char *err, size_t errlen)
 {
 	struct sevdbg_note_hdr *h = &n->h;
+	const char *why;
 	uint64_t rec;
 
 	memset(n, 0, sizeof(*n));
-	*why = "SEVDBG note shorter than its header";
+	why = "SEVDBG note shorter than its header";
 	if (len < SEVDBG_NOTE_HDR_SIZE)
-		return -EINVAL;
+		goto bad;
 	sevdbg_hdr_decode(desc, h);
-	*why = "SEVDBG note has a bad magic number";
+	why = "SEVDBG note has a bad magic number";
 	if (h->magic != SEVDBG_NOTE_MAGIC)
-		return -EINVAL;
-	*why = "SEVDBG note version is newer than this sevdbg understands";
+		goto bad;
+	why = "SEVDBG note version is newer than this sevdbg understands";
 	if (h->version != SEVDBG_NOTE_VERSION)
-		return -EINVAL;
-	*why = "SEVDBG note header size is wrong";
+		goto bad;
+	why = "SEVDBG note header size is wrong";
 	if (h->hdr_size < SEVDBG_NOTE_HDR_SIZE || h->hdr_size > len)
-		return -EINVAL;
-	*why = "SEVDBG note bitmap lies outside the note";
+		goto bad;
+	why = "SEVDBG note bitmap lies outside the note";
 	if (h->npages > (1ULL << 52) || h->start_gfn > (1ULL << 52) ||
 	    !in_bounds(h->bitmap_off, (h->npages + 7) / 8, len))
-		return -EINVAL;
-	*why = "SEVDBG note page-source map lies outside the note";
+		goto bad;
+	why = "SEVDBG note page-source map lies outside the note";
 	if (!in_bounds(h->source_off, (h->npages + 3) / 4, len))
-		return -EINVAL;
-	*why = "SEVDBG note has too many vCPUs";
+		goto bad;
+	why = "SEVDBG note has too many vCPUs";
 	if (h->nr_vcpus > TARGET_MAX_VCPUS)
-		return -EINVAL;
+		goto bad;
 	n->bitmap = desc + h->bitmap_off;
 	n->source = desc + h->source_off;
 	if (h->regs_size == REGS_BYTES && h->regs_nr == REGS_NR) {
 		rec = (uint64_t)REGS_BYTES + REGS_NR;
-		*why = "SEVDBG note registers lie outside the note";
+		why = "SEVDBG note registers lie outside the note";
 		if (!in_bounds(h->regs_off, rec * h->nr_vcpus, len))
-			return -EINVAL;
+			goto bad;
 		n->regs = desc + h->regs_off;
 	}
-	*why = NULL;
 	return 0;
+bad:
+	if (errlen)
+		snprintf(err, errlen, "%s", why);
+	return -EINVAL;
 }
 
 size_t vmcoreinfo_match(const uint8_t *page)

@@ -23,7 +23,7 @@
 
 struct demo_args {
 	struct cli_target ct; /* first: see struct cli_cmd */
-	struct server_listen listen;
+	struct transport_listen listen;
 	char dir[64]; /* our socket dir, "" with --listen */
 	char sock[96];
 	char spec[256]; /* demo[:EXTRA] */
@@ -45,6 +45,7 @@ static void demo_usage(FILE *f)
 	      "      --sim-policy nodbg   a guest whose policy forbids\n"
 	      "                       debugging: private reads fail\n"
 	      "      --sim-latency US microseconds per simulated firmware command\n"
+	      "                       (default 10, an assumption; 0 = free)\n"
 	      "  -v, --verbose        debug messages on stderr\n"
 	      "  -h, --help           this text\n"
 	      "\n"

@@ -50,7 +50,20 @@ static void dump_usage(FILE *f)
 	      "  -f, --format elf|kdump|raw\n"
 	      "                           elf: QEMU dump-guest-memory compatible\n"
 	      "                           (default); kdump: kdump-compressed\n"
-	      "                           (zlib) for crash; raw: one range\n"
+	      "                           for crash and makedumpfile; raw: one\n"
+	      "                           range\n"
+	      "  -d, --filter LEVEL       elf, kdump: leave out what makedumpfile\n"
+	      "                           -d LEVEL leaves out, a sum of 1 zero,\n"
+	      "                           2 cache, 4 cache private, 8 user and\n"
+	      "                           16 free pages (31: all), decided from\n"
+	      "                           the guest kernel's struct pages (found\n"
+	      "                           through its VMCOREINFO): a dropped page\n"
+	      "                           costs no DBG_DECRYPT; zero pages are\n"
+	      "                           known only once decrypted (default 0)\n"
+	      "      --codec zlib|lzo|snappy|zstd\n"
+	      "                           kdump page compression (default zlib)\n"
+	      "      --threads N          kdump compressor threads (default: the\n"
+	      "                           online CPUs; the file is the same)\n"
 	      "      --paging             elf: add PT_LOADs with the virtual\n"
 	      "                           addresses of the selected vCPU\n"
 	      "      --range START-END    raw: the range (or START+LEN)\n"
@@ -70,6 +83,9 @@ static const struct option dump_longopts[] = {
 	{"virt", no_argument, NULL, 'V'},
 	{"json", no_argument, NULL, 'j'},
 	{"keep-stopped", no_argument, NULL, 'k'},
+	{"filter", required_argument, NULL, 'd'},
+	{"codec", required_argument, NULL, 'c'},
+	{"threads", required_argument, NULL, 't'},
 	{"help", no_argument, NULL, 'h'},
 	CLI_TARGET_OPTIONS,
 	{NULL, 0, NULL, 0},
@@ -101,11 +117,12 @@ static void dump_signals(void)
 static int dump_parse(void *args, int argc, char **argv)
 {
 	struct dump_args *a = args;
+	uint64_t v;
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:f:vh", dump_longopts, NULL)) !=
-	       -1) {
+	while ((c = getopt_long(argc, argv, "+o:f:d:vh", dump_longopts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			a->o.path = optarg;
@@ -133,6 +150,21 @@ static int dump_parse(void *args, int argc, char **argv)
 		case 'k':
 			a->o.keep_stopped = true;
 			break;
+		case 'd':
+			if (dump_parse_filter(optarg, &a->o.filter))
+				return dump_bad("--filter (a dump level 0..31)",
+						optarg);
+			break;
+		case 'c':
+			if (dump_parse_codec(optarg, &a->o.codec))
+				return dump_bad("--codec (zlib, lzo, snappy or zstd)",
+						optarg);
+			break;
+		case 't':
+			if (parse_u64(optarg, 10, &v) || !v || v > 64)
+				return dump_bad("--threads (1 to 64)", optarg);
+			a->o.threads = (unsigned int)v;
+			break;
 		case 'h':
 			return 1;
 		default:
@@ -151,15 +183,15 @@ static int dump_parse(void *args, int argc, char **argv)
 }
 
 static void dump_report(const struct dump_args *a,
-			const struct dump_result *res, int ret)
+			const struct dump_result *res, int ret, const char *err)
 {
 	struct strbuf sb;
 
 	if (ret)
-		fprintf(stderr, "sevdbg dump: %s\n", res->msg);
+		fprintf(stderr, "sevdbg dump: %s\n", err);
 	if (a->json && strcmp(a->o.path, "-")) {
 		sb_init(&sb);
-		dump_result_json(res, &sb);
+		dump_result_json(res, ret ? err : NULL, &sb);
 		if (sb.buf)
 			printf("%s\n", sb.buf);
 		sb_release(&sb);
@@ -173,6 +205,16 @@ static void dump_report(const struct dump_args *a,
 		(unsigned long long)res->pages_encrypted,
 		(unsigned long long)res->pages_shared,
 		(unsigned long long)res->pages_missing);
+	if (a->o.filter)
+		fprintf(strcmp(a->o.path, "-") ? stdout : stderr,
+			"sevdbg dump: --filter %u left out %llu pages (%llu zero, %llu free, %llu cache, %llu user); %llu DBG_DECRYPT calls\n",
+			a->o.filter, (unsigned long long)res->pages_dropped,
+			(unsigned long long)res->pages_filtered[0],
+			(unsigned long long)res->pages_filtered[4],
+			(unsigned long long)(res->pages_filtered[1] +
+					     res->pages_filtered[2]),
+			(unsigned long long)res->pages_filtered[3],
+			(unsigned long long)res->decrypt_calls);
 	if (res->pages_missing)
 		fprintf(stderr,
 			"sevdbg dump: %llu page(s) could not be read; they are marked missing in the dump (never written as ciphertext)\n",
@@ -183,12 +225,13 @@ static int dump_run(void *args, struct session *s)
 {
 	struct dump_args *a = args;
 	struct dump_result res;
+	char err[256];
 	int ret;
 
 	s->interrupted = &dump_interrupted;
 	a->o.progress = isatty(STDERR_FILENO) && !a->json;
-	ret = dump_write(s, &a->o, &res);
-	dump_report(a, &res, ret);
+	ret = dump_write(s, &a->o, &res, err, sizeof(err));
+	dump_report(a, &res, ret, err);
 	s->interrupted = NULL;
 	/* --keep-stopped must outlive us: no detach that resumes the guest. */
 	s->t->leave_stopped = a->o.keep_stopped;
@@ -198,7 +241,7 @@ static int dump_run(void *args, struct session *s)
 const struct cli_cmd cli_dump_cmd = {
 	.name = "dump",
 	.synopsis =
-		"[--format elf|kdump|raw] [--paging] [--range START-END] [--virtual] [--json] [--keep-stopped] -o FILE TARGET",
+		"[--format elf|kdump|raw] [--filter LEVEL] [--codec C] [--threads N] [--paging] [--range START-END] [--virtual] [--json] [--keep-stopped] -o FILE TARGET",
 	.args_size = sizeof(struct dump_args),
 	.usage = dump_usage,
 	.parse = dump_parse,

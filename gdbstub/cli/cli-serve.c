@@ -24,7 +24,7 @@
 
 struct serve_args {
 	struct cli_target ct; /* first: see struct cli_cmd */
-	struct server_listen listen;
+	struct transport_listen listen;
 	struct cmd_env env; /* gdb's monitor commands: --symbols */
 };
 
@@ -146,7 +146,7 @@ int cli_load_symbols(struct cmd_env *env, const char *cmd, const char *path)
 }
 
 int cli_serve_session(struct session *s, struct cmd_env *env, const char *cmd,
-		      struct server_listen *l,
+		      struct transport_listen *l,
 		      void (*banner)(void *arg, struct target *t), void *arg)
 {
 	struct server sv;
@@ -162,7 +162,7 @@ int cli_serve_session(struct session *s, struct cmd_env *env, const char *cmd,
 	sv.env = env;
 	if (banner)
 		banner(arg, s->t);
-	ret = server_listen_run(&sv, l, err, sizeof(err));
+	ret = transport_listen_run(&sv, l, err, sizeof(err));
 	if (ret)
 		fprintf(stderr, "sevdbg %s: %s\n", cmd,
 			err[0] ? err : strerror(-ret));

@@ -19,6 +19,7 @@ void cli_target_init(struct cli_target *ct, const char *cmd)
 	ct->sim.cbit = 52;
 	ct->sim.hc_fd = -1;
 	ct->sim.launched = true;
+	ct->sim.latency_us = SIM_DEFAULT_LATENCY_US;
 	ct->topts.sim = &ct->sim;
 }
 
@@ -175,7 +176,10 @@ void cli_target_usage(FILE *f)
 	      "      --sim-policy nodbg   simulate a guest whose policy forbids\n"
 	      "                           debugging (every DBG_DECRYPT fails)\n"
 	      "      --sim-key FILE       16-byte AES key (raw or 32 hex digits)\n"
-	      "      --sim-latency US     microseconds per simulated firmware command\n"
+	      "      --sim-latency US     microseconds per simulated firmware command;\n"
+	      "                           commands run one at a time, as on the\n"
+	      "                           PSP (default 10: an assumption, see\n"
+	      "                           sevdbg(1); 0 = free)\n"
 	      "  -v, --verbose            debug messages on stderr\n"
 	      "  -h, --help               this text\n"
 	      "\nTARGET:\n",

@@ -13,7 +13,7 @@
 #include "sevdbg/platform.h"
 #include "sevdbg/target.h"
 
-struct server_listen;
+struct transport_listen;
 struct session;
 
 /*
@@ -40,7 +40,7 @@ extern const struct cli_cmd cli_serve_cmd, cli_dump_cmd, cli_shell_cmd,
 	cli_demo_cmd;
 
 /* SIGINT/SIGTERM/SIGHUP blocked and delivered to the returned signalfd,
- * which ends serving (struct server_listen.quit_fd). */
+ * which ends serving (struct transport_listen.quit_fd). */
 int cli_serve_signals(void);
 
 /*
@@ -50,7 +50,7 @@ int cli_serve_signals(void);
  */
 struct cmd_env;
 int cli_serve_session(struct session *s, struct cmd_env *env, const char *cmd,
-		      struct server_listen *l,
+		      struct transport_listen *l,
 		      void (*banner)(void *arg, struct target *t), void *arg);
 /*
  * --symbols ELF into env, or, without it, the ELF a target brings (demo):

@@ -83,7 +83,7 @@ CMD_FN(dump)
 {
 	struct dump_opts o = {.format = DUMP_FMT_ELF};
 	struct dump_result res;
-	char path[PATH_MAX];
+	char path[PATH_MAX], err[256];
 	int ret;
 
 	ret = dump_parse(ctx, argc, argv, &o);
@@ -92,12 +92,11 @@ CMD_FN(dump)
 	if (ret)
 		return ret;
 	o.progress = !ctx->monitor && isatty(STDERR_FILENO);
-	ret = dump_write(ctx->s, &o, &res);
+	ret = dump_write(ctx->s, &o, &res, err, sizeof(err));
 	if (ret)
-		return cmd_err(ctx, ret, "%s",
-			       res.msg[0] ? res.msg : strerror(-ret));
+		return cmd_err(ctx, ret, "%s", err[0] ? err : strerror(-ret));
 	if (ctx->json) {
-		dump_result_json(&res, ctx->out);
+		dump_result_json(&res, NULL, ctx->out);
 		sb_putc(ctx->out, '\n');
 		return 0;
 	}

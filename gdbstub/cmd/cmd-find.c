@@ -83,8 +83,8 @@ static uint64_t find_skip(struct find_state *f, uint64_t pos)
 {
 	if (!f->bad_pages++) {
 		f->first_bad = pos;
-		snprintf(f->first_why, sizeof(f->first_why), "%s",
-			 router_last_error(f->ctx->s->router)->msg);
+		router_last_error(f->ctx->s->router, f->first_why,
+				  sizeof(f->first_why));
 	}
 	return ALIGN_DOWN(pos, PAGE_SIZE) + PAGE_SIZE;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Private to gdbstub/cmd*.c: the command functions the table lists and the
+ * Private to gdbstub/cmd/: the command functions the table lists and the
  * helpers they share (memory access with explained errors, JSON output).
  */
 #ifndef SEVDBG_CMD_INT_H
@@ -16,24 +16,27 @@
 #define CMD_FN(name) \
 	int cmd_do_##name(struct cmd_ctx *ctx, int argc, char **argv)
 
-/* cmd-sev.c: memory-model commands (also gdb monitor commands). */
+/* cmd-sev.c: the memory model's commands (also gdb monitor commands). */
 CMD_FN(status);
 CMD_FN(bitmap);
 CMD_FN(translate);
 CMD_FN(stats);
 CMD_FN(verify);
-/* cmd-mem.c, cmd-vcpu.c, cmd-bt.c: shell-only commands. */
-CMD_FN(regs);
+/* cmd-mem.c, cmd-find.c: guest memory, shell only. */
 CMD_FN(x);
 CMD_FN(dis);
 CMD_FN(write);
 CMD_FN(find);
+/* cmd-vcpu.c: vCPUs and run control, shell only. */
+CMD_FN(regs);
 CMD_FN(vcpu);
 CMD_FN(cont);
 CMD_FN(stop);
 CMD_FN(step);
 CMD_FN(set);
+/* cmd-bt.c: backtraces, shell only. */
 CMD_FN(bt);
+/* cmd.c: gdb's `info registers` and `info threads`. */
 CMD_FN(info);
 /* cmd-dump.c */
 CMD_FN(dump);

@@ -273,11 +273,6 @@ CMD_FN(bitmap)
 	if (argc == 2 && (ret = cmd_parse_range(ctx, argv[1], &start, &end)))
 		return ret;
 	b = router_bitmap(ctx->s->router);
-	if (!b)
-		return cmd_err(ctx, -EIO, "%s",
-			       router_last_error(ctx->s->router)->msg[0]
-				       ? router_last_error(ctx->s->router)->msg
-				       : "the platform gave no page-encryption bitmap");
 	start >>= PAGE_SHIFT;
 	end = ALIGN_UP(end, PAGE_SIZE) >> PAGE_SHIFT;
 	if (start >= end)

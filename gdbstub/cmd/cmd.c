@@ -215,10 +215,9 @@ int cmd_walk_cpu(struct cmd_ctx *ctx, struct walk_cpu *c)
 /* Why an access at addr stopped: the walker's or the router's reason. */
 int cmd_explain(struct cmd_ctx *ctx, uint64_t addr, bool phys, int err)
 {
-	const struct router_error *re = router_last_error(ctx->s->router);
 	struct walk_result wr;
 	struct walk_cpu c;
-	char why[160];
+	char why[200];
 	int ret;
 
 	if (!phys) {
@@ -232,8 +231,8 @@ int cmd_explain(struct cmd_ctx *ctx, uint64_t addr, bool phys, int err)
 				       walk_strerror(&wr, why, sizeof(why)));
 		addr = wr.pa;
 	}
-	if (re && re->err && re->msg[0])
-		return cmd_err(ctx, err, "%s", re->msg);
+	if (router_last_error(ctx->s->router, why, sizeof(why)) && why[0])
+		return cmd_err(ctx, err, "%s", why);
 	return cmd_err(ctx, err, "cannot access guest-physical 0x%llx: %s",
 		       (unsigned long long)addr, strerror(-err));
 }

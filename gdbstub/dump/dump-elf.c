@@ -285,6 +285,13 @@ int dump_elf_write(struct dump_ctx *c)
 	if (ret)
 		goto out;
 	nr_phys = st.nr;
+	/*
+	 * Without --paging, the kernel image still gets virtual PT_LOADs
+	 * aliasing its physical data (no extra bytes): drgn reads the top
+	 * page table by its virtual address, and fails without them.
+	 */
+	if (!c->o->paging)
+		dump_kernel_image_mappings(c, map_add, &st);
 	ret = elf_virtual_segs(&st, nr_phys);
 	if (!ret && c->vmci_len)
 		ret = elf_add_vmci(c, &st, &notes, &sevdbg_off, &notes_off,

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * kdump-compressed writer (makedumpfile's diskdump format, header version 6,
- * laid out as QEMU's create_kdump_vmcore does), zlib per page.
+ * laid out as QEMU's create_kdump_vmcore does), a codec per page run by a
+ * pool of compressor threads.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
-#include <zlib.h>
+#include <unistd.h>
 
 #include "gdbstub/dump/dump-int.h"
+#include "gdbstub/dump/kdump-codec.h"
 #include "gdbstub/mem/session.h"
 
 #define KD_BLOCK    PAGE_SIZE
@@ -23,46 +25,8 @@ struct kdump_state {
 	uint8_t *pd;	     /* KD_PD_BATCH descriptors pending */
 	size_t nr_pd;
 	uint8_t zero_pd[KDUMP_PD_SIZE]; /* shared by every zero page */
-	uint8_t *cbuf;			/* compressBound(PAGE_SIZE) */
-	uLong cbound;
-	/*
-	 * One deflate stream reset per page: compress2() allocates and frees
-	 * ~270 KiB of zlib state per call, and glibc gives that back to the
-	 * kernel each time (brk shrink, page faults, memset on regrow) --
-	 * half the run time on a real Linux guest. Same output bytes.
-	 */
-	z_stream zs;
-	bool zs_init;
+	struct kdump_pool *pool;
 };
-
-/* The first line is zero and every byte equals the one 64 bytes before it:
- * glibc's vector memcmp then scans the page at cache speed. */
-static bool page_is_zero(const uint8_t *p)
-{
-	static const uint8_t zero[64];
-
-	return !memcmp(p, zero, sizeof(zero)) &&
-	       !memcmp(p, p + sizeof(zero), PAGE_SIZE - sizeof(zero));
-}
-
-/* Page data as QEMU's compress2(..., Z_BEST_SPEED) would write it. */
-static int page_compress(struct kdump_state *st, const uint8_t *data,
-			 uLongf *clen)
-{
-	int zret;
-
-	if (deflateReset(&st->zs) != Z_OK)
-		return -EIO;
-	st->zs.next_in = (Bytef *)(uintptr_t)data;
-	st->zs.avail_in = PAGE_SIZE;
-	st->zs.next_out = st->cbuf;
-	st->zs.avail_out = (uInt)st->cbound;
-	zret = deflate(&st->zs, Z_FINISH);
-	if (zret != Z_STREAM_END)
-		return -EIO;
-	*clen = st->zs.total_out;
-	return 0;
-}
 
 static void pd_encode(uint8_t *pd, uint64_t off, uint32_t size, uint32_t flags)
 {
@@ -92,31 +56,61 @@ static int pd_add(struct dump_ctx *c, struct kdump_state *st, const uint8_t *pd)
 	return st->nr_pd == KD_PD_BATCH ? pd_flush(c, st) : 0;
 }
 
+/* Descriptors and data of a compressed batch, in page order. */
+static int kdump_emit(struct dump_ctx *c, struct kdump_state *st,
+		      struct kdump_batch *b)
+{
+	uint32_t flag = kdump_codec_flag(c->o->codec), i;
+	size_t bound = kdump_pool_bound(st->pool);
+	uint8_t pd[KDUMP_PD_SIZE];
+	int ret = 0;
+
+	for (i = 0; b && i < b->n && !ret; i++) {
+		switch (b->kind[i]) {
+		case KDUMP_PAGE_ZERO:
+			c->res->pages_zero++;
+			ret = pd_add(c, st, st->zero_pd);
+			continue;
+		case KDUMP_PAGE_COMPRESSED:
+			pd_encode(pd, c->off, b->clen[i], flag);
+			ret = dump_append(c, b->out + i * bound, b->clen[i]);
+			break;
+		default: /* compression did not help: stored as is */
+			pd_encode(pd, c->off, PAGE_SIZE, 0);
+			ret = dump_append(c, b->in + (size_t)i * PAGE_SIZE,
+					  PAGE_SIZE);
+		}
+		if (!ret)
+			ret = pd_add(c, st, pd);
+	}
+	if (b)
+		b->n = 0;
+	return ret;
+}
+
 static int kdump_page(struct dump_ctx *c, uint64_t gfn, const uint8_t *data,
 		      void *arg)
 {
 	struct kdump_state *st = arg;
-	uint8_t pd[KDUMP_PD_SIZE];
-	uLongf clen = st->cbound;
-	int ret;
+	struct kdump_batch *b;
 
 	st->bm1[gfn / 8] |= (uint8_t)(1u << (gfn % 8));
 	if (!data)
-		return 0; /* missing: exists, but not dumped */
+		return 0; /* missing or filtered: exists, but not dumped */
 	st->bm2[gfn / 8] |= (uint8_t)(1u << (gfn % 8));
-	if (page_is_zero(data)) {
-		c->res->pages_zero++;
-		return pd_add(c, st, st->zero_pd);
-	}
-	if (page_compress(st, data, &clen) == 0 && clen < PAGE_SIZE) {
-		pd_encode(pd, c->off, (uint32_t)clen, KDUMP_DH_COMPRESSED_ZLIB);
-		ret = dump_append(c, st->cbuf, clen);
-	} else {
-		/* Compression did not help: store the page as is. */
-		pd_encode(pd, c->off, PAGE_SIZE, 0);
-		ret = dump_append(c, data, PAGE_SIZE);
-	}
-	return ret ? ret : pd_add(c, st, pd);
+	b = kdump_pool_fill(st->pool);
+	memcpy(b->in + (size_t)b->n * PAGE_SIZE, data, PAGE_SIZE);
+	if (++b->n < KDUMP_BATCH)
+		return 0;
+	return kdump_emit(c, st, kdump_pool_submit(st->pool));
+}
+
+/* The last batches: the one being filled, then the one in flight. */
+static int kdump_pages_flush(struct dump_ctx *c, struct kdump_state *st)
+{
+	int ret = kdump_emit(c, st, kdump_pool_submit(st->pool));
+
+	return ret ? ret : kdump_emit(c, st, kdump_pool_drain(st->pool));
 }
 
 static void kdump_fill_header(struct dump_ctx *c, uint8_t *h,
@@ -127,11 +121,18 @@ static void kdump_fill_header(struct dump_ctx *c, uint8_t *h,
 	memset(h, 0, KD_BLOCK);
 	memcpy(h, KDUMP_SIGNATURE, KDUMP_SIG_LEN);
 	put_le32(h + KDH_VERSION, KDUMP_HEADER_VERSION);
-	memcpy(h + KDH_UTS_MACHINE, "x86_64", 6);
+	/* As makedumpfile: the kernel's own utsname (libkdumpfile takes the
+	 * architecture from it only when every field is set); without
+	 * VMCOREINFO, the machine alone, as QEMU writes it. */
+	if (dump_read_utsname(c, h + KDH_UTS, 6 * 65) ||
+	    memcmp(h + KDH_UTS_MACHINE, "x86_64", 7)) {
+		memset(h + KDH_UTS, 0, 6 * 65);
+		memcpy(h + KDH_UTS_MACHINE, "x86_64", 6);
+	}
 	gettimeofday(&tv, NULL);
 	put_le64(h + KDH_TIMESTAMP, (uint64_t)tv.tv_sec);
 	put_le64(h + KDH_TIMESTAMP + 8, (uint64_t)tv.tv_usec);
-	put_le32(h + KDH_STATUS, KDUMP_DH_COMPRESSED_ZLIB);
+	put_le32(h + KDH_STATUS, kdump_codec_flag(c->o->codec));
 	put_le32(h + KDH_BLOCK_SIZE, KD_BLOCK);
 	put_le32(h + KDH_SUB_HDR_SIZE, sub_blocks);
 	put_le32(h + KDH_BITMAP_BLOCKS, bitmap_blocks);
@@ -144,7 +145,11 @@ static void kdump_fill_sub(struct dump_ctx *c, uint8_t *sh, uint64_t note_len)
 	uint64_t notes_off = KD_BLOCK + KDUMP_SUB_HEADER_SIZE;
 
 	memset(sh, 0, KDUMP_SUB_HEADER_SIZE);
-	put_le32(sh + KSH_DUMP_LEVEL, 1); /* zero pages shared */
+	/* What was left out (crash prints it; a page not in the 2nd
+	 * bitmap reads as zeros only when the level has bit 1). */
+	put_le32(sh + KSH_DUMP_LEVEL, c->o->filter);
+	if (c->have_mm || (c->vmci_len && c->mm.phys_base != VMCI_NONE))
+		put_le64(sh + KSH_PHYS_BASE, (uint64_t)c->mm.phys_base);
 	if (c->vmci_len) {
 		/* As QEMU's write_dump_header: the note's descriptor. */
 		put_le64(sh + KSH_OFFSET_VMCOREINFO, notes_off + c->vmci_off);
@@ -185,6 +190,15 @@ static int kdump_write_meta(struct dump_ctx *c, struct kdump_state *st,
 	return ret;
 }
 
+static unsigned int kdump_threads(const struct dump_ctx *c)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (c->o->threads)
+		return c->o->threads;
+	return n > 0 ? (unsigned int)n : 1;
+}
+
 int dump_kdump_write(struct dump_ctx *c)
 {
 	struct kdump_state st = {0};
@@ -204,13 +218,11 @@ int dump_kdump_write(struct dump_ctx *c)
 	st.bm1 = calloc(1, st.len_bitmap);
 	st.bm2 = calloc(1, st.len_bitmap);
 	st.pd = malloc(KD_PD_BATCH * KDUMP_PD_SIZE);
-	st.cbound = compressBound(PAGE_SIZE);
-	st.cbuf = malloc(st.cbound);
-	if (notes.oom || !st.bm1 || !st.bm2 || !st.pd || !st.cbuf)
+	if (notes.oom || !st.bm1 || !st.bm2 || !st.pd)
 		goto out;
-	if (deflateInit(&st.zs, Z_BEST_SPEED) != Z_OK)
+	ret = kdump_pool_new(c->o->codec, kdump_threads(c), &st.pool);
+	if (ret)
 		goto out;
-	st.zs_init = true;
 	sub_blocks = (uint32_t)((KDUMP_SUB_HEADER_SIZE + notes.len +
 				 DUMP_VMCI_RESERVE + KD_BLOCK - 1) /
 				KD_BLOCK);
@@ -222,6 +234,8 @@ int dump_kdump_write(struct dump_ctx *c)
 	ret = dump_append(c, zero_page, PAGE_SIZE);
 	if (!ret)
 		ret = dump_for_each_page(c, kdump_page, &st);
+	if (!ret)
+		ret = kdump_pages_flush(c, &st);
 	if (!ret)
 		ret = pd_flush(c, &st);
 	if (!ret)
@@ -237,12 +251,10 @@ int dump_kdump_write(struct dump_ctx *c)
 	dump_sevdbg_fill(c, (uint8_t *)notes.buf + sevdbg_off);
 	ret = kdump_write_meta(c, &st, &notes, sub_blocks);
 out:
-	if (st.zs_init)
-		deflateEnd(&st.zs);
+	kdump_pool_free(st.pool);
 	free(st.bm1);
 	free(st.bm2);
 	free(st.pd);
-	free(st.cbuf);
 	sb_release(&notes);
 	return ret;
 }

@@ -16,8 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "gdbstub/dump/dump-int.h"
 #include "sevdbg/bitmap.h"
 #include "gdbstub/mem/router.h"
@@ -29,117 +27,16 @@
 #define MADV_POPULATE_READ 22 /* Linux 5.14 */
 #endif
 
-int dump_parse_format(const char *name, enum dump_format *f)
-{
-	if (!strcmp(name, "elf"))
-		*f = DUMP_FMT_ELF;
-	else if (!strcmp(name, "kdump"))
-		*f = DUMP_FMT_KDUMP;
-	else if (!strcmp(name, "raw"))
-		*f = DUMP_FMT_RAW;
-	else
-		return -EINVAL;
-	return 0;
-}
-
-void dump_result_json(const struct dump_result *res, struct strbuf *out)
-{
-	json_t *j;
-	char *txt;
-
-	j = json_pack("{sIsIsIsIsIsIsf}", "pages_encrypted",
-		      (json_int_t)res->pages_encrypted, "pages_shared",
-		      (json_int_t)res->pages_shared, "pages_missing",
-		      (json_int_t)res->pages_missing, "pages_zero",
-		      (json_int_t)res->pages_zero, "bytes",
-		      (json_int_t)res->bytes_written, "platform_calls",
-		      (json_int_t)res->platform_calls, "seconds", res->seconds);
-	if (!j)
-		return;
-	if (res->msg[0])
-		json_object_set_new(j, "error", json_string(res->msg));
-	txt = json_dumps(j, JSON_COMPACT);
-	if (txt)
-		sb_puts(out, txt);
-	free(txt);
-	json_decref(j);
-}
-
 int dump_fail(struct dump_ctx *c, int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!c->res->msg[0]) {
+	if (c->errlen && !c->err[0]) {
 		va_start(ap, fmt);
-		vsnprintf(c->res->msg, sizeof(c->res->msg), fmt, ap);
+		vsnprintf(c->err, c->errlen, fmt, ap);
 		va_end(ap);
 	}
 	return err;
-}
-
-static int write_full(struct dump_ctx *c, const void *buf, size_t len,
-		      uint64_t off)
-{
-	const uint8_t *p = buf;
-	ssize_t n;
-
-	while (len) {
-		if (c->seq)
-			n = write(c->fd, p, len);
-		else
-			n = pwrite(c->fd, p, len, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int err = n < 0 ? -errno : -ENOSPC;
-
-			return dump_fail(c, err,
-					 "writing the dump failed: %s (free some space or choose another directory)",
-					 strerror(-err));
-		}
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
-	return 0;
-}
-
-int dump_pwrite(struct dump_ctx *c, const void *buf, size_t len, uint64_t off)
-{
-	return write_full(c, buf, len, off);
-}
-
-int dump_flush(struct dump_ctx *c)
-{
-	int ret;
-
-	if (!c->wlen)
-		return 0;
-	ret = write_full(c, c->wbuf, c->wlen, c->off - c->wlen);
-	c->wlen = 0;
-	return ret;
-}
-
-int dump_append(struct dump_ctx *c, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-	size_t n;
-	int ret;
-
-	while (len) {
-		n = MIN(len, DUMP_CHUNK - c->wlen);
-		memcpy(c->wbuf + c->wlen, p, n);
-		c->wlen += n;
-		c->off += n;
-		p += n;
-		len -= n;
-		if (c->wlen == DUMP_CHUNK) {
-			ret = dump_flush(c);
-			if (ret)
-				return ret;
-		}
-	}
-	return 0;
 }
 
 static void dump_progress(struct dump_ctx *c, bool last)
@@ -170,6 +67,15 @@ static bool page_error(int err)
 	       err == -ENOENT;
 }
 
+/* A page --filter leaves out: it exists, nothing of it is written. */
+static int visit_dropped(struct dump_ctx *c, uint64_t gfn, dump_page_fn fn,
+			 void *arg)
+{
+	sevdbg_src_set(c->source, gfn, SEVDBG_SRC_MISSING);
+	c->pages_done++;
+	return fn(c, gfn, NULL, arg);
+}
+
 static int visit_page(struct dump_ctx *c, uint64_t gfn, const uint8_t *data,
 		      dump_page_fn fn, void *arg)
 {
@@ -185,18 +91,32 @@ static int visit_page(struct dump_ctx *c, uint64_t gfn, const uint8_t *data,
 		c->res->pages_encrypted++;
 	else
 		c->res->pages_shared++;
-	c->pages_done++;
 	/* First bytes differ on almost every page: a cheap test per page
 	 * instead of a second pass or QEMU's fw_cfg, which we cannot read. */
 	if (data && !c->vmci_len && (c->vmci_len = vmcoreinfo_match(data)))
 		memcpy(c->vmci, data + VMCOREINFO_DESC_OFF, c->vmci_len);
+	/*
+	 * A zero page is known only once read (and decrypted): it cost its
+	 * platform call and counts as read. ELF leaves it out; kdump keeps
+	 * it in the 2nd bitmap as makedumpfile does, every zero page sharing
+	 * one descriptor (so its file and crash's answers match).
+	 */
+	if (data && (c->o->filter & DL_EXCLUDE_ZERO) &&
+	    c->o->format == DUMP_FMT_ELF && dump_page_is_zero(data)) {
+		c->res->pages_zero++;
+		c->res->pages_filtered[FILTER_ZERO]++;
+		c->res->pages_dropped++;
+		sevdbg_src_set(c->source, gfn, SEVDBG_SRC_MISSING);
+		data = NULL;
+	}
+	c->pages_done++;
 	return fn(c, gfn, data, arg);
 }
 
-/* Read [gpa, gpa+len) (pages) and visit each page; unreadable ones as
- * missing. */
-static int visit_chunk(struct dump_ctx *c, uint64_t gpa, size_t len,
-		       dump_page_fn fn, void *arg)
+/* Read [gpa, gpa+len) (kept pages only) and visit each page; unreadable
+ * ones as missing. */
+static int visit_run(struct dump_ctx *c, uint64_t gpa, size_t len,
+		     dump_page_fn fn, void *arg)
 {
 	size_t done = 0, i;
 	ssize_t n;
@@ -205,14 +125,14 @@ static int visit_chunk(struct dump_ctx *c, uint64_t gpa, size_t len,
 	while (done < len) {
 		n = router_read(c->s->router, gpa + done, c->rbuf, len - done);
 		if (n < 0 && !page_error((int)n)) {
-			const struct router_error *e =
-				router_last_error(c->s->router);
+			char why[200];
 
+			if (!router_last_error(c->s->router, why, sizeof(why)))
+				snprintf(why, sizeof(why), "%s",
+					 strerror((int)-n));
 			return dump_fail(c, (int)n,
 					 "reading guest memory at 0x%llx failed: %s",
-					 (unsigned long long)(gpa + done),
-					 e && e->msg[0] ? e->msg
-							: strerror((int)-n));
+					 (unsigned long long)(gpa + done), why);
 		}
 		n = n < 0 ? 0 : n;
 		for (i = 0; i + PAGE_SIZE <= (size_t)n; i += PAGE_SIZE) {
@@ -233,6 +153,27 @@ static int visit_chunk(struct dump_ctx *c, uint64_t gpa, size_t len,
 		}
 	}
 	return 0;
+}
+
+/* A chunk of RAM: runs of kept pages are read, dropped pages never are. */
+static int visit_chunk(struct dump_ctx *c, uint64_t gpa, size_t len,
+		       dump_page_fn fn, void *arg)
+{
+	uint64_t gfn = gpa >> PAGE_SHIFT, end = (gpa + len) >> PAGE_SHIFT, e;
+	int ret = 0;
+
+	while (gfn < end && !ret) {
+		if (filter_dropped(c->drop, gfn)) {
+			ret = visit_dropped(c, gfn++, fn, arg);
+			continue;
+		}
+		for (e = gfn + 1; e < end && !filter_dropped(c->drop, e); e++)
+			;
+		ret = visit_run(c, gfn << PAGE_SHIFT, (e - gfn) << PAGE_SHIFT,
+				fn, arg);
+		gfn = e;
+	}
+	return ret;
 }
 
 static int walk_ram(struct dump_ctx *c, dump_page_fn fn, void *arg)
@@ -361,8 +302,12 @@ void dump_sevdbg_fill(struct dump_ctx *c, uint8_t *desc)
 	h.magic = SEVDBG_NOTE_MAGIC;
 	h.version = SEVDBG_NOTE_VERSION;
 	h.hdr_size = SEVDBG_NOTE_HDR_SIZE;
-	h.flags = (c->s->pinfo.encrypted ? SEVDBG_NOTE_F_ENCRYPTED : 0) |
-		  (c->s->pinfo.regs_encrypted ? SEVDBG_NOTE_F_SEV_ES : 0);
+	h.flags =
+		(c->s->pinfo.encrypted ? SEVDBG_NOTE_F_ENCRYPTED : 0) |
+		(c->s->pinfo.regs_encrypted ? SEVDBG_NOTE_F_SEV_ES : 0) |
+		(c->o->filter ? SEVDBG_NOTE_F_FILTERED |
+					c->o->filter << SEVDBG_NOTE_LEVEL_SHIFT
+			      : 0);
 	h.cbit = c->s->pinfo.cbit;
 	h.policy = c->s->pinfo.policy;
 	h.nr_vcpus = (uint32_t)c->nr_vcpus;
@@ -500,6 +445,12 @@ static int dump_check_opts(struct dump_ctx *c)
 	if (o->format != DUMP_FMT_RAW && (o->has_range || o->virt))
 		return dump_fail(c, -EINVAL,
 				 "--range and --virtual are for --format raw; elf and kdump dump all RAM");
+	if (o->filter > DL_MAX)
+		return dump_fail(c, -EINVAL,
+				 "--filter takes a dump level from 0 to 31");
+	if (o->filter && o->format == DUMP_FMT_RAW)
+		return dump_fail(c, -EINVAL,
+				 "--filter is for --format elf and kdump; a raw dump holds every byte of its range");
 	if (o->paging && o->format != DUMP_FMT_ELF)
 		return dump_fail(c, -EINVAL,
 				 "--paging is only for --format elf");
@@ -595,23 +546,52 @@ static int dump_body(struct dump_ctx *c)
 	return -EINVAL;
 }
 
-static uint64_t platform_calls(struct session *s)
+static void platform_calls(struct session *s, uint64_t *calls, uint64_t *dec)
 {
 	const struct platform_stats *st = &s->t->plat->stats;
 
-	return st->decrypt_calls + st->host_read_calls;
+	*calls = st->decrypt_calls + st->host_read_calls;
+	*dec = st->decrypt_calls;
+}
+
+/* The dump's platform calls, and the firmware time they would take at
+ * the platform's modelled latency (bench/ and --json print both). */
+static void dump_count_calls(struct dump_ctx *c, uint64_t calls0, uint64_t dec0)
+{
+	uint64_t calls, dec;
+
+	platform_calls(c->s, &calls, &dec);
+	c->res->platform_calls = calls - calls0;
+	c->res->decrypt_calls = dec - dec0;
+	c->res->firmware_seconds =
+		(double)c->res->decrypt_calls * c->s->pinfo.fw_latency_us / 1e6;
+}
+
+/* What to leave out is known before the first page is read. */
+static int dump_prepare_filter(struct dump_ctx *c)
+{
+	if (!(c->o->filter & DL_NEEDS_MEM_MAP) || c->o->format == DUMP_FMT_RAW)
+		return 0;
+	return dump_filter_prepare(c);
 }
 
 int dump_write(struct session *s, const struct dump_opts *o,
-	       struct dump_result *res)
+	       struct dump_result *res, char *err, size_t errlen)
 {
-	struct dump_ctx c = {.s = s, .o = o, .res = res, .fd = -1};
+	struct dump_ctx c = {.s = s,
+			     .o = o,
+			     .res = res,
+			     .fd = -1,
+			     .err = err,
+			     .errlen = errlen};
 	char tmp[PATH_MAX] = "";
-	uint64_t t0 = now_ns(), calls0;
+	uint64_t t0 = now_ns(), calls0 = 0, dec0 = 0;
 	bool stopped = false, to_stdout;
 	int ret;
 
 	memset(res, 0, sizeof(*res));
+	if (errlen)
+		err[0] = '\0';
 	ret = dump_check_opts(&c);
 	if (ret)
 		return ret;
@@ -632,15 +612,17 @@ int dump_write(struct session *s, const struct dump_opts *o,
 	ret = dump_stop_guest(&c, &stopped);
 	if (ret)
 		goto out;
-	calls0 = platform_calls(s);
+	platform_calls(s, &calls0, &dec0);
 	ret = dump_load_cpus(&c);
 	if (!ret)
 		ret = dump_load_bitmap(&c);
 	if (!ret)
+		ret = dump_prepare_filter(&c);
+	if (!ret)
 		ret = dump_body(&c);
 	if (!ret)
 		ret = dump_flush(&c);
-	res->platform_calls = platform_calls(s) - calls0;
+	dump_count_calls(&c, calls0, dec0);
 	if (!ret && !to_stdout)
 		ret = dump_finish(&c, tmp);
 	if (ret == -ENOMEM)
@@ -652,12 +634,13 @@ out:
 		unlink(tmp);
 	if (stopped && !o->keep_stopped)
 		dump_resume_guest(&c);
-	if (ret && !res->msg[0])
+	if (ret)
 		dump_fail(&c, ret, "dump failed: %s", strerror(-ret));
 	res->seconds = (double)(now_ns() - t0) / 1e9;
 	free(c.regs);
 	free(c.encbits);
 	free(c.source);
+	free(c.drop);
 	free(c.wbuf);
 	free(c.rbuf);
 	return ret;

@@ -35,7 +35,10 @@ struct router {
 	size_t nslots;
 	uint64_t gen;
 	struct router_stats st;
-	struct router_error err;
+	struct {
+		int err;       /* negative errno, 0 = none */
+		char msg[200]; /* names the gpa and the cause */
+	} err;
 	/* A bitmap derived by derive_fn (router_set_derived_bitmap). */
 	router_derive_fn derive_fn;
 	void *derive_arg;
@@ -107,6 +110,11 @@ int router_set_cache_pages(struct router *r, size_t npages)
 	return 0;
 }
 
+size_t router_cache_pages(const struct router *r)
+{
+	return r->nslots;
+}
+
 void router_free(struct router *r)
 {
 	if (!r)
@@ -124,7 +132,6 @@ static __printf(4, 5) int router_fail(struct router *r, int err, uint64_t gpa,
 	int n;
 
 	r->err.err = err;
-	r->err.gpa = gpa;
 	n = snprintf(r->err.msg, sizeof(r->err.msg),
 		     "gpa 0x%llx: ", (unsigned long long)gpa);
 	va_start(ap, fmt);
@@ -298,7 +305,6 @@ static int router_decrypt(struct router *r, uint64_t gpa, void *buf, size_t len)
 	if (ret) {
 		router_fail(r, ret, gpa, "DBG_DECRYPT failed: %s",
 			    fw ? platform_fw_strerror(fw) : strerror(-ret));
-		r->err.fw_error = fw;
 		return ret;
 	}
 	return 0;
@@ -313,7 +319,6 @@ static int router_encrypt(struct router *r, uint64_t gpa, const void *buf,
 	if (ret) {
 		router_fail(r, ret, gpa, "DBG_ENCRYPT failed: %s",
 			    fw ? platform_fw_strerror(fw) : strerror(-ret));
-		r->err.fw_error = fw;
 		return ret;
 	}
 	return 0;
@@ -484,9 +489,11 @@ int router_page_encrypted(struct router *r, uint64_t gpa, bool *enc)
 	return 0;
 }
 
-const struct router_error *router_last_error(const struct router *r)
+int router_last_error(const struct router *r, char *err, size_t errlen)
 {
-	return &r->err;
+	if (errlen)
+		snprintf(err, errlen, "%s", r->err.msg);
+	return r->err.err;
 }
 
 void router_set_derived_bitmap(struct router *r, router_derive_fn fn, void *arg)

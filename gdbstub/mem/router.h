@@ -22,15 +22,6 @@ struct router_stats {
 	uint64_t bitmap_refreshes;
 };
 
-/* Why the last access stopped short, for messages ("page 0x... encrypted
- * and the guest policy forbids debugging (firmware POLICY_FAILURE)"). */
-struct router_error {
-	int err;      /* negative errno */
-	uint64_t gpa; /* first byte not transferred */
-	int fw_error; /* firmware status, when the PSP refused */
-	char msg[160];
-};
-
 struct router;
 
 int router_new(struct platform *p, const struct ram_map *ram,
@@ -48,7 +39,12 @@ ssize_t router_write(struct router *r, uint64_t gpa, const void *buf,
 
 /* Whether the page holding gpa is encrypted (refreshes the bitmap first). */
 int router_page_encrypted(struct router *r, uint64_t gpa, bool *enc);
-const struct router_error *router_last_error(const struct router *r);
+/*
+ * Why the last access stopped short: its negative errno (0 if it did not),
+ * and the reason in err, e.g. "gpa 0x1000: DBG_DECRYPT failed:
+ * POLICY_FAILURE (guest policy forbids debugging)"; "" if none.
+ */
+int router_last_error(const struct router *r, char *err, size_t errlen);
 
 /*
  * The guest ran (resume, step) or memory changed behind our back: drop the
@@ -89,6 +85,7 @@ const struct bitmap *router_bitmap(struct router *r);
  * 0 disables it). Drops what is cached.
  */
 int router_set_cache_pages(struct router *r, size_t npages);
+size_t router_cache_pages(const struct router *r);
 
 /* Tests only: route page gfn the wrong way (~0ULL = off), to prove that
  * the differential tests catch a misrouted page. */

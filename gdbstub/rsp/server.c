@@ -16,6 +16,10 @@
  * a annex (up to ':'), r the rest (binary, maybe empty); , : ; = match
  * themselves; ? makes the remainder optional when the packet ends there.
  */
+/*
+ * A packet goes to the row with the longest name it starts with (a row
+ * without a schema must match exactly), so the rows may be in any order.
+ */
 struct pkt_handler {
 	const char *name;   /* prefix of the packet */
 	const char *schema; /* NULL: the packet is exactly name */
@@ -187,15 +191,12 @@ int server_tid_vcpu(struct server *sv, int64_t tid)
 	return (int)tid - 1;
 }
 
-static void server_dispatch(struct server *sv, const uint8_t *pkt, size_t len)
+/* The row for pkt (see struct pkt_handler), or NULL: unsupported. */
+static const struct pkt_handler *pkt_lookup(const uint8_t *pkt, size_t len)
 {
-	const struct pkt_handler *h;
-	struct pkt_args args;
-	size_t i, nlen;
-	int ret;
+	const struct pkt_handler *h, *best = NULL;
+	size_t i, nlen, best_len = 0;
 
-	sb_reset(&sv->reply);
-	sv->no_reply = false;
 	for (i = 0; i < ARRAY_SIZE(pkt_table); i++) {
 		h = &pkt_table[i];
 		nlen = strlen(h->name);
@@ -203,15 +204,31 @@ static void server_dispatch(struct server *sv, const uint8_t *pkt, size_t len)
 			continue;
 		if (!h->schema && len != nlen)
 			continue;
+		if (nlen > best_len) {
+			best = h;
+			best_len = nlen;
+		}
+	}
+	return best;
+}
+
+static void server_dispatch(struct server *sv, const uint8_t *pkt, size_t len)
+{
+	const struct pkt_handler *h = pkt_lookup(pkt, len);
+	struct pkt_args args;
+	int ret;
+
+	sb_reset(&sv->reply);
+	sv->no_reply = false;
+	if (h) {
 		memset(&args, 0, sizeof(args));
-		ret = h->schema ? pkt_parse(h->schema, pkt + nlen, pkt + len,
-					    &args)
+		ret = h->schema ? pkt_parse(h->schema, pkt + strlen(h->name),
+					    pkt + len, &args)
 				: 0;
 		if (!ret)
 			ret = h->fn(sv, &args);
 		if (ret)
 			server_reply_err(sv, ret);
-		break;
 	}
 	if (!sv->no_reply)
 		rsp_put_packet(&sv->rsp, sv->reply.buf ? sv->reply.buf : "",

@@ -71,24 +71,26 @@ void server_poll_stop(struct server *sv);
 /* Stop a running guest before serving (new connection, shutdown). */
 int server_stop_target(struct server *sv, int timeout_ms);
 
+/* --- transport.c: where gdb connects ---------------------------------- */
+
 /*
  * Serve one connection until gdb hangs up, detaches or kills, or the target
  * goes away. quit_fd (or -1) ends serving when readable (signals).
  * Returns 0, or -errno on I/O failure.
  */
-int server_serve_fd(struct server *sv, int in_fd, int out_fd, int quit_fd);
+int transport_serve_fd(struct server *sv, int in_fd, int out_fd, int quit_fd);
 
 /*
  * "unix:PATH", "tcp:HOST:PORT" or "stdio": accept one gdb at a time until
  * the target is gone or quit_fd is readable. err gets the cause and fix.
  */
-struct server_listen {
+struct transport_listen {
 	const char *spec;
 	bool allow_remote;
 	int quit_fd; /* readable: stop serving (signals); -1 */
 };
-int server_listen_run(struct server *sv, const struct server_listen *l,
-		      char *err, size_t errlen);
+int transport_listen_run(struct server *sv, const struct transport_listen *l,
+			 char *err, size_t errlen);
 
 /* gdb's CRC-32 (polynomial 0x04c11db7, MSB first, no final xor). */
 uint32_t server_crc32(uint32_t crc, const uint8_t *buf, size_t len);

@@ -60,7 +60,7 @@ static void transport_turn_away(int lfd)
 	close(fd);
 }
 
-int server_serve_fd(struct server *sv, int in_fd, int out_fd, int quit_fd)
+int transport_serve_fd(struct server *sv, int in_fd, int out_fd, int quit_fd)
 {
 	uint8_t buf[READ_CHUNK];
 	struct pollfd pfd[4];
@@ -106,7 +106,7 @@ static void transport_session(struct server *sv, int in_fd, int out_fd,
 	if (ret)
 		pr_warn("could not stop the guest for gdb: %s (continuing)",
 			strerror(-ret));
-	ret = server_serve_fd(sv, in_fd, out_fd, quit_fd);
+	ret = transport_serve_fd(sv, in_fd, out_fd, quit_fd);
 	if (ret)
 		pr_info("connection to gdb lost: %s", strerror(-ret));
 }
@@ -273,8 +273,8 @@ static int accept_loop(struct server *sv, int lfd, int quit_fd)
 	return 0;
 }
 
-int server_listen_run(struct server *sv, const struct server_listen *l,
-		      char *err, size_t errlen)
+int transport_listen_run(struct server *sv, const struct transport_listen *l,
+			 char *err, size_t errlen)
 {
 	const char *spec = l->spec ? l->spec : "stdio";
 	bool is_unix = !strncmp(spec, "unix:", 5);

@@ -32,10 +32,10 @@ void bitmap_assign(struct bitmap *b, uint64_t gfn, uint64_t n, bool val);
 /*
  * Apply one page-encryption record (gpa, npages, attrs) with the
  * KVM_HC_MAP_GPA_RANGE encoding. Invalid records change nothing and return
- * -EINVAL with a reason in *why (a static string).
+ * -EINVAL with the reason in err.
  */
 int bitmap_apply_record(struct bitmap *b, uint64_t gpa, uint64_t npages,
-			uint64_t attrs, const char **why);
+			uint64_t attrs, char *err, size_t errlen);
 
 /*
  * GET/SET with the series' semantics (Documentation/virt/kvm/api.rst in

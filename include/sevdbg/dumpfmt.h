@@ -62,6 +62,10 @@ enum sevdbg_src {
 
 #define SEVDBG_NOTE_F_ENCRYPTED (1u << 0) /* the guest was SEV/sim */
 #define SEVDBG_NOTE_F_SEV_ES	(1u << 1) /* registers were in the VMSA */
+/* Written with --filter: pages it left out are SEVDBG_SRC_MISSING, and
+ * bits 8..15 of flags hold the dump level (makedumpfile's -d). */
+#define SEVDBG_NOTE_F_FILTERED	(1u << 2)
+#define SEVDBG_NOTE_LEVEL_SHIFT 8
 
 struct sevdbg_note_hdr {
 	uint32_t magic;	   /* SEVDBG_NOTE_MAGIC */
@@ -191,9 +195,9 @@ struct sevdbg_note {
 	const uint8_t *source; /* h.npages 2-bit codes */
 	const uint8_t *regs;   /* h.nr_vcpus records */
 };
-/* 0 or -EINVAL with a reason in *why. */
+/* 0 or -EINVAL with the reason in err. */
 int sevdbg_note_parse(const uint8_t *desc, size_t len, struct sevdbg_note *n,
-		      const char **why);
+		      char *err, size_t errlen);
 void sevdbg_hdr_encode(uint8_t *out, const struct sevdbg_note_hdr *h);
 
 /*

@@ -81,7 +81,7 @@ static void model_stream(struct model *m, struct bitmap *b, const uint8_t *s,
 
 	while (pos + SIM_HC_RECORD_SIZE <= n) {
 		const uint8_t *r = s + pos;
-		const char *why = NULL;
+		char why[80] = "";
 		int ok, ret;
 
 		if (memcmp(r, "SEVH", 4)) {
@@ -97,9 +97,9 @@ static void model_stream(struct model *m, struct bitmap *b, const uint8_t *s,
 		ok ? m->records++ : m->bad_records++;
 		/* The same record straight into a bitmap of our own. */
 		ret = bitmap_apply_record(b, le(r + 8, 8), le(r + 16, 8),
-					  le(r + 24, 8), &why);
+					  le(r + 24, 8), why, sizeof(why));
 		CHECK(ret == (ok ? 0 : -EINVAL), "apply returned %d", ret);
-		CHECK(ok || why, "invalid record without a reason");
+		CHECK(ok || why[0], "invalid record without a reason");
 		pos += SIM_HC_RECORD_SIZE;
 	}
 }

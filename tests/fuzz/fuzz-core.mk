@@ -2,7 +2,7 @@
 # run in `make check` (skipped, visibly, when configure found no libFuzzer).
 FUZZ_CORE_SRCS = tests/fuzz/fuzz-core.c plugins/targets/core/core.c plugins/targets/core/core-elf.c \
 		 plugins/targets/core/core-kdump.c plugins/targets/core/core-flat.c gdbstub/base/dumpfmt.c gdbstub/base/ram.c \
-		 gdbstub/base/regs.c gdbstub/base/util.c
+		 gdbstub/base/regs.c gdbstub/base/util.c gdbstub/base/strbuf.c
 
 ifneq ($(FUZZ_CC),)
 tests/fuzz/fuzz-core: $(FUZZ_CORE_SRCS) plugins/targets/core/core-int.h gdbstub/dump/dump-int.h

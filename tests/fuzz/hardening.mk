@@ -3,9 +3,9 @@
 # `make check-valgrind` (valgrind over the unit tests).
 FUZZ_QMP_SRCS = tests/fuzz/fuzz-qmp.c plugins/targets/qemu/qmp.c \
 		plugins/targets/qemu/qemu-ram.c plugins/targets/qemu/rspclient.c gdbstub/base/rsp.c gdbstub/base/ram.c \
-		gdbstub/base/util.c
+		gdbstub/base/util.c gdbstub/base/strbuf.c
 FUZZ_BITMAP_SRCS = tests/fuzz/fuzz-bitmap.c plugins/platforms/sim/sim.c gdbstub/mem/platform.c \
-		   gdbstub/base/bitmap.c gdbstub/base/ram.c gdbstub/base/util.c
+		   gdbstub/base/bitmap.c gdbstub/base/ram.c gdbstub/base/util.c gdbstub/base/strbuf.c
 HARDEN_FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer \
 		    -fsanitize=fuzzer,address,undefined \
 		    -fno-sanitize-recover=undefined

@@ -48,8 +48,12 @@ static __printf(3, 4) void tap(struct check *c, bool ok, const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n");
-	if (!ok && router_last_error(c->r)->msg[0])
-		printf("# router: %s\n", router_last_error(c->r)->msg);
+	if (!ok) {
+		char why[200];
+
+		if (router_last_error(c->r, why, sizeof(why)))
+			printf("# router: %s\n", why);
+	}
 }
 
 static uint64_t pa_of(uint64_t sym)

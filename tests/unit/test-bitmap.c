@@ -104,31 +104,38 @@ static void test_assign_random(void **state)
 static void test_record_valid(void **state)
 {
 	struct bitmap b;
-	const char *why = NULL;
+	char why[80];
 
 	assert_int_equal(bitmap_init(&b, 3 << 18), 0); /* 3 GiB */
 	/* 4K: two pages at 0x5000 decrypted. */
-	assert_int_equal(bitmap_apply_record(&b, 0x5000, 2, 0, &why), 0);
+	assert_int_equal(bitmap_apply_record(&b, 0x5000, 2, 0, why,
+					     sizeof(why)),
+			 0);
 	assert_true(bitmap_test(&b, 4));
 	assert_false(bitmap_test(&b, 5));
 	assert_false(bitmap_test(&b, 6));
 	assert_true(bitmap_test(&b, 7));
 	/* 2M: npages counts 2 MiB pages. */
-	assert_int_equal(bitmap_apply_record(&b, 0x400000, 3, SZ_2M, &why), 0);
+	assert_int_equal(bitmap_apply_record(&b, 0x400000, 3, SZ_2M, why,
+					     sizeof(why)),
+			 0);
 	assert_int_equal(bitmap_count(&b, 0x400, 3 * 512), 0);
 	assert_true(bitmap_test(&b, 0x3ff));
 	assert_true(bitmap_test(&b, 0x400 + 3 * 512));
 	/* Re-encrypt one 4K page inside it. */
-	assert_int_equal(bitmap_apply_record(&b, 0x401000, 1, ENC, &why), 0);
+	assert_int_equal(bitmap_apply_record(&b, 0x401000, 1, ENC, why,
+					     sizeof(why)),
+			 0);
 	assert_true(bitmap_test(&b, 0x401));
 	/* 1G: the second GiB. */
-	assert_int_equal(bitmap_apply_record(&b, 1ULL << 30, 1, SZ_1G, &why),
+	assert_int_equal(bitmap_apply_record(&b, 1ULL << 30, 1, SZ_1G, why,
+					     sizeof(why)),
 			 0);
 	assert_int_equal(bitmap_count(&b, 1 << 18, 1 << 18), 0);
 	assert_int_equal(bitmap_count(&b, 2 << 18, 1 << 18), 1 << 18);
 	/* Exactly up to the end is fine. */
 	assert_int_equal(bitmap_apply_record(&b, (3ULL << 30) - 0x1000, 1, 0,
-					     &why),
+					     why, sizeof(why)),
 			 0);
 	assert_false(bitmap_test(&b, (3 << 18) - 1));
 	bitmap_release(&b);
@@ -138,11 +145,12 @@ static void expect_invalid(struct bitmap *b, uint64_t gpa, uint64_t npages,
 			   uint64_t attrs, const char *needle)
 {
 	uint64_t before = bitmap_count(b, 0, b->npages);
-	const char *why = NULL;
+	char why[80] = "";
 
-	assert_int_equal(bitmap_apply_record(b, gpa, npages, attrs, &why),
+	assert_int_equal(bitmap_apply_record(b, gpa, npages, attrs, why,
+					     sizeof(why)),
 			 -EINVAL);
-	assert_non_null(why);
+	assert_true(why[0]);
 	if (!strstr(why, needle))
 		fail_msg("reason \"%s\" lacks \"%s\"", why, needle);
 	assert_int_equal(bitmap_count(b, 0, b->npages), before);
@@ -259,7 +267,7 @@ static void test_one_tib(void **state)
 	struct bitmap b;
 	struct bitmap_summary s;
 	uint64_t i, gfn, runs = 0, shared = 0;
-	const char *why;
+	char why[80];
 
 	assert_int_equal(bitmap_init(&b, n), 0);
 	/* 1000 disjoint shared ranges of 1..64 pages, spread out. */
@@ -268,13 +276,13 @@ static void test_one_tib(void **state)
 		uint64_t len = 1 + i % 64;
 
 		assert_int_equal(bitmap_apply_record(&b, at << PAGE_SHIFT, len,
-						     0, &why),
+						     0, why, sizeof(why)),
 				 0);
 		shared += len;
 	}
 	/* A 1 GiB decrypted range at the very end. */
 	assert_int_equal(bitmap_apply_record(&b, (n - (1 << 18)) << PAGE_SHIFT,
-					     1, SZ_1G, &why),
+					     1, SZ_1G, why, sizeof(why)),
 			 0);
 	shared += 1 << 18;
 	bitmap_summarise(&b, &s);

@@ -530,7 +530,7 @@ static void test_lying_sevdbg_note(void **state)
 	uint8_t desc[SEVDBG_NOTE_HDR_SIZE + 64] = {0};
 	struct sevdbg_note_hdr h = {0};
 	struct sevdbg_note n;
-	const char *why;
+	char why[80];
 
 	h.magic = SEVDBG_NOTE_MAGIC;
 	h.version = SEVDBG_NOTE_VERSION;
@@ -542,25 +542,31 @@ static void test_lying_sevdbg_note(void **state)
 	h.regs_size = REGS_BYTES;
 	h.regs_nr = REGS_NR;
 	sevdbg_hdr_encode(desc, &h);
-	assert_int_equal(sevdbg_note_parse(desc, sizeof(desc), &n, &why), 0);
+	assert_int_equal(sevdbg_note_parse(desc, sizeof(desc), &n, why,
+					   sizeof(why)),
+			 0);
 	h.npages = 1ULL << 40;
 	sevdbg_hdr_encode(desc, &h);
-	assert_int_equal(sevdbg_note_parse(desc, sizeof(desc), &n, &why),
+	assert_int_equal(sevdbg_note_parse(desc, sizeof(desc), &n, why,
+					   sizeof(why)),
 			 -EINVAL);
 	h.npages = 8;
 	h.source_off = UINT64_MAX - 1;
 	sevdbg_hdr_encode(desc, &h);
-	assert_int_equal(sevdbg_note_parse(desc, sizeof(desc), &n, &why),
+	assert_int_equal(sevdbg_note_parse(desc, sizeof(desc), &n, why,
+					   sizeof(why)),
 			 -EINVAL);
 	h.source_off = SEVDBG_NOTE_HDR_SIZE + 8;
 	h.nr_vcpus = 1; /* a register record does not fit in 64 bytes */
 	sevdbg_hdr_encode(desc, &h);
-	assert_int_equal(sevdbg_note_parse(desc, sizeof(desc), &n, &why),
+	assert_int_equal(sevdbg_note_parse(desc, sizeof(desc), &n, why,
+					   sizeof(why)),
 			 -EINVAL);
 	h.nr_vcpus = 0;
 	h.version = 2;
 	sevdbg_hdr_encode(desc, &h);
-	assert_int_equal(sevdbg_note_parse(desc, sizeof(desc), &n, &why),
+	assert_int_equal(sevdbg_note_parse(desc, sizeof(desc), &n, why,
+					   sizeof(why)),
 			 -EINVAL);
 	assert_non_null(strstr(why, "newer"));
 	free(im.b);

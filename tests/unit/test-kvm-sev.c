@@ -70,8 +70,8 @@ int main(void)
 	/* Page 0 is private on a Linux SEV guest: must decrypt. */
 	n = router_read(r, 0, buf, sizeof(buf));
 	if (n != (ssize_t)sizeof(buf)) {
-		printf("not ok: read of gpa 0 failed: %s\n",
-		       router_last_error(r)->msg);
+		router_last_error(r, err, sizeof(err));
+		printf("not ok: read of gpa 0 failed: %s\n", err);
 		return 1;
 	}
 	printf("ok: attached (C-bit %u) and decrypted gpa 0\n", cbit);

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -444,6 +445,53 @@ static void test_latency(void **state)
 	platform_destroy(p);
 }
 
+struct psp_thread {
+	struct platform *p;
+	uint64_t gpa;
+	int ret;
+};
+
+static void *psp_decrypt(void *arg)
+{
+	struct psp_thread *t = arg;
+	uint8_t buf[16];
+	int fw;
+
+	t->ret = platform_dbg_decrypt(t->p, t->gpa, buf, sizeof(buf), &fw);
+	return NULL;
+}
+
+/* The PSP runs one command at a time: two threads' commands queue. */
+static void test_latency_serial(void **state)
+{
+	struct fixture *f = *state;
+	struct sim_config cfg = f->cfg;
+	struct psp_thread t[2];
+	pthread_t th[2];
+	struct sim_stats st;
+	uint64_t t0;
+	int i;
+
+	cfg.latency_us = 20000;
+	t[0].gpa = 0;
+	t[1].gpa = PAGE_SIZE;
+	assert_int_equal(sim_platform_new(&f->ram, &cfg, &t[0].p), 0);
+	t[1].p = t[0].p;
+	t0 = now_ns();
+	for (i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, psp_decrypt,
+						&t[i]),
+				 0);
+	for (i = 0; i < 2; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(t[i].ret, 0);
+	}
+	assert_true(now_ns() - t0 >= 40000000ULL);
+	assert_int_equal(sim_platform_stats(t[0].p, &st), 0);
+	assert_int_equal(st.firmware_ns, 40000000ULL);
+	platform_destroy(t[0].p);
+}
+
 /* A platform with nothing but info: every other wrapper says -ENOSYS. */
 static int info_only(struct platform *p, struct platform_info *i)
 {
@@ -511,6 +559,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sync_pipe_and_file, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_latency, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_latency_serial, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_wrappers, setup, teardown),
 	};
 

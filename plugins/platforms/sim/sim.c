@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <string.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -34,6 +35,9 @@ struct sim {
 	size_t rxlen;
 	uint64_t hc_off; /* read offset when hc_fd is a file */
 	struct sim_stats st;
+	/* The PSP runs one command at a time for the whole host: every
+	 * thread's DBG command takes this lock for its whole duration. */
+	pthread_mutex_t psp;
 	uint8_t tin[PAGE_SIZE], tw[PAGE_SIZE], blk[PAGE_SIZE];
 };
 
@@ -169,12 +173,17 @@ static int sim_write_host(struct platform *p, uint64_t gpa, const void *buf,
 	return sim_host_access(p, gpa, NULL, buf, len);
 }
 
-/* Short latencies spin: nanosleep's own overhead is ~50 us. */
+/*
+ * The firmware's cost of one command, paid while holding s->psp so that
+ * commands from different threads queue as they do on the one PSP.
+ * Short latencies spin: nanosleep's own overhead is ~50 us.
+ */
 static void sim_firmware_delay(struct sim *s)
 {
 	struct timespec ts;
 	uint64_t until;
 
+	s->st.firmware_ns += s->cfg.latency_us * 1000ULL;
 	if (!s->cfg.latency_us)
 		return;
 	if (s->cfg.latency_us < 100) {
@@ -212,10 +221,9 @@ static int sim_dbg_check(struct sim *s, uint64_t gpa, size_t len, int *fw_error,
 	return ret;
 }
 
-static int sim_dbg_decrypt(struct platform *p, uint64_t gpa, void *buf,
-			   size_t len, int *fw_error)
+static int sim_dbg_decrypt_locked(struct sim *s, uint64_t gpa, void *buf,
+				  size_t len, int *fw_error)
 {
-	struct sim *s = to_sim(p);
 	uint8_t *hva = NULL;
 	int ret;
 
@@ -233,10 +241,9 @@ static int sim_dbg_decrypt(struct platform *p, uint64_t gpa, void *buf,
 	return sim_xex(s, false, gpa, hva, buf, len);
 }
 
-static int sim_dbg_encrypt(struct platform *p, uint64_t gpa, const void *buf,
-			   size_t len, int *fw_error)
+static int sim_dbg_encrypt_locked(struct sim *s, uint64_t gpa, const void *buf,
+				  size_t len, int *fw_error)
 {
-	struct sim *s = to_sim(p);
 	uint8_t *hva = NULL;
 	int ret;
 
@@ -250,6 +257,30 @@ static int sim_dbg_encrypt(struct platform *p, uint64_t gpa, const void *buf,
 		return 0;
 	}
 	return sim_xex(s, true, gpa, buf, hva, len);
+}
+
+static int sim_dbg_decrypt(struct platform *p, uint64_t gpa, void *buf,
+			   size_t len, int *fw_error)
+{
+	struct sim *s = to_sim(p);
+	int ret;
+
+	pthread_mutex_lock(&s->psp);
+	ret = sim_dbg_decrypt_locked(s, gpa, buf, len, fw_error);
+	pthread_mutex_unlock(&s->psp);
+	return ret;
+}
+
+static int sim_dbg_encrypt(struct platform *p, uint64_t gpa, const void *buf,
+			   size_t len, int *fw_error)
+{
+	struct sim *s = to_sim(p);
+	int ret;
+
+	pthread_mutex_lock(&s->psp);
+	ret = sim_dbg_encrypt_locked(s, gpa, buf, len, fw_error);
+	pthread_mutex_unlock(&s->psp);
+	return ret;
 }
 
 static int sim_get_bitmap(struct platform *p, uint64_t start_gfn,
@@ -273,6 +304,7 @@ static int sim_info(struct platform *p, struct platform_info *info)
 	info->cbit = s->cfg.cbit;
 	info->policy = s->cfg.policy;
 	info->encrypted = true;
+	info->fw_latency_us = s->cfg.latency_us;
 	return 0;
 }
 
@@ -280,11 +312,11 @@ static int sim_info(struct platform *p, struct platform_info *info)
 static void sim_apply(struct sim *s)
 {
 	struct sim_hc_record rec;
-	const char *why = "invalid";
+	char why[80];
 
 	(void)sim_hc_record_decode(s->rx, &rec);
-	if (bitmap_apply_record(&s->bm, rec.gpa, rec.npages, rec.attrs, &why) ==
-	    0) {
+	if (!bitmap_apply_record(&s->bm, rec.gpa, rec.npages, rec.attrs, why,
+				 sizeof(why))) {
 		s->st.records++;
 		return;
 	}
@@ -397,6 +429,7 @@ static void sim_destroy(struct platform *p)
 	EVP_CIPHER_CTX_free(s->tweak);
 	bitmap_release(&s->bm);
 	OPENSSL_cleanse(s->blk, sizeof(s->blk));
+	pthread_mutex_destroy(&s->psp);
 	free(s);
 }
 
@@ -464,6 +497,7 @@ int sim_platform_new(const struct ram_map *ram, const struct sim_config *cfg,
 	if (!s->cfg.cbit)
 		s->cfg.cbit = SIM_DEFAULT_CBIT;
 	s->ram = ram;
+	pthread_mutex_init(&s->psp, NULL);
 	ret = bitmap_init(&s->bm,
 			  ALIGN_UP(ram_end(ram), PAGE_SIZE) >> PAGE_SHIFT);
 	if (ret)
@@ -481,6 +515,7 @@ err_ciphers:
 	EVP_CIPHER_CTX_free(s->tweak);
 	bitmap_release(&s->bm);
 err_free:
+	pthread_mutex_destroy(&s->psp);
 	free(s);
 	return ret;
 }

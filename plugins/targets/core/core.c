@@ -59,8 +59,6 @@ static int core_one_note(struct core_file *cf, const uint8_t *name,
 			 uint32_t descsz, int *npr, int *nq, char *err,
 			 size_t errlen)
 {
-	const char *why;
-
 	if (note_is(name, namesz, "CORE") && type == 1 &&
 	    descsz >= ELF_PRSTATUS_SIZE && *npr < TARGET_MAX_VCPUS) {
 		note_prstatus_decode(desc, &cf->regs[(*npr)++]);
@@ -75,10 +73,8 @@ static int core_one_note(struct core_file *cf, const uint8_t *name,
 			snprintf(err, errlen, "the dump has two SEVDBG notes");
 			return -EINVAL;
 		}
-		if (sevdbg_note_parse(desc, descsz, &cf->sev, &why)) {
-			snprintf(err, errlen, "%s", why);
+		if (sevdbg_note_parse(desc, descsz, &cf->sev, err, errlen))
 			return -EINVAL;
-		}
 		cf->have_sevdbg = true;
 	} else if (note_is(name, namesz, VMCOREINFO_NAME) && type == 0 &&
 		   !cf->vmci) {

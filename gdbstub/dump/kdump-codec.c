@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Per-page compression for kdump files: zlib (QEMU's level), lzo1x_1,
+ * snappy and zstd level 1 (as makedumpfile -l, -p, -z write them).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lzo/lzo1x.h>
+#include <snappy-c.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "gdbstub/dump/kdump-codec.h"
+#include "sevdbg/dumpfmt.h"
+#include "sevdbg/util.h"
+
+bool kdump_codec_available(enum dump_codec c)
+{
+	return c <= DUMP_CODEC_ZSTD;
+}
+
+uint32_t kdump_codec_flag(enum dump_codec c)
+{
+	static const uint32_t flags[] = {
+		[DUMP_CODEC_ZLIB] = KDUMP_DH_COMPRESSED_ZLIB,
+		[DUMP_CODEC_LZO] = KDUMP_DH_COMPRESSED_LZO,
+		[DUMP_CODEC_SNAPPY] = KDUMP_DH_COMPRESSED_SNAPPY,
+		[DUMP_CODEC_ZSTD] = KDUMP_DH_COMPRESSED_ZSTD,
+	};
+
+	return flags[c];
+}
+
+int kdump_codec_init(struct kdump_codec *k, enum dump_codec c)
+{
+	z_stream *zs;
+
+	memset(k, 0, sizeof(*k));
+	k->codec = c;
+	switch (c) {
+	case DUMP_CODEC_ZLIB:
+		/* One stream reset per page: compress2() would allocate and
+		 * free ~270 KiB of zlib state per page. Same bytes. */
+		zs = calloc(1, sizeof(*zs));
+		if (!zs || deflateInit(zs, Z_BEST_SPEED) != Z_OK) {
+			free(zs);
+			return -ENOMEM;
+		}
+		k->state = zs;
+		k->bound = compressBound(PAGE_SIZE);
+		return 0;
+	case DUMP_CODEC_LZO:
+		if (lzo_init() != LZO_E_OK)
+			return -EIO;
+		k->state = malloc(LZO1X_1_MEM_COMPRESS);
+		k->bound = PAGE_SIZE + PAGE_SIZE / 16 + 64 + 3;
+		return k->state ? 0 : -ENOMEM;
+	case DUMP_CODEC_SNAPPY:
+		k->bound = snappy_max_compressed_length(PAGE_SIZE);
+		return 0;
+	case DUMP_CODEC_ZSTD:
+		k->state = ZSTD_createCCtx();
+		k->bound = ZSTD_compressBound(PAGE_SIZE);
+		return k->state ? 0 : -ENOMEM;
+	}
+	return -EINVAL;
+}
+
+void kdump_codec_release(struct kdump_codec *k)
+{
+	if (!k->state)
+		return;
+	if (k->codec == DUMP_CODEC_ZLIB)
+		deflateEnd(k->state);
+	if (k->codec == DUMP_CODEC_ZSTD)
+		ZSTD_freeCCtx(k->state);
+	else
+		free(k->state);
+	k->state = NULL;
+}
+
+static int zlib_page(z_stream *zs, const uint8_t *in, uint8_t *out,
+		     size_t bound, size_t *olen)
+{
+	if (deflateReset(zs) != Z_OK)
+		return -EIO;
+	zs->next_in = (Bytef *)(uintptr_t)in;
+	zs->avail_in = PAGE_SIZE;
+	zs->next_out = out;
+	zs->avail_out = (uInt)bound;
+	if (deflate(zs, Z_FINISH) != Z_STREAM_END)
+		return -EIO;
+	*olen = zs->total_out;
+	return 0;
+}
+
+int kdump_codec_page(struct kdump_codec *k, const uint8_t *in, uint8_t *out,
+		     size_t *olen)
+{
+	lzo_uint ll = k->bound;
+	size_t n = k->bound;
+	int ret = 0;
+
+	switch (k->codec) {
+	case DUMP_CODEC_ZLIB:
+		ret = zlib_page(k->state, in, out, k->bound, &n);
+		break;
+	case DUMP_CODEC_LZO:
+		ret = lzo1x_1_compress(in, PAGE_SIZE, out, &ll, k->state) ==
+				      LZO_E_OK
+			      ? 0
+			      : -EIO;
+		n = ll;
+		break;
+	case DUMP_CODEC_SNAPPY:
+		ret = snappy_compress((const char *)in, PAGE_SIZE, (char *)out,
+				      &n) == SNAPPY_OK
+			      ? 0
+			      : -EIO;
+		break;
+	case DUMP_CODEC_ZSTD:
+		n = ZSTD_compressCCtx(k->state, out, k->bound, in, PAGE_SIZE,
+				      1);
+		ret = ZSTD_isError(n) ? -EIO : 0;
+		break;
+	}
+	/* A failure or no gain: the page is stored as is. */
+	*olen = ret || n >= PAGE_SIZE ? PAGE_SIZE : n;
+	return 0;
+}
