@@ -347,6 +347,10 @@ CMD_FN(help)
 			"Addresses and counts are expressions: 0x1000 4096 sym+0x10 $rip $sp\n"
 			"  *ADDR (8 bytes at ADDR) + - * / ( ); p:ADDR is physical.\n"
 			"An empty line repeats the last x, dis or step.\n");
+	else
+		sb_puts(ctx->out,
+			"Addresses are expressions: 0x1000 sym+0x10 $rip *ADDR + - * / ( );\n"
+			"p:ADDR is physical. Symbols: `sevdbg serve --symbols ELF`.\n");
 	return 0;
 }
 

@@ -13,13 +13,15 @@
 #include <sys/select.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <readline/history.h>
 #include <readline/readline.h>
 
 #include "gdbstub/cmd/cmd.h"
+#include "gdbstub/cmd/expr.h"
 #include "gdbstub/cmd/shell.h"
 #include "gdbstub/cmd/sym.h"
-#include <jansson.h>
+#include "sevdbg/regs.h"
 #include "sevdbg/util.h"
 
 #define SHELL_PROMPT	  "(sevdbg) "
@@ -237,6 +239,31 @@ static char *complete_command(const char *text, int state)
 	return complete_words(text, state, extra);
 }
 
+/* $rip, $cr3, ... and gdb's $pc $sp $fp $ps. */
+static char *complete_register(const char *text, int state)
+{
+	static size_t idx;
+	size_t len = strlen(text + 1), naliases = 0;
+	char name[32];
+
+	if (!state)
+		idx = 0;
+	while (expr_reg_aliases[naliases][0])
+		naliases++;
+	while (idx < REGS_ST0 + naliases) {
+		const char *n = idx < REGS_ST0
+					? regs_desc[idx].name
+					: expr_reg_aliases[idx - REGS_ST0][0];
+
+		idx++;
+		if (!strncmp(n, text + 1, len)) {
+			snprintf(name, sizeof(name), "$%s", n);
+			return strdup(name);
+		}
+	}
+	return NULL;
+}
+
 static char *complete_symbol(const char *text, int state)
 {
 	static size_t idx;
@@ -245,6 +272,8 @@ static char *complete_symbol(const char *text, int state)
 	size_t len = strlen(text);
 	const struct sym *sym;
 
+	if (text[0] == '$')
+		return complete_register(text, state);
 	if (!state)
 		idx = 0;
 	while ((sym = sym_nth(st, idx++)))
@@ -373,7 +402,8 @@ int shell_interactive(struct shell *sh)
 	rl_catch_signals = 0; /* our SIGINT handler, not readline's */
 	rl_readline_name = "sevdbg";
 	rl_attempted_completion_function = shell_complete;
-	rl_basic_word_break_characters = " \t+";
+	/* Words of an expression complete on their own: *(init_t<Tab>. */
+	rl_basic_word_break_characters = " \t+-*/()&:";
 	using_history();
 	stifle_history(SHELL_HISTORY_MAX);
 	if (sh->history[0])

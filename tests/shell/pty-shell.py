@@ -159,6 +159,17 @@ def main():
                 assert b"SEVDBG-PRIVATE-PATTERN" in out, out
             run_step(tap, "Tab completes symbols; x/s reads by name",
                      complete_symbol)
+
+            def complete_in_expression():
+                sh.send(b"x/2xg *($ri\t")
+                sh.expect(b"$rip ")
+                sh.send(b"\x15x/s (private_sec\t")  # after an operator
+                sh.expect(b"private_secret ")
+                sh.send(b"\x08+7)\r")
+                out = sh.expect(PROMPT)
+                assert b"<private_secret+0x7>: \"PRIVATE-PATTERN" in out, out
+            run_step(tap, "Tab completes registers and symbols inside "
+                     "expressions", complete_in_expression)
         else:
             tap.check(True, "symbol completion # SKIP no --symbols ELF given")
 
