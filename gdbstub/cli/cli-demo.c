@@ -165,8 +165,7 @@ static int demo_run(void *args, struct session *s)
 	int ret;
 
 	/* gdb's monitor knows the test guest's symbols too. */
-	if (s->t->guest_elf[0] &&
-	    cli_load_symbols(&env, "demo", s->t->guest_elf))
+	if (cli_target_symbols(&env, "demo", s->t))
 		return -EINVAL;
 	ret = cli_serve_session(s, &env, "demo", &a->listen, demo_banner, a);
 	sym_free(env.syms);

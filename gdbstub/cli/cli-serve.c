@@ -145,6 +145,14 @@ int cli_load_symbols(struct cmd_env *env, const char *cmd, const char *path)
 	return -EINVAL;
 }
 
+int cli_target_symbols(struct cmd_env *env, const char *cmd,
+		       const struct target *t)
+{
+	if (env->syms || !t->guest_elf[0])
+		return 0;
+	return cli_load_symbols(env, cmd, t->guest_elf);
+}
+
 int cli_serve_session(struct session *s, struct cmd_env *env, const char *cmd,
 		      struct transport_listen *l,
 		      void (*banner)(void *arg, struct target *t), void *arg)
@@ -174,9 +182,7 @@ static int serve_run(void *args, struct session *s)
 {
 	struct serve_args *a = args;
 
-	/* The demo target brings its own symbols. */
-	if (!a->env.syms && s->t->guest_elf[0] &&
-	    cli_load_symbols(&a->env, "serve", s->t->guest_elf))
+	if (cli_target_symbols(&a->env, "serve", s->t))
 		return -EINVAL;
 	return cli_serve_session(s, &a->env, "serve", &a->listen, NULL, NULL);
 }

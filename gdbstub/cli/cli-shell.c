@@ -149,9 +149,7 @@ static int shell_run(void *args, struct session *s)
 	int ret;
 
 	a->sh.s = s;
-	/* The demo target brings its own symbols. */
-	if (!a->sh.env.syms && s->t->guest_elf[0] &&
-	    cli_load_symbols(&a->sh.env, "shell", s->t->guest_elf))
+	if (cli_target_symbols(&a->sh.env, "shell", s->t))
 		return -EINVAL;
 	s->interrupted = a->sh.interrupted;
 	ret = shell_go(&a->sh, a);

@@ -52,11 +52,11 @@ struct cmd_env;
 int cli_serve_session(struct session *s, struct cmd_env *env, const char *cmd,
 		      struct transport_listen *l,
 		      void (*banner)(void *arg, struct target *t), void *arg);
-/*
- * --symbols ELF into env, or, without it, the ELF a target brings (demo):
- * 0, or -EINVAL after saying why on stderr.
- */
+/* --symbols ELF into env: 0, or -EINVAL after saying why on stderr. */
 int cli_load_symbols(struct cmd_env *env, const char *cmd, const char *path);
+/* Without --symbols, the symbols of the ELF a target brings (demo). */
+int cli_target_symbols(struct cmd_env *env, const char *cmd,
+		       const struct target *t);
 
 /*
  * What every subcommand that opens a TARGET shares (gdbstub/cli/cli-target.c):
