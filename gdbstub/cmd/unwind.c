@@ -14,7 +14,9 @@
 
 #include "gdbstub/cmd/sym.h"
 #include "gdbstub/cmd/unwind.h"
+#include "gdbstub/mem/router.h"
 #include "gdbstub/mem/session.h"
+#include "gdbstub/mem/walk.h"
 #include "sevdbg/regs.h"
 #include "sevdbg/target.h"
 #include "sevdbg/util.h"
@@ -122,6 +124,10 @@ static int uw_frame(Dwfl_Frame *state, void *arg)
 	Dwarf_Addr pc;
 	Dwarf_Word v;
 
+	/* A read that failed on the way here did not stop unwinding. Asked
+	 * for activation, dwfl_frame_pc() unwinds the caller: a read that
+	 * fails from here on is the one that ends the backtrace. */
+	sym_unwind_src(w->st)->fault_err = 0;
 	if (!dwfl_frame_pc(state, &pc, &f.activation)) {
 		snprintf(res->stop, sizeof(res->stop), "no pc: %s",
 			 dwfl_errmsg(-1));
@@ -145,20 +151,46 @@ static int uw_frame(Dwfl_Frame *state, void *arg)
 	return DWARF_CB_OK;
 }
 
+/* Why the stack could not be read at addr: the walker's or the router's
+ * words ("not present at level 4 (PML4) ..."). */
+static void uw_fault_reason(struct unwind_src *u, char *why, size_t len)
+{
+	struct walk_result wr;
+	struct walk_cpu c;
+
+	memset(&wr, 0, sizeof(wr));
+	if (!session_walk_cpu(u->s, u->vcpu, &c)) {
+		walk_translate(u->s->router, &c, u->fault_addr, &wr);
+		if (wr.status != WALK_OK && wr.status != WALK_PAGING_OFF) {
+			walk_strerror(&wr, why, len);
+			return;
+		}
+	}
+	if (router_last_error(u->s->router, why, len) && why[0])
+		return;
+	snprintf(why, len, "%s", strerror(-u->fault_err));
+}
+
 /* libdwfl ends with an error even at a clean bottom: tell them apart. */
 static void uw_why_stopped(struct uw_walk *w, struct unwind_src *u, int rc)
 {
 	struct unwind_result *res = w->res;
 	int err = dwfl_errno();
+	char why[160];
 
-	if (rc != -1 || res->stop[0])
+	if (res->stop[0])
 		return;
+	/* libdwfl takes a return address it could not read as undefined,
+	 * the mark of the outermost frame: say it was not. */
 	if (u->fault_err) {
+		uw_fault_reason(u, why, sizeof(why));
 		snprintf(res->stop, sizeof(res->stop),
 			 "cannot read the stack at 0x%llx: %s",
-			 X(u->fault_addr), strerror(-u->fault_err));
+			 X(u->fault_addr), why);
 		return;
 	}
+	if (rc != -1)
+		return;
 	/* No CFI and a frame-pointer chain that ends (rbp 0): the bottom of
 	 * the stack, as at an entry point written in assembly. */
 	if (w->last_rbp == 0)
