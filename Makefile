@@ -44,6 +44,7 @@ OBJS += gdbstub/base/ram.o
 OBJS += gdbstub/base/bitmap.o
 OBJS += gdbstub/base/rsp.o
 OBJS += gdbstub/base/dumpfmt.o
+OBJS += gdbstub/base/sev.o
 
 # --- back-ends: platforms (sim, kvm) and targets (qemu, core) --------------
 OBJS += plugins/platforms/sim/sim.o
@@ -134,7 +135,7 @@ TEST_SUPPORT_OBJS ?=
 
 tests/unit/test-%: tests/unit/test-%.o $(TEST_SUPPORT_OBJS) $(LIB)
 	$(quiet) LINK $@
-	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(TEST_SUPPORT_OBJS) $(LIB) $(LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LIBS)
 
 CHECK_PROGS := $(UNIT_PROGS) $(CHECK_PROGS)
 CHECK_DEPS ?=
