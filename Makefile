@@ -87,7 +87,13 @@ OBJS += gdbstub/cmd/cmd-sev.o
 OBJS += gdbstub/cmd/cmd-mem.o
 OBJS += gdbstub/cmd/cmd-vcpu.o
 OBJS += gdbstub/cmd/cmd-dump.o
+OBJS += gdbstub/cmd/cmd-find.o
+OBJS += gdbstub/cmd/cmd-bt.o
+OBJS += gdbstub/cmd/cmd-expr.o
+OBJS += gdbstub/cmd/cmd-sym.o
+OBJS += gdbstub/cmd/expr.o
 OBJS += gdbstub/cmd/sym.o
+OBJS += gdbstub/cmd/unwind.o
 OBJS += gdbstub/cmd/shell.o
 
 # --- gdb server --------------------------------------------------------------
