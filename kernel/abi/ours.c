@@ -22,7 +22,16 @@ int main(void)
 	     offsetof(struct kvm_page_enc_bitmap, num_pages));
 	SHOW("BITMAP_ENC_BITMAP",
 	     offsetof(struct kvm_page_enc_bitmap, enc_bitmap));
-	SHOW("BITMAP_PADDING", offsetof(struct kvm_page_enc_bitmap, padding));
+	SHOW("BITMAP_FLAGS", offsetof(struct kvm_page_enc_bitmap, flags));
+	SHOW("BITMAP_PAD", offsetof(struct kvm_page_enc_bitmap, pad));
+	SHOW("BITMAP_NR_RANGES",
+	     offsetof(struct kvm_page_enc_bitmap, nr_ranges));
+	SHOW("BITMAP_RESERVED", offsetof(struct kvm_page_enc_bitmap, reserved));
+	SHOW("BITMAP_RESERVED_SIZE",
+	     sizeof(((struct kvm_page_enc_bitmap *)0)->reserved));
+	SHOW("BITMAP_ENC_BITMAP_SIZE",
+	     sizeof(((struct kvm_page_enc_bitmap *)0)->enc_bitmap));
+	SHOW("CAP_PAGE_ENC_BITMAP", KVM_CAP_SEV_PAGE_ENC_BITMAP);
 	SHOW("HC_MAP_GPA_RANGE", KVM_HC_MAP_GPA_RANGE);
 	SHOW("PAGE_SZ_4K", KVM_MAP_GPA_RANGE_PAGE_SZ_4K);
 	SHOW("PAGE_SZ_2M", KVM_MAP_GPA_RANGE_PAGE_SZ_2M);

@@ -138,7 +138,7 @@ static int kvm_bitmap_ioctl(struct kvm_plat *k, unsigned long req,
 	struct kvm_page_enc_bitmap b = {.start_gfn = start_gfn,
 					.num_pages = npages};
 
-	b.enc_bitmap = bits;
+	b.enc_bitmap = (uintptr_t)bits;
 	return ioctl(k->vm_fd, req, &b) < 0 ? -errno : 0;
 }
 
