@@ -47,9 +47,17 @@ SAME(DBG_SIZE, sizeof(struct kvm_sev_dbg));
 SAME(DBG_SRC, offsetof(struct kvm_sev_dbg, src_uaddr));
 SAME(DBG_DST, offsetof(struct kvm_sev_dbg, dst_uaddr));
 SAME(DBG_LEN, offsetof(struct kvm_sev_dbg, len));
+SAME(SEV_DBG_DECRYPT_VMSA, KVM_SEV_DBG_DECRYPT_VMSA);
+SAME(DBG_VMSA_SIZE, sizeof(struct kvm_sev_dbg_vmsa));
+SAME(DBG_VMSA_VCPU_ID, offsetof(struct kvm_sev_dbg_vmsa, vcpu_id));
+SAME(DBG_VMSA_FLAGS, offsetof(struct kvm_sev_dbg_vmsa, flags));
+SAME(DBG_VMSA_DST, offsetof(struct kvm_sev_dbg_vmsa, dst_uaddr));
+SAME(DBG_VMSA_LEN, offsetof(struct kvm_sev_dbg_vmsa, len));
+SAME(DBG_VMSA_RESERVED, offsetof(struct kvm_sev_dbg_vmsa, reserved));
 
 /* And the bridge's way of using it: kernel headers first, then ours. */
 #include "linux/sevdbg_kvm.h"
+#include "linux/sevdbg_vmsa.h"
 
 int main(void)
 {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "linux/sevdbg_kvm.h"
+#include "linux/sevdbg_vmsa.h"
 
 #define SHOW(name, value) \
 	printf("#define OURS_%s %#llxULL\n", name, (unsigned long long)(value))
@@ -51,5 +52,12 @@ int main(void)
 	SHOW("DBG_SRC", offsetof(struct kvm_sev_dbg, src_uaddr));
 	SHOW("DBG_DST", offsetof(struct kvm_sev_dbg, dst_uaddr));
 	SHOW("DBG_LEN", offsetof(struct kvm_sev_dbg, len));
+	SHOW("SEV_DBG_DECRYPT_VMSA", KVM_SEV_DBG_DECRYPT_VMSA);
+	SHOW("DBG_VMSA_SIZE", sizeof(struct kvm_sev_dbg_vmsa));
+	SHOW("DBG_VMSA_VCPU_ID", offsetof(struct kvm_sev_dbg_vmsa, vcpu_id));
+	SHOW("DBG_VMSA_FLAGS", offsetof(struct kvm_sev_dbg_vmsa, flags));
+	SHOW("DBG_VMSA_DST", offsetof(struct kvm_sev_dbg_vmsa, dst_uaddr));
+	SHOW("DBG_VMSA_LEN", offsetof(struct kvm_sev_dbg_vmsa, len));
+	SHOW("DBG_VMSA_RESERVED", offsetof(struct kvm_sev_dbg_vmsa, reserved));
 	return 0;
 }
