@@ -39,8 +39,8 @@ static bool vmci_head_ok(const uint8_t *h)
  * to the tail of the free lists), so the scan from the bottom stops after
  * a few MiB.
  */
-int vmci_find(struct router *r, bool skip_shared, uint8_t *page,
-	      uint64_t *gpa, uint64_t *scanned, volatile int *stop)
+int vmci_find(struct router *r, bool skip_shared, uint8_t *page, uint64_t *gpa,
+	      uint64_t *scanned, volatile int *stop)
 {
 	const struct ram_map *m = router_ram(r);
 	const struct bitmap *b = skip_shared ? router_bitmap(r) : NULL;
@@ -73,8 +73,8 @@ int vmci_find(struct router *r, bool skip_shared, uint8_t *page,
 	return -ENOENT;
 }
 
-static int vmci_need(const char *text, size_t len, const char *key,
-		     int64_t *v, char *err, size_t errlen)
+static int vmci_need(const char *text, size_t len, const char *key, int64_t *v,
+		     char *err, size_t errlen)
 {
 	if (vmci_get(text, len, key, v))
 		return 0;
@@ -106,8 +106,9 @@ int vmci_parse_root(const char *text, size_t len, struct vmci_root *k,
 	int ret;
 
 	memset(k, 0, sizeof(*k));
-	ret = vmci_need(text, len, "SYMBOL(init_top_pgt)", &top, err, errlen) ?:
-	      vmci_need(text, len, "NUMBER(phys_base)", &base, err, errlen);
+	ret = vmci_need(text, len, "SYMBOL(init_top_pgt)", &top, err, errlen)
+		      ?: vmci_need(text, len, "NUMBER(phys_base)", &base, err,
+				   errlen);
 	if (ret)
 		return ret;
 	k->init_top_pgt = (uint64_t)top;
@@ -125,8 +126,8 @@ int vmci_parse_root(const char *text, size_t len, struct vmci_root *k,
 	k->pgd = k->init_top_pgt - VMCI_START_KERNEL_MAP + k->phys_base;
 	if (vmci_get(text, len, "KERNELOFFSET", &v))
 		k->kernel_offset = (uint64_t)v;
-	k->la57 = vmci_get(text, len, "NUMBER(pgtable_l5_enabled)", &v) &&
-		  v == 1;
+	k->la57 =
+		vmci_get(text, len, "NUMBER(pgtable_l5_enabled)", &v) && v == 1;
 	vmci_osrelease(text, len, k);
 	return 0;
 }

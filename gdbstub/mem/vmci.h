@@ -23,8 +23,8 @@ struct walk_cpu;
  * address; *scanned counts the pages probed. Returns the text's length
  * (at page + VMCOREINFO_DESC_OFF), -ENOENT, or -EINTR when *stop is set.
  */
-int vmci_find(struct router *r, bool skip_shared, uint8_t *page,
-	      uint64_t *gpa, uint64_t *scanned, volatile int *stop);
+int vmci_find(struct router *r, bool skip_shared, uint8_t *page, uint64_t *gpa,
+	      uint64_t *scanned, volatile int *stop);
 
 /* The kernel's top page table, as its VMCOREINFO describes it. */
 struct vmci_root {
