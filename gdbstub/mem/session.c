@@ -183,8 +183,11 @@ int session_walk_root(struct session *s, int vcpu, struct walk_cpu *c,
 	if (!ret || !regs_missing(ret))
 		return ret;
 	k = session_kroot(s);
-	if (!k)
+	if (!k) {
+		root->regs_err = ret;
+		root->no_kernel_root = s->kroot.why;
 		return ret;
+	}
 	vmci_walk_cpu(k, s->pinfo.cbit, c);
 	root->kind = SESSION_ROOT_KERNEL;
 	root->regs_err = ret;
@@ -210,11 +213,6 @@ const char *session_root_name(const struct session_root *root, char *buf,
 			 "init_top_pgt from VMCOREINFO (vCPU %d's registers: %s)",
 			 root->vcpu, strerror(-root->regs_err));
 	return buf;
-}
-
-const char *session_kroot_why(const struct session *s)
-{
-	return s->kroot.state == KROOT_FOUND ? "" : s->kroot.why;
 }
 
 ssize_t session_read_virt(struct session *s, int vcpu, uint64_t va, void *buf,

@@ -44,6 +44,8 @@ struct session_root {
 	int vcpu;     /* whose CR3; or whose registers could not be read */
 	int regs_err; /* SESSION_ROOT_KERNEL: why not its CR3 (-errno) */
 	const struct vmci_root *kernel; /* SESSION_ROOT_KERNEL */
+	/* On failure after the registers: why no kernel root stood in. */
+	const char *no_kernel_root;
 };
 
 struct session {
@@ -71,7 +73,7 @@ void session_release(struct session *s);
  * its CR3, or, when its registers cannot be read, the kernel's own root
  * from VMCOREINFO (which root: *root, may be NULL). 0 or -errno: -EBUSY
  * while the guest runs, -EINVAL for no such vCPU, otherwise the register
- * error when there is no kernel root either (session_kroot_why() says why).
+ * error when there is no kernel root either (root->no_kernel_root says why).
  */
 int session_walk_root(struct session *s, int vcpu, struct walk_cpu *c,
 		      struct session_root *root);
@@ -79,8 +81,6 @@ int session_walk_cpu(struct session *s, int vcpu, struct walk_cpu *c);
 /* "CR3 of vCPU 1", "init_top_pgt from VMCOREINFO (registers unavailable)" */
 const char *session_root_name(const struct session_root *root, char *buf,
 			      size_t len);
-/* Why the last search found no kernel root; "" if it did or none ran. */
-const char *session_kroot_why(const struct session *s);
 /* Virtual memory of a vCPU: short count or -errno (see router_read). */
 ssize_t session_read_virt(struct session *s, int vcpu, uint64_t va, void *buf,
 			  size_t len);

@@ -232,6 +232,7 @@ static void test_kernel_root_without_registers(void **state)
 			    "init_top_pgt from VMCOREINFO (vCPU 0's registers: Input/output error)");
 	f->regs_err = -EBUSY;
 	assert_int_equal(session_walk_root(&s, 0, &c, &root), -EBUSY);
+	assert_null(root.no_kernel_root);
 	f->regs_err = 0;
 	assert_int_equal(session_walk_root(&s, 7, &c, &root), -EINVAL);
 	session_release(&s);
@@ -279,6 +280,7 @@ static void test_searched_once_rechecked_after_stop(void **state)
 static void test_no_note_until_the_guest_writes_it(void **state)
 {
 	struct fake *f = *state;
+	struct session_root root;
 	struct walk_cpu c;
 	struct session s;
 	char buf[16];
@@ -286,8 +288,9 @@ static void test_no_note_until_the_guest_writes_it(void **state)
 	memset(f->mem + NOTE_GPA, 0, PAGE_SIZE);
 	assert_int_equal(session_init(&s, &f->t), 0);
 	assert_int_equal(session_read_virt(&s, 0, DATA_VA, buf, 16), -ENODATA);
+	assert_int_equal(session_walk_root(&s, 0, &c, &root), -ENODATA);
 	assert_non_null(
-		strstr(session_kroot_why(&s),
+		strstr(root.no_kernel_root,
 		       "no VMCOREINFO note in the guest's RAM (2048 pages searched)"));
 	/* Not searched again before the guest ran. */
 	assert_int_equal(session_walk_cpu(&s, 0, &c), -ENODATA);
@@ -296,14 +299,15 @@ static void test_no_note_until_the_guest_writes_it(void **state)
 	session_note_stop(&s);
 	assert_int_equal(session_read_virt(&s, 0, DATA_VA, buf, 16), 16);
 	assert_memory_equal(buf, "the kernel's own", 16);
-	assert_string_equal(session_kroot_why(&s), "");
+	assert_int_equal(session_walk_root(&s, 0, &c, &root), 0);
+	assert_null(root.no_kernel_root);
 	session_release(&s);
 
 	/* A note without the root: the reason names the key. */
 	put_note(f, 0x7ff000, "OSRELEASE=6.1.0-test\nNUMBER(phys_base)=0\n");
 	assert_int_equal(session_init(&s, &f->t), 0);
-	assert_int_equal(session_walk_cpu(&s, 0, &c), -ENODATA);
-	assert_non_null(strstr(session_kroot_why(&s), "SYMBOL(init_top_pgt)"));
+	assert_int_equal(session_walk_root(&s, 0, &c, &root), -ENODATA);
+	assert_non_null(strstr(root.no_kernel_root, "SYMBOL(init_top_pgt)"));
 	session_release(&s);
 }
 
