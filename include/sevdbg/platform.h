@@ -133,6 +133,9 @@ struct sim_config {
 	unsigned int latency_us; /* per firmware command */
 	int hc_fd;		 /* page-encryption record channel, -1 none */
 	bool launched;		 /* false: every DBG command fails */
+	/* --sim-regs=none: an SEV-ES guest on a host without the VMSA
+	 * command; its registers are unavailable (info.regs_encrypted). */
+	bool no_regs;
 };
 int sim_platform_new(const struct ram_map *ram, const struct sim_config *cfg,
 		     struct platform **out);
