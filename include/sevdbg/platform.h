@@ -170,4 +170,12 @@ int kvm_find_vm_fd(int pid, int *fd, char *err, size_t errlen);
 int kvm_platform_attach_vm_fd(int vm_fd, bool mirror, const struct ram_map *ram,
 			      unsigned int cbit, struct platform **out,
 			      char *err, size_t errlen);
+/*
+ * Why a DBG command failed (ret: -errno, fw: firmware status), naming the
+ * cause: EBADF is KVM finding no /dev/sev at the owner's fd number in our
+ * process (sev_number: where sevdbg put it, -1 if it did not), ENOTTY a
+ * VM that is not SEV.
+ */
+void kvm_dbg_strerror(int ret, int fw, int sev_number, char *err,
+		      size_t errlen);
 #endif
