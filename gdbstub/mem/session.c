@@ -40,6 +40,27 @@ static int session_derive_bitmap(struct router *r, void *arg,
 	return 0;
 }
 
+/*
+ * Whether to follow the platform's bitmap may change while the session
+ * lives: a kernel bitmap is trusted only once the guest has reported to it
+ * (kvm: nr_ranges), which a guest that was launched under us does at boot.
+ */
+static void session_follow_bitmap(struct session *s)
+{
+	struct platform_info pi;
+	bool was = s->pinfo.bitmap_from_paging;
+
+	if (platform_info(s->t->plat, &pi))
+		return;
+	s->pinfo = pi;
+	if (pi.bitmap_from_paging && !was)
+		router_set_derived_bitmap(s->router, session_derive_bitmap, s);
+	else if (!pi.bitmap_from_paging && was)
+		router_set_derived_bitmap(s->router, NULL, NULL);
+	else if (pi.bitmap_from_paging)
+		router_rederive(s->router);
+}
+
 int session_init(struct session *s, struct target *t)
 {
 	int ret;
@@ -131,6 +152,5 @@ void session_note_stop(struct session *s)
 	router_invalidate(s->router);
 	router_set_cache(s->router, true);
 	/* A derived bitmap follows the page tables of the new stop. */
-	if (s->pinfo.bitmap_from_paging)
-		router_rederive(s->router);
+	session_follow_bitmap(s);
 }

@@ -290,6 +290,58 @@ static void test_bitmap_derived_from_page_tables(void **state)
 	f->t.plat = nb.sim;
 }
 
+/*
+ * A kernel bitmap the guest never reports to (--sim-bitmap=untracked): its
+ * GET says "all encrypted", DBG_DECRYPT of the really shared page gives
+ * garbage, and the session still reads it right, directly, because it
+ * follows the page tables until the bitmap has been told something.
+ */
+static void test_untracked_bitmap_not_trusted(void **state)
+{
+	static const uint8_t key[16] = "session-test-key";
+	struct sim_config cfg = {.key = key,
+				 .launched = true,
+				 .hc_fd = -1,
+				 .bitmap_untracked = true};
+	struct fake *f = *state;
+	struct platform *tracked = f->t.plat, *p;
+	struct platform_stats before;
+	uint8_t bits = 0, buf[16];
+	struct session s;
+	int fw;
+
+	assert_int_equal(sim_platform_new(&f->t.ram, &cfg, &p), 0);
+	f->t.plat = p;
+	put(f, 0x10000 + 0x3000 + 8, 0x101000 | 3); /* VA+4K, no C-bit */
+	memcpy(f->mem + 0x101000, "shared with host", 16);
+	sim_share(p, 0x101000);
+	assert_int_equal(platform_get_bitmap(p, 0x101, 8, &bits), 0);
+	assert_int_equal(bits, 0xff); /* the kernel never heard of it */
+	assert_int_equal(platform_dbg_decrypt(p, 0x101000, buf, 16, &fw), 0);
+	assert_memory_not_equal(buf, "shared with host", 16);
+
+	assert_int_equal(session_init(&s, &f->t), 0);
+	assert_true(s.pinfo.bitmap_from_paging);
+	assert_non_null(strstr(s.pinfo.bitmap_caveat, "nr_ranges 0"));
+	before = p->stats;
+	assert_int_equal(router_read(s.router, 0x101000, buf, 16), 16);
+	assert_memory_equal(buf, "shared with host", 16);
+	assert_int_equal(p->stats.host_read_calls - before.host_read_calls, 1);
+	assert_int_equal(router_read(s.router, 0x100000, buf, 16), 16);
+	assert_memory_equal(buf, "vcpu0 sees this", 16);
+
+	/* Once the bitmap has been told (a SET), the next stop follows it. */
+	assert_int_equal(platform_set_bitmap(p, 0x101, 1, (uint8_t[]){0}), 0);
+	session_note_stop(&s);
+	assert_false(s.pinfo.bitmap_from_paging);
+	assert_null(s.pinfo.bitmap_caveat);
+	assert_int_equal(router_read(s.router, 0x101000, buf, 16), 16);
+	assert_memory_equal(buf, "shared with host", 16);
+	session_release(&s);
+	platform_destroy(p);
+	f->t.plat = tracked;
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -299,6 +351,7 @@ int main(void)
 		T(test_registers_unavailable),
 		T(test_cache_follows_run_state),
 		T(test_bitmap_derived_from_page_tables),
+		T(test_untracked_bitmap_not_trusted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -139,8 +139,7 @@ static void test_place_private(void **state)
 	mine = open(f->other, O_RDONLY | O_CLOEXEC);
 	assert_true(mine >= 0);
 	n = mine; /* QEMU's number is one sevdbg already uses */
-	assert_int_equal(sevfd_start(f->dev, n, mine, &g, err, sizeof(err)),
-			 0);
+	assert_int_equal(sevfd_start(f->dev, n, mine, &g, err, sizeof(err)), 0);
 	pr.fd = n;
 	assert_int_equal(sevfd_call(g, probe_fstat, &pr), 0);
 	assert_true(same_file(&pr.st, f->dev));
@@ -171,8 +170,7 @@ static void test_place_high(void **state)
 	assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
 	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max <= 900)
 		return; /* the limit test below covers this host */
-	assert_int_equal(sevfd_start(f->dev, 900, -1, &g, err, sizeof(err)),
-			 0);
+	assert_int_equal(sevfd_start(f->dev, 900, -1, &g, err, sizeof(err)), 0);
 	assert_int_equal(sevfd_call(g, probe_fstat, &pr), 0);
 	assert_true(same_file(&pr.st, f->dev));
 	sevfd_stop(g);

@@ -165,8 +165,9 @@ static int sevfd_setup(struct sevfd *g)
 		ret = -errno;
 		snprintf(g->err, g->errlen, "cannot open %s: %s%s", g->dev,
 			 strerror(errno),
-			 errno == EACCES ? " (run sevdbg as root)"
-					 : " (load ccp and kvm_amd with sev=1)");
+			 errno == EACCES
+				 ? " (run sevdbg as root)"
+				 : " (load ccp and kvm_amd with sev=1)");
 		return ret;
 	}
 	if (fd != g->number && dup3(fd, g->number, O_CLOEXEC) < 0) {
