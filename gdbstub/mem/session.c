@@ -31,7 +31,8 @@ static int session_derive_bitmap(struct router *r, void *arg,
 	struct walk_cpu c;
 	int ret;
 
-	if (session_walk_cpu(s, -1, &c) || !c.cbit)
+	/* Paging off (a guest at reset): nothing is mapped shared yet. */
+	if (session_walk_cpu(s, -1, &c) || !c.cbit || !(c.cr0 & (1ULL << 31)))
 		return 0;
 	ret = walk_shared_scan(r, &c, SCAN_VA_START, SCAN_VA_END, out);
 	if (ret < 0)

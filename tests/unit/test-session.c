@@ -8,8 +8,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -28,6 +30,7 @@ struct fake {
 	struct target t;
 	uint8_t *mem;
 	bool regs_hidden; /* SEV-ES: control registers unavailable */
+	bool paging_off;  /* a guest at reset */
 };
 
 /* vCPU n uses the page tables at 0x10000 * (n + 1). */
@@ -41,7 +44,7 @@ static int fake_read_regs(struct target *t, int vcpu, struct regs *r)
 	regs_set(r, REGS_RIP, VA);
 	if (f->regs_hidden)
 		return 0;
-	regs_set(r, REGS_CR0, 0x80000011);
+	regs_set(r, REGS_CR0, f->paging_off ? 0x11 : 0x80000011);
 	regs_set(r, REGS_CR3, 0x10000ULL * (vcpu + 1));
 	regs_set(r, REGS_CR4, 0x20);
 	regs_set(r, REGS_EFER, 0xd00);
@@ -290,6 +293,28 @@ static void test_bitmap_derived_from_page_tables(void **state)
 	f->t.plat = nb.sim;
 }
 
+/* Whether a router read of gpa logs a line containing what. */
+static bool stderr_of_read(struct session *s, uint64_t gpa, const char *what)
+{
+	char path[] = "/tmp/test-session.XXXXXX", log[512] = "";
+	int fd = mkstemp(path), saved = dup(STDERR_FILENO);
+	uint8_t buf[16];
+	ssize_t n;
+
+	assert_true(fd >= 0 && saved >= 0);
+	fflush(stderr);
+	dup2(fd, STDERR_FILENO);
+	assert_int_equal(router_read(s->router, gpa, buf, 16), 16);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	n = pread(fd, log, sizeof(log) - 1, 0);
+	close(fd);
+	unlink(path);
+	log[n > 0 ? n : 0] = '\0';
+	return strstr(log, what) != NULL;
+}
+
 /*
  * A kernel bitmap the guest never reports to (--sim-bitmap=untracked): its
  * GET says "all encrypted", DBG_DECRYPT of the really shared page gives
@@ -329,6 +354,13 @@ static void test_untracked_bitmap_not_trusted(void **state)
 	assert_int_equal(p->stats.host_read_calls - before.host_read_calls, 1);
 	assert_int_equal(router_read(s.router, 0x100000, buf, 16), 16);
 	assert_memory_equal(buf, "vcpu0 sees this", 16);
+
+	/* At reset (paging off) every page is encrypted, and that is no
+	 * bitmap error: the router reports none. */
+	f->paging_off = true;
+	session_note_stop(&s);
+	assert_false(stderr_of_read(&s, 0x100000, "no page-encryption bitmap"));
+	f->paging_off = false;
 
 	/* Once the bitmap has been told (a SET), the next stop follows it. */
 	assert_int_equal(platform_set_bitmap(p, 0x101, 1, (uint8_t[]){0}), 0);
