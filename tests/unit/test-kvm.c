@@ -172,6 +172,8 @@ static void test_dbg_strerror(void **state)
 	assert_non_null(strstr(err, "no /dev/sev at fd 17"));
 	kvm_dbg_strerror(-EIO, SEV_RET_POLICY_FAILURE, 17, err, sizeof(err));
 	assert_non_null(strstr(err, "POLICY_FAILURE"));
+	kvm_dbg_strerror(-ENOMEM, 0, 17, err, sizeof(err));
+	assert_non_null(strstr(err, "ulimit -l"));
 	kvm_dbg_strerror(-ENOTTY, 0, 17, err, sizeof(err));
 	assert_non_null(strstr(err, "not an SEV guest"));
 }

@@ -353,9 +353,9 @@ void kvm_dbg_strerror(int ret, int fw, int sev_number, char *err, size_t errlen)
 	else if (ret == -ENOTTY)
 		snprintf(err, errlen,
 			 "KVM_MEMORY_ENCRYPT_OP refused (ENOTTY): the VM is not an SEV guest, or KVM has no SEV support (load kvm_amd with sev=1)");
-	else if (ret == -EPERM)
+	else if (ret == -ENOMEM)
 		snprintf(err, errlen,
-			 "KVM_SEV_DBG_DECRYPT refused (EPERM): the VM is SEV-SNP or its SEV context is gone; sevdbg debugs SEV and SEV-ES guests");
+			 "KVM_SEV_DBG_DECRYPT: KVM could not pin the two pages of the command (ENOMEM): raise sevdbg's locked-memory limit (ulimit -l) or run it as root (CAP_IPC_LOCK)");
 	else
 		snprintf(err, errlen, "KVM_SEV_DBG_DECRYPT failed: %s",
 			 strerror(-ret));
