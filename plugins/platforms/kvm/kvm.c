@@ -342,7 +342,7 @@ void kvm_dbg_strerror(int ret, int fw, int sev_number, char *err, size_t errlen)
 {
 	if (fw)
 		snprintf(err, errlen, "KVM_SEV_DBG_DECRYPT failed: %s",
-			 platform_fw_strerror(fw));
+			 sev_fw_strerror(fw));
 	else if (ret == -EBADF && sev_number >= 0)
 		snprintf(err, errlen,
 			 "KVM_SEV_DBG_DECRYPT: KVM found no /dev/sev at fd %d, QEMU's number, in the thread that asked (EBADF): a bug in sevdbg's fd placement, please report it",
