@@ -115,6 +115,18 @@ static const char note_4level[] = "OSRELEASE=6.1.0-test\n"
 				  "NUMBER(pgtable_l5_enabled)=0\n"
 				  "KERNELOFFSET=1200000\n";
 
+/* The guest shares gpa with the hypervisor (the sim's record channel). */
+static void sim_share(struct platform *sim, uint64_t gpa)
+{
+	uint8_t rec[SIM_HC_RECORD_SIZE] = {0};
+
+	put_le32(rec, SIM_HC_MAGIC);
+	put_le32(rec + 4, SIM_HC_NR_MAP_GPA_RANGE);
+	put_le64(rec + 8, gpa);
+	put_le64(rec + 16, 1);
+	assert_int_equal(sim_platform_feed(sim, rec, sizeof(rec)), 0);
+}
+
 static int setup(void **state)
 {
 	static const uint8_t key[16] = "vmcoreinfo-key!!";
@@ -138,6 +150,9 @@ static int setup(void **state)
 	memcpy(f->mem + DATA_PA, "the kernel's own", 16);
 	memcpy(f->mem + VCPU_DATA, "vCPU 0's tables", 16);
 	put_note(f, NOTE_GPA, note_4level);
+	/* A page the guest told the bitmap about: the sim's bitmap is then
+	 * followed, not one derived from the page tables at every stop. */
+	sim_share(f->t.plat, 0x6ff000);
 	f->regs_hidden = true;
 	*state = f;
 	return 0;
@@ -309,18 +324,6 @@ static void test_no_note_until_the_guest_writes_it(void **state)
 	assert_int_equal(session_walk_root(&s, 0, &c, &root), -ENODATA);
 	assert_non_null(strstr(root.no_kernel_root, "SYMBOL(init_top_pgt)"));
 	session_release(&s);
-}
-
-/* The guest shares gpa with the hypervisor (the sim's record channel). */
-static void sim_share(struct platform *sim, uint64_t gpa)
-{
-	uint8_t rec[SIM_HC_RECORD_SIZE] = {0};
-
-	put_le32(rec, SIM_HC_MAGIC);
-	put_le32(rec + 4, SIM_HC_NR_MAP_GPA_RANGE);
-	put_le64(rec + 8, gpa);
-	put_le64(rec + 16, 1);
-	assert_int_equal(sim_platform_feed(sim, rec, sizeof(rec)), 0);
 }
 
 /* A note in a shared page is the host's to write: never the root. */
