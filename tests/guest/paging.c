@@ -36,6 +36,8 @@ uint64_t ram_top;    /* end of the highest RAM range */
 uint64_t ram_bytes;  /* sum of the RAM ranges */
 int alias_1g_active; /* ALIAS_1G_BASE maps [0, 1 GiB) */
 uint64_t direct_map_base = DIRECT_MAP_BASE;
+int leak_mode;		   /* "sevdbg.leak" on the command line */
+char guest_cmdline[256]; /* the PVH command line (-append) */
 struct ram_range ram_ranges[MAX_RAM_RANGES];
 int nr_ram_ranges;
 
@@ -87,6 +89,24 @@ static uint64_t *pte_lookup(uint64_t va)
 	return &t[(va >> 12) & 511];
 }
 
+/* The word "sevdbg.leak" anywhere in the command line turns leak mode on. */
+static void read_cmdline(const struct hvm_start_info *si)
+{
+	static const char word[] = "sevdbg.leak";
+	const char *c = (const char *)si->cmdline_paddr;
+	size_t i, k;
+
+	for (i = 0; si->cmdline_paddr && c[i] && i + 1 < sizeof(guest_cmdline);
+	     i++)
+		guest_cmdline[i] = c[i];
+	for (i = 0; guest_cmdline[i]; i++) {
+		for (k = 0; word[k] && guest_cmdline[i + k] == word[k]; k++)
+			;
+		if (!word[k])
+			leak_mode = 1;
+	}
+}
+
 static void read_memmap(uint64_t start_info_pa)
 {
 	/* Still on the boot tables, which identity-map the first 1 GiB. */
@@ -100,6 +120,7 @@ static void read_memmap(uint64_t start_info_pa)
 	if (si->version < 1 || !si->memmap_entries)
 		panic("PVH start_info has no memmap (version %u)\n",
 		      si->version);
+	read_cmdline(si);
 	e = (const void *)si->memmap_paddr;
 	for (i = 0; i < si->memmap_entries; i++) {
 		uint64_t s = (e[i].addr + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
@@ -188,6 +209,14 @@ void paging_init(uint64_t start_info_pa)
 	write_cr3(kernel_cr3);
 	kprintf("sevdbg-guest: ram %lu MiB top=0x%lx cr3=0x%lx pt-pages=%u alias1g=%d\n",
 		ram_bytes >> 20, ram_top, kernel_cr3, pt_used, alias_1g_active);
+}
+
+/* A writable private (C-bit) 4K mapping of pa at va: leak mode maps a
+ * shared page this way, the mismatch `sevdbg audit` must find. */
+void map_private_alias(uint64_t va, uint64_t pa)
+{
+	map_one(va, pa, PTE_P | PTE_RW | cbit_mask, 1);
+	invlpg((void *)va);
 }
 
 static void set_cbit(uint64_t va, int enc)
