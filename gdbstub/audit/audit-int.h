@@ -24,7 +24,8 @@ struct audit_ctx {
 };
 
 /* Say why in x->err (the first failure wins) and return err. */
-int audit_fail(struct audit_ctx *x, int err, const char *fmt, ...) __printf(3, 4);
+int audit_fail(struct audit_ctx *x, int err, const char *fmt, ...)
+	__printf(3, 4);
 int audit_add_finding(struct audit_report *rep, const struct audit_finding *f);
 /* Whether guest-physical page gfn is RAM the bitmap calls shared. */
 bool audit_page_shared(struct audit_ctx *x, uint64_t gfn);

@@ -51,9 +51,9 @@ static int label_mapping(const struct walk_mapping *m, void *arg)
 			lc->pieces = p;
 			lc->cap = cap;
 		}
-		lc->pieces[lc->nr++] = (struct piece){
-			m->va + ((s << PAGE_SHIFT) - m->pa), s << PAGE_SHIFT,
-			(g - s) << PAGE_SHIFT};
+		lc->pieces[lc->nr++] =
+			(struct piece){m->va + ((s << PAGE_SHIFT) - m->pa),
+				       s << PAGE_SHIFT, (g - s) << PAGE_SHIFT};
 	}
 	return 0;
 }
@@ -113,8 +113,7 @@ static int label_pieces(struct label_ctx *lc, const struct audit_sym **sorted,
 		for (i++; i < n && sorted[i]->addr - hi < CLUSTER_GAP; i++)
 			hi = MAX(hi, sym_end(sorted[i]));
 		ret = walk_mappings(x->s->router, &x->cpus[0], lo & PAGE_MASK,
-				    ALIGN_UP(hi, PAGE_SIZE), label_mapping,
-				    lc);
+				    ALIGN_UP(hi, PAGE_SIZE), label_mapping, lc);
 		if (lc->err)
 			return lc->err;
 		if (ret < 0)

@@ -15,7 +15,6 @@
 #include "sevdbg/ram.h"
 #include "sevdbg/target.h"
 
-
 /* Page tables at the same address are the same tables (PCID aside). */
 static uint64_t root_key(const struct walk_cpu *c)
 {
@@ -183,14 +182,15 @@ static int verify_roots(struct audit_ctx *x)
 		if (v.old)
 			qsort(rep->findings, v.old, sizeof(*rep->findings),
 			      cmp_mapping);
-		ret = walk_verify(x->s->router, &x->cpus[v.root], 0,
-				  UINT64_MAX, verify_one, &v);
+		ret = walk_verify(x->s->router, &x->cpus[v.root], 0, UINT64_MAX,
+				  verify_one, &v);
 		if (v.err)
 			return audit_fail(x, v.err, "out of memory");
 		if (ret < 0)
 			return audit_fail(x, ret,
 					  "walking the page tables at CR3 0x%llx failed: %s",
-					  (unsigned long long)rep->roots[v.root].cr3,
+					  (unsigned long long)rep->roots[v.root]
+						  .cr3,
 					  strerror(-ret));
 	}
 	return 0;
@@ -220,7 +220,9 @@ int audit_mappings(struct audit_ctx *x)
 	if (leaves && !cbit) {
 		struct audit_finding f = {.kind = AUDIT_NO_CBIT};
 
-		return audit_add_finding(rep, &f) ? audit_fail(x, -ENOMEM, "out of memory") : 0;
+		return audit_add_finding(rep, &f)
+			       ? audit_fail(x, -ENOMEM, "out of memory")
+			       : 0;
 	}
 	return verify_roots(x);
 }

@@ -202,13 +202,15 @@ static json_t *json_shared(const struct audit_report *rep)
 	for (i = 0; a && i < rep->nr_shared; i++) {
 		const struct audit_shared *sh = &rep->shared[i];
 
-		json_array_append_new(
-			a, json_pack("{s:o, s:o, s:I, s:o}", "start",
-				     json_addr(sh->start), "end",
-				     json_addr(sh->end), "pages",
-				     (json_int_t)((sh->end - sh->start) >>
-						  PAGE_SHIFT),
-				     "symbols", json_labels(rep, sh)));
+		json_array_append_new(a,
+				      json_pack("{s:o, s:o, s:I, s:o}", "start",
+						json_addr(sh->start), "end",
+						json_addr(sh->end), "pages",
+						(json_int_t)((sh->end -
+							      sh->start) >>
+							     PAGE_SHIFT),
+						"symbols",
+						json_labels(rep, sh)));
 	}
 	return a;
 }
@@ -219,13 +221,15 @@ static json_t *json_roots(const struct audit_report *rep)
 	int i;
 
 	for (i = 0; a && i < rep->nr_roots; i++)
-		json_array_append_new(
-			a, json_pack("{s:o, s:s, s:I, s:I}", "cr3",
-				     json_addr(rep->roots[i].cr3), "used_by",
-				     rep->roots[i].what, "leaves",
-				     (json_int_t)rep->roots[i].leaves,
-				     "cbit_leaves",
-				     (json_int_t)rep->roots[i].cbit_leaves));
+		json_array_append_new(a,
+				      json_pack("{s:o, s:s, s:I, s:I}", "cr3",
+						json_addr(rep->roots[i].cr3),
+						"used_by", rep->roots[i].what,
+						"leaves",
+						(json_int_t)rep->roots[i].leaves,
+						"cbit_leaves",
+						(json_int_t)rep->roots[i]
+							.cbit_leaves));
 	return a;
 }
 
@@ -233,9 +237,9 @@ static json_t *json_finding(const struct audit_report *rep,
 			    const struct audit_finding *f)
 {
 	const struct audit_label *l = label_at(rep, f->pa);
-	json_t *o = json_pack("{s:s, s:b, s:I}", "kind", kind_name[f->kind],
-			      "allowed", f->allowed, "size",
-			      (json_int_t)f->size);
+	json_t *o =
+		json_pack("{s:s, s:b, s:I}", "kind", kind_name[f->kind],
+			  "allowed", f->allowed, "size", (json_int_t)f->size);
 
 	if (!o)
 		return NULL;
@@ -246,7 +250,8 @@ static json_t *json_finding(const struct audit_report *rep,
 		json_object_set_new(o, "pte_cbit", json_boolean(f->pte_cbit));
 		json_object_set_new(o, "bitmap_encrypted",
 				    json_boolean(f->bitmap_encrypted));
-		json_object_set_new(o, "cr3", json_addr(rep->roots[f->root].cr3));
+		json_object_set_new(o, "cr3",
+				    json_addr(rep->roots[f->root].cr3));
 		json_object_set_new(o, "page_tables", json_integer(f->nroots));
 	}
 	if (f->kind == AUDIT_PATTERN)
@@ -273,12 +278,11 @@ int audit_report_json(const struct audit_report *rep,
 		      "platform", rep->platform, "cbit", (int)rep->cbit,
 		      "shared_pages", (json_int_t)rep->shared_pages, "shared",
 		      json_shared(rep), "nr_page_tables",
-		      (json_int_t)rep->nr_roots, "page_tables",
-		      json_roots(rep), "scan", "pages",
-		      (json_int_t)rep->pages_scanned, "bulk_pages",
-		      (json_int_t)rep->pages_bulk, "unreadable_pages",
-		      (json_int_t)rep->pages_unread, "patterns",
-		      (json_int_t)o->nr_patterns, "findings", fa,
+		      (json_int_t)rep->nr_roots, "page_tables", json_roots(rep),
+		      "scan", "pages", (json_int_t)rep->pages_scanned,
+		      "bulk_pages", (json_int_t)rep->pages_bulk,
+		      "unreadable_pages", (json_int_t)rep->pages_unread,
+		      "patterns", (json_int_t)o->nr_patterns, "findings", fa,
 		      "nr_findings", (json_int_t)audit_nr_findings(rep));
 	if (j && rep->note)
 		json_object_set_new(j, "note", json_string(rep->note));

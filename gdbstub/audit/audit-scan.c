@@ -72,8 +72,8 @@ bool audit_scan_keys(const uint8_t *page, audit_key_fn fn, void *arg)
 	return false;
 }
 
-int audit_pattern_parse(const char *s, uint8_t **bytes, size_t *len,
-			char *err, size_t errlen)
+int audit_pattern_parse(const char *s, uint8_t **bytes, size_t *len, char *err,
+			size_t errlen)
 {
 	size_t n = strlen(s);
 	bool hex = n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');

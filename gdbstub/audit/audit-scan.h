@@ -50,8 +50,8 @@ struct audit_pattern {
  * "STRING" or "0xHEX" to bytes (malloc'ed into *bytes); 0 or -EINVAL with
  * the reason in err. An empty pattern is refused.
  */
-int audit_pattern_parse(const char *s, uint8_t **bytes, size_t *len,
-			char *err, size_t errlen);
+int audit_pattern_parse(const char *s, uint8_t **bytes, size_t *len, char *err,
+			size_t errlen);
 /* fn(arg, pattern index, offset) for every occurrence in buf[0, len). */
 typedef void (*audit_pattern_fn)(void *arg, size_t pat, size_t off);
 void audit_scan_patterns(const struct audit_pattern *pats, size_t n,

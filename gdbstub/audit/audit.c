@@ -89,8 +89,8 @@ static int shared_add(struct audit_report *rep, uint64_t gfn, uint64_t end)
 	if (!p)
 		return -ENOMEM;
 	rep->shared = p;
-	p[rep->nr_shared++] = (struct audit_shared){
-		.start = gfn << PAGE_SHIFT, .end = end << PAGE_SHIFT};
+	p[rep->nr_shared++] = (struct audit_shared){.start = gfn << PAGE_SHIFT,
+						    .end = end << PAGE_SHIFT};
 	rep->shared_pages += end - gfn;
 	return 0;
 }
@@ -120,9 +120,9 @@ static int audit_shared_ranges(struct audit_ctx *x)
 
 struct scan_ctx {
 	struct audit_ctx *x;
-	uint64_t gpa;	/* of buf[0] */
-	size_t limit;	/* hits starting at or past it: the next chunk's */
-	size_t pat0;	/* this chunk's first pattern finding */
+	uint64_t gpa; /* of buf[0] */
+	size_t limit; /* hits starting at or past it: the next chunk's */
+	size_t pat0;  /* this chunk's first pattern finding */
 	int err;
 };
 
@@ -233,8 +233,11 @@ static int audit_check_platform(struct audit_ctx *x)
 int audit_run(struct session *s, const struct audit_opts *o,
 	      struct audit_report *rep, char *err, size_t errlen)
 {
-	struct audit_ctx x = {
-		.s = s, .o = o, .rep = rep, .err = err, .errlen = errlen};
+	struct audit_ctx x = {.s = s,
+			      .o = o,
+			      .rep = rep,
+			      .err = err,
+			      .errlen = errlen};
 	bool stopped = false;
 	int ret;
 

@@ -45,13 +45,13 @@ enum audit_kind {
 
 struct audit_finding {
 	enum audit_kind kind;
-	uint64_t va;   /* AUDIT_MAPPING */
-	uint64_t pa;   /* guest-physical start */
-	uint64_t size; /* bytes */
+	uint64_t va;			 /* AUDIT_MAPPING */
+	uint64_t pa;			 /* guest-physical start */
+	uint64_t size;			 /* bytes */
 	bool pte_cbit, bitmap_encrypted; /* AUDIT_MAPPING */
 	bool allowed;			 /* inside an --allow-va range */
-	int root;   /* AUDIT_MAPPING: first page table (report->roots) */
-	int nroots; /* ... and in how many it is */
+	int root;	/* AUDIT_MAPPING: first page table (report->roots) */
+	int nroots;	/* ... and in how many it is */
 	size_t pattern; /* AUDIT_PATTERN: index into opts->patterns */
 };
 
@@ -62,7 +62,7 @@ struct audit_label {
 };
 
 struct audit_shared {
-	uint64_t start, end; /* guest-physical, page aligned */
+	uint64_t start, end;	  /* guest-physical, page aligned */
 	size_t label0, nr_labels; /* report->labels[label0 ..] */
 };
 
@@ -70,7 +70,7 @@ struct audit_shared {
 
 struct audit_root {
 	uint64_t cr3;
-	char what[40]; /* "vCPU 0, 1", "init_top_pgt" */
+	char what[40];		      /* "vCPU 0, 1", "init_top_pgt" */
 	uint64_t leaves, cbit_leaves; /* leaf mappings of RAM, with C-bit */
 };
 

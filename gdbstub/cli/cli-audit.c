@@ -110,8 +110,8 @@ static int audit_parse(void *args, int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+s:p:vh", audit_longopts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+s:p:vh", audit_longopts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 's':
 			if (cli_load_symbols(&a->env, "audit", optarg))
@@ -156,8 +156,9 @@ static int audit_syms(struct audit_args *a, struct session *s,
 	for (i = 0; i < n; i++) {
 		sym = sym_nth(a->env.syms, i);
 		if (sym && !sym->offset)
-			(*out)[(*nr)++] = (struct audit_sym){
-				sym->name, sym->addr, sym->size};
+			(*out)[(*nr)++] =
+				(struct audit_sym){sym->name, sym->addr,
+						   sym->size};
 	}
 	return 0;
 }
