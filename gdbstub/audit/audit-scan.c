@@ -30,21 +30,42 @@ static unsigned int distinct(const uint8_t *v, size_t n)
 	return count;
 }
 
+static unsigned int printable(const uint8_t *b)
+{
+	unsigned int n = 0;
+	size_t i;
+
+	for (i = 0; i < AUDIT_KEY_BLOCK; i++)
+		n += b[i] >= 0x20 && b[i] < 0x7f;
+	return n;
+}
+
 bool audit_block_random(const uint8_t *b)
 {
 	uint8_t delta[AUDIT_KEY_BLOCK - 1];
-	unsigned int printable = 0;
 	size_t i;
 
-	if (distinct(b, AUDIT_KEY_BLOCK) < AUDIT_KEY_DISTINCT)
-		return false;
-	for (i = 0; i < AUDIT_KEY_BLOCK; i++)
-		printable += b[i] >= 0x20 && b[i] < 0x7f;
-	if (printable > AUDIT_KEY_PRINTABLE)
+	if (distinct(b, AUDIT_KEY_BLOCK) < AUDIT_KEY_DISTINCT ||
+	    printable(b) > AUDIT_KEY_PRINTABLE)
 		return false;
 	for (i = 0; i + 1 < AUDIT_KEY_BLOCK; i++)
 		delta[i] = (uint8_t)(b[i + 1] - b[i]);
 	return distinct(delta, sizeof(delta)) >= AUDIT_KEY_DELTAS;
+}
+
+/* Block i of the page is a plain neighbour (or there is none) of a run of
+ * n random blocks. */
+static bool plain_neighbour(const uint8_t *page, size_t i, size_t n)
+{
+	const uint8_t *b = page + i * AUDIT_KEY_BLOCK;
+	unsigned int d;
+
+	if (i >= BLOCKS_PER_PAGE)
+		return true;
+	d = distinct(b, AUDIT_KEY_BLOCK);
+	if (n == 1)
+		return d <= AUDIT_KEY_LONE_DISTINCT;
+	return d <= AUDIT_KEY_PLAIN_DISTINCT || printable(b) >= AUDIT_KEY_TEXT;
 }
 
 bool audit_scan_keys(const uint8_t *page, audit_key_fn fn, void *arg)
@@ -65,7 +86,9 @@ bool audit_scan_keys(const uint8_t *page, audit_key_fn fn, void *arg)
 		}
 		for (start = i; i < BLOCKS_PER_PAGE && rnd[i]; i++)
 			;
-		if (i - start <= AUDIT_KEY_MAX_BLOCKS)
+		if (i - start <= AUDIT_KEY_MAX_BLOCKS &&
+		    (!start || plain_neighbour(page, start - 1, i - start)) &&
+		    plain_neighbour(page, i, i - start))
 			fn(arg, start * AUDIT_KEY_BLOCK,
 			   (i - start) * AUDIT_KEY_BLOCK);
 	}

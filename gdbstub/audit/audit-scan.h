@@ -25,13 +25,23 @@
 #define AUDIT_KEY_DELTAS    12
 #define AUDIT_KEY_PRINTABLE 10
 /*
- * A run of 1 to AUDIT_KEY_MAX_BLOCKS random blocks (16 to 64 bytes)
- * between non-random ones is key-like; longer runs are bulk data. A page
- * with at least AUDIT_BULK_PERCENT% random blocks is bulk as a whole
- * (compressed or encrypted DMA buffers) and reports no key-like runs.
+ * A run of 1 to AUDIT_KEY_MAX_BLOCKS random blocks (16 to 64 bytes) is
+ * key-like when it stands out from its neighbours: the blocks just before
+ * and after it (inside the page) are structured, with at most
+ * AUDIT_KEY_PLAIN_DISTINCT distinct bytes (zeros, small numbers, flags) or
+ * at least AUDIT_KEY_TEXT printable ones (text); a lone 16-byte block
+ * needs padding around it (at most AUDIT_KEY_LONE_DISTINCT distinct bytes:
+ * zeros, 0xff, 0xcc). Machine code, whose blocks are random-looking one
+ * moment and not the next, rarely qualifies.
+ * Longer runs are bulk data, and a page with at least AUDIT_BULK_PERCENT%
+ * random blocks is bulk as a whole (compressed or encrypted DMA buffers):
+ * neither reports key-like runs.
  */
-#define AUDIT_KEY_MAX_BLOCKS 4
-#define AUDIT_BULK_PERCENT   50
+#define AUDIT_KEY_MAX_BLOCKS	 4
+#define AUDIT_KEY_PLAIN_DISTINCT 8
+#define AUDIT_KEY_TEXT		 12
+#define AUDIT_KEY_LONE_DISTINCT	 2
+#define AUDIT_BULK_PERCENT	 50
 
 bool audit_block_random(const uint8_t *block);
 

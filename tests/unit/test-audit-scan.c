@@ -109,6 +109,46 @@ static void test_key_runs(void **state)
 	assert_int_equal(r.len[2], 16);
 }
 
+/* Random-looking blocks between busy ones (machine code) are no key; a
+ * lone block needs padding around it, a longer run plain data or text. */
+static void test_key_needs_plain_neighbours(void **state)
+{
+	static const char text[] = "SEVDBG-SHARED-PA";
+	uint64_t seed = 99;
+	uint8_t page[PAGE_SIZE], busy[AUDIT_KEY_BLOCK];
+	struct runs r = {.n = 0};
+	size_t i;
+
+	memset(page, 0, sizeof(page));
+	do
+		rnd_fill(&seed, page + 512, 2 * AUDIT_KEY_BLOCK);
+	while (!audit_block_random(page + 512) ||
+	       !audit_block_random(page + 528));
+	memset(page + 528, 0, AUDIT_KEY_BLOCK); /* a lone block at 512 */
+	for (i = 0; i < sizeof(busy); i++)	/* 11 distinct, no text */
+		busy[i] = (uint8_t)(0x80 + (i % 11) * 5);
+	assert_false(audit_block_random(busy));
+	memcpy(page + 496, busy, sizeof(busy));
+	assert_false(audit_scan_keys(page, note_run, &r));
+	assert_int_equal(r.n, 0);
+	memset(page + 496, 0xcc, sizeof(busy)); /* padding before */
+	assert_false(audit_scan_keys(page, note_run, &r));
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.off[0], 512);
+	memcpy(page + 496, text, sizeof(busy)); /* text: not for a lone one */
+	assert_false(audit_scan_keys(page, note_run, &r));
+	assert_int_equal(r.n, 1);
+	seed = 99; /* the 32-byte run again: text is plain enough for it */
+	do
+		rnd_fill(&seed, page + 512, 2 * AUDIT_KEY_BLOCK);
+	while (!audit_block_random(page + 512) ||
+	       !audit_block_random(page + 528));
+	assert_false(audit_scan_keys(page, note_run, &r));
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.off[1], 512);
+	assert_int_equal(r.len[1], 32);
+}
+
 static void test_bulk_page(void **state)
 {
 	uint64_t seed = 7;
@@ -193,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_random_blocks_pass),
 		cmocka_unit_test(test_structured_blocks_fail),
 		cmocka_unit_test(test_key_runs),
+		cmocka_unit_test(test_key_needs_plain_neighbours),
 		cmocka_unit_test(test_bulk_page),
 		cmocka_unit_test(test_pattern_parse),
 		cmocka_unit_test(test_pattern_scan),
