@@ -30,8 +30,13 @@ int audit_add_finding(struct audit_report *rep, const struct audit_finding *f);
 /* Whether guest-physical page gfn is RAM the bitmap calls shared. */
 bool audit_page_shared(struct audit_ctx *x, uint64_t gfn);
 
+/* Ctrl-C: -EINTR (and why) once the user asked to stop. */
+int audit_check_interrupt(struct audit_ctx *x);
+
 /* audit-maps.c */
 int audit_roots(struct audit_ctx *x);
+/* The root that maps the kernel: its own tables if known, else vCPU 0's. */
+int audit_kernel_root(const struct audit_ctx *x);
 int audit_mappings(struct audit_ctx *x);
 int audit_labels(struct audit_ctx *x);
 

@@ -112,8 +112,10 @@ static int label_pieces(struct label_ctx *lc, const struct audit_sym **sorted,
 		hi = sym_end(sorted[i]);
 		for (i++; i < n && sorted[i]->addr - hi < CLUSTER_GAP; i++)
 			hi = MAX(hi, sym_end(sorted[i]));
-		ret = walk_mappings(x->s->router, &x->cpus[0], lo & PAGE_MASK,
-				    ALIGN_UP(hi, PAGE_SIZE), label_mapping, lc);
+		ret = walk_mappings(x->s->router,
+				    &x->cpus[audit_kernel_root(x)],
+				    lo & PAGE_MASK, ALIGN_UP(hi, PAGE_SIZE),
+				    label_mapping, lc);
 		if (lc->err)
 			return lc->err;
 		if (ret < 0)
@@ -181,8 +183,8 @@ static int label_swiotlb(struct audit_ctx *x)
 	const struct audit_sym *sym = sym_named(x->o, "io_tlb_default_mem");
 	uint64_t se[2];
 
-	if (!sym || walk_read(x->s->router, &x->cpus[0], sym->addr, se,
-			      sizeof(se)) != (ssize_t)sizeof(se))
+	if (!sym || walk_read(x->s->router, &x->cpus[audit_kernel_root(x)],
+			      sym->addr, se, sizeof(se)) != (ssize_t)sizeof(se))
 		return 0;
 	if (se[0] >= se[1] || se[1] > ram_end(&x->s->t->ram) ||
 	    !audit_page_shared(x, se[0] >> PAGE_SHIFT))

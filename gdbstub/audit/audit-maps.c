@@ -70,6 +70,16 @@ static void roots_kernel(struct audit_ctx *x)
 	roots_add(x, &c, "init_top_pgt", "init_top_pgt");
 }
 
+int audit_kernel_root(const struct audit_ctx *x)
+{
+	int i;
+
+	for (i = 0; i < x->rep->nr_roots; i++)
+		if (strstr(x->rep->roots[i].what, "init_top_pgt"))
+			return i;
+	return 0;
+}
+
 int audit_roots(struct audit_ctx *x)
 {
 	int n = target_nr_vcpus(x->s->t), v, ret, last = 0;
@@ -178,6 +188,9 @@ static int verify_roots(struct audit_ctx *x)
 	int ret;
 
 	for (v.root = 0; v.root < rep->nr_roots; v.root++) {
+		ret = audit_check_interrupt(x);
+		if (ret)
+			return ret;
 		v.old = rep->nr_findings;
 		if (v.old)
 			qsort(rep->findings, v.old, sizeof(*rep->findings),
@@ -204,6 +217,9 @@ int audit_mappings(struct audit_ctx *x)
 	int i, ret;
 
 	for (i = 0; i < rep->nr_roots; i++) {
+		ret = audit_check_interrupt(x);
+		if (ret)
+			return ret;
 		cc.root = &rep->roots[i];
 		ret = walk_mappings(x->s->router, &x->cpus[i], 0, UINT64_MAX,
 				    count_leaf, &cc);

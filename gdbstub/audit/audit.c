@@ -47,6 +47,13 @@ int audit_add_finding(struct audit_report *rep, const struct audit_finding *f)
 	return 0;
 }
 
+int audit_check_interrupt(struct audit_ctx *x)
+{
+	if (!x->s->interrupted || !*x->s->interrupted)
+		return 0;
+	return audit_fail(x, -EINTR, "interrupted; no report");
+}
+
 bool audit_page_shared(struct audit_ctx *x, uint64_t gfn)
 {
 	return gfn < x->bm.npages && !bitmap_test(&x->bm, gfn) &&
@@ -198,6 +205,7 @@ static int audit_scan(struct audit_ctx *x)
 	if (!buf)
 		return audit_fail(x, -ENOMEM, "out of memory");
 	for (i = 0; i < x->rep->nr_shared && !ret; i++) {
+		ret = audit_check_interrupt(x);
 		end = x->rep->shared[i].end;
 		for (gpa = x->rep->shared[i].start; gpa < end && !ret;
 		     gpa += len) {
@@ -207,6 +215,7 @@ static int audit_scan(struct audit_ctx *x)
 		}
 	}
 	free(buf);
+	/* an interrupt has said why already; the first reason wins */
 	return ret ? audit_fail(x, ret, "out of memory") : 0;
 }
 

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,30 @@ struct audit_args {
 	size_t nr_allow;
 	bool json;
 };
+
+/*
+ * A signal reaches the audit only through storage the handler can name:
+ * the audit stops at the next step and the guest is resumed, not left
+ * paused by a process that died.
+ */
+static volatile int audit_interrupted;
+
+static void audit_on_signal(int sig)
+{
+	audit_interrupted = sig;
+}
+
+static void audit_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = audit_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
 
 static void audit_usage(FILE *f)
 {
@@ -135,7 +160,10 @@ static int audit_parse(void *args, int argc, char **argv)
 				return -EINVAL;
 		}
 	}
-	return cli_target_spec(&a->ct, argc, argv) ? -EINVAL : 0;
+	if (cli_target_spec(&a->ct, argc, argv))
+		return -EINVAL;
+	audit_signals();
+	return 0;
 }
 
 /* The symbols that are addresses (not per-CPU offsets), relocated. */
@@ -196,6 +224,7 @@ static int audit_cli_run(void *args, struct session *s)
 	char err[256] = "";
 	int ret;
 
+	s->interrupted = &audit_interrupted;
 	/* Stopped before the symbols move to the guest's KASLR offset. */
 	ret = session_stop_guest(s, STOP_TIMEOUT_MS, &stopped, err,
 				 sizeof(err));
@@ -206,6 +235,7 @@ static int audit_cli_run(void *args, struct session *s)
 		ret = audit_run(s, &o, &rep, err, sizeof(err));
 	if (stopped && session_resume_guest(s))
 		fprintf(stderr, "sevdbg audit: resuming the guest failed\n");
+	s->interrupted = NULL;
 	if (ret) {
 		fprintf(stderr, "sevdbg audit: %s\n",
 			err[0] ? err : strerror(-ret));
