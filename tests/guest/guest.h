@@ -102,7 +102,6 @@ struct ram_range {
 };
 extern uint64_t kernel_cr3;
 extern uint64_t ram_top;
-extern int leak_mode; /* "sevdbg.leak" on the command line */
 void paging_init(uint64_t start_info_pa);
 void map_private_alias(uint64_t va, uint64_t pa);
 void set_memory_shared(void *va, unsigned long npages);
@@ -122,6 +121,8 @@ int this_cpu(void);
 
 /* main.c */
 void cpu_loop(int cpu) __attribute__((noreturn));
+/* leak.c */
+void guest_leak(uint64_t start_info_pa);
 void timer_interrupt(int cpu);
 
 #endif /* GUEST_H */

@@ -34,17 +34,6 @@ uint8_t flip_region[FLIP_PAGES * PAGE_SIZE]
 char private_secret[] = "SEVDBG-PRIVATE-PATTERN-0123456789";
 uint8_t private_page[PAGE_SIZE] __attribute__((aligned(4096)));
 
-/*
- * Leak mode (tests/guest/README.md): a secret and a key that should have
- * stayed private, copied into dma_buf where the host reads them.
- */
-#define LEAK_SECRET_OFF 0x800
-#define LEAK_KEY_OFF	0x900
-uint8_t leak_key[32] = {0x66, 0x60, 0x18, 0x59, 0xb7, 0xc6, 0x3f, 0x8b,
-			0x61, 0x75, 0xa8, 0x8a, 0x47, 0x04, 0xee, 0xd7,
-			0x50, 0xfb, 0x57, 0x31, 0xa5, 0x3c, 0x3a, 0x95,
-			0x73, 0xa8, 0xa0, 0x6d, 0x6a, 0x97, 0x66, 0x97};
-
 /* Guest-physical addresses, for tests that do not want to compute them. */
 uint64_t dma_buf_pa, bss_dec_page_pa, flip_region_pa, private_page_pa;
 
@@ -174,21 +163,6 @@ static void fill_patterns(void)
 		bss_dec_page[i] = (uint8_t)(0xff - i * 3);
 }
 
-static void leak(void)
-{
-	uint8_t *dst = (uint8_t *)&dma_buf;
-	size_t i;
-
-	for (i = 0; i < sizeof(private_secret); i++)
-		dst[LEAK_SECRET_OFF + i] = (uint8_t)private_secret[i];
-	for (i = 0; i < sizeof(leak_key); i++)
-		dst[LEAK_KEY_OFF + i] = leak_key[i];
-	map_private_alias(LEAK_VIRT, bss_dec_page_pa);
-	kprintf("sevdbg-guest: leak mode: secret at pa 0x%lx, key at pa 0x%lx, private mapping of pa 0x%lx at 0x%lx\n",
-		dma_buf_pa + LEAK_SECRET_OFF, dma_buf_pa + LEAK_KEY_OFF,
-		bss_dec_page_pa, LEAK_VIRT);
-}
-
 void kmain(uint64_t start_info_pa)
 {
 	serial_init();
@@ -209,8 +183,7 @@ void kmain(uint64_t start_info_pa)
 	fill_patterns();
 	flip_fill();
 	flip_toggle(); /* flip_region starts shared, flip_count 1 */
-	if (leak_mode)
-		leak();
+	guest_leak(start_info_pa); /* only with -append sevdbg.leak */
 	kprintf("sevdbg-guest: shared dma_buf=0x%lx bss_dec_page=0x%lx flip_region=0x%lx private_page=0x%lx\n",
 		dma_buf_pa, bss_dec_page_pa, flip_region_pa, private_page_pa);
 

@@ -36,8 +36,6 @@ uint64_t ram_top;    /* end of the highest RAM range */
 uint64_t ram_bytes;  /* sum of the RAM ranges */
 int alias_1g_active; /* ALIAS_1G_BASE maps [0, 1 GiB) */
 uint64_t direct_map_base = DIRECT_MAP_BASE;
-int leak_mode;		   /* "sevdbg.leak" on the command line */
-char guest_cmdline[256]; /* the PVH command line (-append) */
 struct ram_range ram_ranges[MAX_RAM_RANGES];
 int nr_ram_ranges;
 
@@ -89,24 +87,6 @@ static uint64_t *pte_lookup(uint64_t va)
 	return &t[(va >> 12) & 511];
 }
 
-/* The word "sevdbg.leak" anywhere in the command line turns leak mode on. */
-static void read_cmdline(const struct hvm_start_info *si)
-{
-	static const char word[] = "sevdbg.leak";
-	const char *c = (const char *)si->cmdline_paddr;
-	size_t i, k;
-
-	for (i = 0; si->cmdline_paddr && c[i] && i + 1 < sizeof(guest_cmdline);
-	     i++)
-		guest_cmdline[i] = c[i];
-	for (i = 0; guest_cmdline[i]; i++) {
-		for (k = 0; word[k] && guest_cmdline[i + k] == word[k]; k++)
-			;
-		if (!word[k])
-			leak_mode = 1;
-	}
-}
-
 static void read_memmap(uint64_t start_info_pa)
 {
 	/* Still on the boot tables, which identity-map the first 1 GiB. */
@@ -120,7 +100,6 @@ static void read_memmap(uint64_t start_info_pa)
 	if (si->version < 1 || !si->memmap_entries)
 		panic("PVH start_info has no memmap (version %u)\n",
 		      si->version);
-	read_cmdline(si);
 	e = (const void *)si->memmap_paddr;
 	for (i = 0; i < si->memmap_entries; i++) {
 		uint64_t s = (e[i].addr + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
