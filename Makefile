@@ -45,6 +45,7 @@ OBJS += gdbstub/base/bitmap.o
 OBJS += gdbstub/base/rsp.o
 OBJS += gdbstub/base/dumpfmt.o
 OBJS += gdbstub/base/sev.o
+OBJS += gdbstub/base/vmsa.o
 
 # --- back-ends: platforms (sim, kvm) and targets (qemu, core) --------------
 OBJS += plugins/platforms/sim/sim.o
