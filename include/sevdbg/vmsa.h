@@ -12,7 +12,8 @@
 #include "uapi/linux/sevdbg_vmsa.h"
 
 /*
- * Fill r from a decrypted VMSA (SEV_ES_VMSA_SIZE bytes): every register
+ * Fill r from a decrypted VMSA (SEV_ES_VMSA_SIZE bytes, the save area;
+ * the firmware decrypts a whole page, the rest of it unused): every register
  * the VMSA holds is valid, the rest (CR8: it lives in the VMCB's V_TPR,
  * x87/SSE state) unavailable.
  */

@@ -88,4 +88,25 @@ struct kvm_sev_dbg {
 };
 #endif /* !__LINUX_KVM_H */
 
+/*
+ * KVM_SEV_DBG_DECRYPT_VMSA (the series' VMSA patch), a KVM_MEMORY_ENCRYPT_OP
+ * command: the first len bytes (1..4096) of a stopped vCPU's decrypted VMSA
+ * (offsets in sevdbg_vmsa.h) of a debug-policy SEV-ES guest, to dst_uaddr;
+ * a mirror VM may use it. Errors: EBUSY vCPU running, EOPNOTSUPP not
+ * SEV-ES, EPERM NODBG policy, ENOENT no such vCPU, EINVAL bad arguments or
+ * VMSA not launched yet, EIO firmware (code in kvm_sev_cmd.error). A
+ * kernel with the series defines it along with KVM_CAP_SEV_PAGE_ENC_BITMAP.
+ */
+#if !defined(KVM_CAP_SEV_PAGE_ENC_BITMAP) && !defined(KVM_SEV_DBG_DECRYPT_VMSA)
+#define KVM_SEV_DBG_DECRYPT_VMSA 1000
+
+struct kvm_sev_dbg_vmsa {
+	__u32 vcpu_id;
+	__u32 flags;	 /* must be 0 */
+	__u64 dst_uaddr; /* user buffer */
+	__u32 len;	 /* bytes wanted, at most 4096 */
+	__u32 reserved;	 /* must be 0 */
+};
+#endif
+
 #endif /* _UAPI_LINUX_SEVDBG_KVM_H */

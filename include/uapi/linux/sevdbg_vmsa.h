@@ -1,29 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * Byte offsets in an SEV-ES VM save area (VMSA), the layout of Linux 6.1's
- * struct sev_es_save_area (arch/x86/include/asm/svm.h), for userspace.
- *
- * The kernel keeps that structure private; a VMM that reads a decrypted
- * VMSA (KVM_SEV_DBG_DECRYPT_VMSA, sevdbg_kvm.h) needs the offsets.
- * `kernel/check` compiles this header against the kernel's structure and
- * compares every offset. A segment (struct vmcb_seg, 16 bytes) holds
- * selector (u16, +0), attrib (u16, +2), limit (u32, +4), base (u64, +8).
- * Everything is little endian.
+ * The layout of the SEV-ES VM save area (VMSA) that KVM_SEV_DBG_DECRYPT_VMSA
+ * returns: byte offsets of the fields a debugger needs, equal to those of
+ * Linux 6.1's struct sev_es_save_area (arch/x86/include/asm/svm.h, the
+ * layout the AMD APM vol. 2, table B-4, defines).  `kernel/check` proves
+ * each one with offsetof() in the kernel tree.
  */
 #ifndef _UAPI_LINUX_SEVDBG_VMSA_H
 #define _UAPI_LINUX_SEVDBG_VMSA_H
 
-/* The firmware decrypts and the VMSA occupies one whole 4 KiB page. */
-#define SEV_ES_VMSA_SIZE 4096
-/* sizeof(struct sev_es_save_area) in 6.1 (EXPECTED_SEV_ES_SAVE_AREA_SIZE). */
-#define SEV_ES_VMSA_SAVE_AREA_SIZE 1648
+/* The whole save area; KVM_SEV_DBG_DECRYPT_VMSA copies up to a page. */
+#define SEV_ES_VMSA_SIZE 0x670
 
-/* Within one struct vmcb_seg. */
+/*
+ * Segment and descriptor-table registers are a struct vmcb_seg of 16 bytes:
+ * u16 selector, u16 attrib, u32 limit, u64 base.
+ */
 #define SEV_ES_VMSA_SEG_SELECTOR 0x0
 #define SEV_ES_VMSA_SEG_ATTRIB	 0x2
 #define SEV_ES_VMSA_SEG_LIMIT	 0x4
 #define SEV_ES_VMSA_SEG_BASE	 0x8
-#define SEV_ES_VMSA_SEG_SIZE	 0x10
 
 #define SEV_ES_VMSA_OFF_ES   0x000
 #define SEV_ES_VMSA_OFF_CS   0x010
@@ -36,8 +32,23 @@
 #define SEV_ES_VMSA_OFF_IDTR 0x080
 #define SEV_ES_VMSA_OFF_TR   0x090
 
-#define SEV_ES_VMSA_OFF_CPL	       0x0cb
+/* Selectors and bases spelled out, for the registers gdb shows. */
+#define SEV_ES_VMSA_OFF_ES_SELECTOR 0x000
+#define SEV_ES_VMSA_OFF_CS_SELECTOR 0x010
+#define SEV_ES_VMSA_OFF_SS_SELECTOR 0x020
+#define SEV_ES_VMSA_OFF_DS_SELECTOR 0x030
+#define SEV_ES_VMSA_OFF_FS_SELECTOR 0x040
+#define SEV_ES_VMSA_OFF_GS_SELECTOR 0x050
+#define SEV_ES_VMSA_OFF_ES_BASE	    0x008
+#define SEV_ES_VMSA_OFF_CS_BASE	    0x018
+#define SEV_ES_VMSA_OFF_SS_BASE	    0x028
+#define SEV_ES_VMSA_OFF_DS_BASE	    0x038
+#define SEV_ES_VMSA_OFF_FS_BASE	    0x048
+#define SEV_ES_VMSA_OFF_GS_BASE	    0x058
+
+#define SEV_ES_VMSA_OFF_CPL	       0x0cb /* u8 */
 #define SEV_ES_VMSA_OFF_EFER	       0x0d0
+#define SEV_ES_VMSA_OFF_XSS	       0x140
 #define SEV_ES_VMSA_OFF_CR4	       0x148
 #define SEV_ES_VMSA_OFF_CR3	       0x150
 #define SEV_ES_VMSA_OFF_CR0	       0x158
@@ -47,8 +58,17 @@
 #define SEV_ES_VMSA_OFF_RIP	       0x178
 #define SEV_ES_VMSA_OFF_RSP	       0x1d8
 #define SEV_ES_VMSA_OFF_RAX	       0x1f8
+#define SEV_ES_VMSA_OFF_STAR	       0x200
+#define SEV_ES_VMSA_OFF_LSTAR	       0x208
+#define SEV_ES_VMSA_OFF_CSTAR	       0x210
+#define SEV_ES_VMSA_OFF_SFMASK	       0x218
 #define SEV_ES_VMSA_OFF_KERNEL_GS_BASE 0x220
+#define SEV_ES_VMSA_OFF_SYSENTER_CS    0x228
+#define SEV_ES_VMSA_OFF_SYSENTER_ESP   0x230
+#define SEV_ES_VMSA_OFF_SYSENTER_EIP   0x238
 #define SEV_ES_VMSA_OFF_CR2	       0x240
+#define SEV_ES_VMSA_OFF_G_PAT	       0x268
+#define SEV_ES_VMSA_OFF_PKRU	       0x2e8 /* u32 */
 #define SEV_ES_VMSA_OFF_RCX	       0x308
 #define SEV_ES_VMSA_OFF_RDX	       0x310
 #define SEV_ES_VMSA_OFF_RBX	       0x318
@@ -63,7 +83,6 @@
 #define SEV_ES_VMSA_OFF_R13	       0x368
 #define SEV_ES_VMSA_OFF_R14	       0x370
 #define SEV_ES_VMSA_OFF_R15	       0x378
-#define SEV_ES_VMSA_OFF_SEV_FEATURES   0x3b0
 #define SEV_ES_VMSA_OFF_XCR0	       0x3e8
 
 #endif /* _UAPI_LINUX_SEVDBG_VMSA_H */

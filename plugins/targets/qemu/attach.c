@@ -113,6 +113,7 @@ static int qemu_platform(struct qemu *q, const char *hc,
 	if (q->sev) {
 		struct platform_info pi = {0};
 
+		ka.sev_es = q->regs_encrypted;
 		rc = kvm_platform_new(&ka, &q->t.plat, err, errlen);
 		if (!rc && !q->t.plat->ops->info(q->t.plat, &pi))
 			q->regs_encrypted |= pi.regs_encrypted;
