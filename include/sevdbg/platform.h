@@ -145,11 +145,21 @@ struct sim_config {
 	unsigned int latency_us; /* per firmware command */
 	int hc_fd;		 /* page-encryption record channel, -1 none */
 	bool launched;		 /* false: every DBG command fails */
+	bool es; /* SEV-ES: registers only in the encrypted VMSA (--sim-es) */
 };
 int sim_platform_new(const struct ram_map *ram, const struct sim_config *cfg,
 		     struct platform **out);
 /* Feed raw bytes of the hypercall channel (also used by unit tests). */
 int sim_platform_feed(struct platform *p, const void *buf, size_t len);
+/*
+ * SEV-ES (cfg.es): what the CPU does at a VMEXIT, saving vCPU state into
+ * its VMSA, encrypted under the guest key (len <= 4096; the target builds
+ * it from the real registers with vmsa_from_regs). vmsa == NULL: the vCPU
+ * runs, and read_vmsa answers -EBUSY until the next save.
+ */
+#define SIM_MAX_VCPUS 64
+int sim_platform_save_vmsa(struct platform *p, int vcpu, const void *vmsa,
+			   size_t len);
 /* The sim's own view: firmware commands it ran and records it parsed. */
 struct sim_stats {
 	uint64_t decrypt_cmds, encrypt_cmds; /* incl. refused ones */
