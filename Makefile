@@ -56,6 +56,7 @@ OBJS += plugins/targets/qemu/rspclient.o
 OBJS += plugins/targets/qemu/qemu-ram.o
 OBJS += plugins/targets/qemu/qemu.o
 OBJS += plugins/targets/qemu/attach.o
+OBJS += plugins/targets/qemu/sev-es.o
 OBJS += plugins/targets/qemu/launch.o
 OBJS += plugins/targets/qemu/types.o
 OBJS += plugins/targets/core/core.o

@@ -50,4 +50,17 @@ struct qemu {
 
 extern const struct target_ops qemu_target_ops;
 
+/* qemu.c: QEMU's gdbstub registers, cached until the guest runs. */
+int qemu_fetch_regs(struct qemu *q, int vcpu, struct regs *regs);
+
+/*
+ * sev-es.c, the simulated SEV-ES guest (sim with cfg.es): at every stop the
+ * "CPU" saves each vCPU's state into its encrypted VMSA, and the VMSA is
+ * the running CPU's while the guest runs. No-ops for other guests.
+ */
+void qemu_es_save(struct qemu *q);
+void qemu_es_running(struct qemu *q);
+/* -EPERM (and why, on stderr) for a step SEV-ES cannot do. */
+int qemu_es_check_resume(struct qemu *q, const struct resume_req *req);
+
 #endif
