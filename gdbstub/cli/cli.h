@@ -71,6 +71,7 @@ enum cli_target_opt {
 	CLI_OPT_SIM_KEY,
 	CLI_OPT_SIM_LATENCY,
 	CLI_OPT_SIM_ES,
+	CLI_OPT_SIM_BITMAP,
 };
 
 /* For a subcommand's `struct option` table. */
@@ -83,6 +84,7 @@ enum cli_target_opt {
 		{"sim-key", required_argument, NULL, CLI_OPT_SIM_KEY},         \
 		{"sim-latency", required_argument, NULL, CLI_OPT_SIM_LATENCY}, \
 		{"sim-es", no_argument, NULL, CLI_OPT_SIM_ES},                 \
+		{"sim-bitmap", required_argument, NULL, CLI_OPT_SIM_BITMAP},   \
 	{                                                                      \
 		"verbose", no_argument, NULL, 'v'                              \
 	}
