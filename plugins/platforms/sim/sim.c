@@ -27,6 +27,7 @@
 struct sim {
 	struct platform p;
 	const struct ram_map *ram;
+	uint64_t ram_gen; /* ram->gen bm is sized for */
 	struct sim_config cfg;
 	struct bitmap bm;
 	/* XEX: C = E_k1(P ^ T) ^ T with T = E_k2(gpa of the 16-byte block). */
@@ -283,16 +284,37 @@ static int sim_dbg_encrypt(struct platform *p, uint64_t gpa, const void *buf,
 	return ret;
 }
 
+/*
+ * Hot-plugged RAM: the series sizes its bitmap from the memslots, so a new
+ * memslot brings new bits, encrypted as every page starts.
+ */
+static int sim_follow_ram(struct sim *s)
+{
+	int ret;
+
+	if (s->ram_gen == s->ram->gen)
+		return 0;
+	ret = bitmap_grow(&s->bm,
+			  ALIGN_UP(ram_end(s->ram), PAGE_SIZE) >> PAGE_SHIFT);
+	if (!ret)
+		s->ram_gen = s->ram->gen;
+	return ret;
+}
+
 static int sim_get_bitmap(struct platform *p, uint64_t start_gfn,
 			  uint64_t npages, uint8_t *bits)
 {
-	return bitmap_get(&to_sim(p)->bm, start_gfn, npages, bits);
+	struct sim *s = to_sim(p);
+
+	return sim_follow_ram(s) ?: bitmap_get(&s->bm, start_gfn, npages, bits);
 }
 
 static int sim_set_bitmap(struct platform *p, uint64_t start_gfn,
 			  uint64_t npages, const uint8_t *bits)
 {
-	return bitmap_set(&to_sim(p)->bm, start_gfn, npages, bits);
+	struct sim *s = to_sim(p);
+
+	return sim_follow_ram(s) ?: bitmap_set(&s->bm, start_gfn, npages, bits);
 }
 
 static int sim_info(struct platform *p, struct platform_info *info)
@@ -315,6 +337,7 @@ static void sim_apply(struct sim *s)
 	char why[80];
 
 	(void)sim_hc_record_decode(s->rx, &rec);
+	(void)sim_follow_ram(s); /* a record may be for hot-plugged RAM */
 	if (!bitmap_apply_record(&s->bm, rec.gpa, rec.npages, rec.attrs, why,
 				 sizeof(why))) {
 		s->st.records++;
@@ -497,6 +520,7 @@ int sim_platform_new(const struct ram_map *ram, const struct sim_config *cfg,
 	if (!s->cfg.cbit)
 		s->cfg.cbit = SIM_DEFAULT_CBIT;
 	s->ram = ram;
+	s->ram_gen = ram->gen;
 	pthread_mutex_init(&s->psp, NULL);
 	ret = bitmap_init(&s->bm,
 			  ALIGN_UP(ram_end(ram), PAGE_SIZE) >> PAGE_SHIFT);
