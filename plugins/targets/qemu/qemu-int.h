@@ -25,8 +25,7 @@ struct qemu {
 	char gdb_path[QEMU_PATH_MAX];
 	char own_dir[64]; /* our gdbserver socket dir (attach) */
 	int pid;
-	void *map;
-	size_t map_size;
+	struct qemu_ram ram; /* our mappings of its RAM backends */
 	int hc_fd;
 	bool sev, dead, detached;
 	bool regs_encrypted; /* SEV-ES: QEMU cannot see the registers */

@@ -399,6 +399,23 @@ static bool qemu_step_again(struct qemu *q, struct stop_event *ev)
 	return !qemu_step(q, q->step_tid);
 }
 
+/* Memory hot-plugged while the guest ran joins the RAM map at its stop. */
+static void qemu_follow_stop(struct qemu *q)
+{
+	char err[256] = "";
+	int rc;
+
+	rc = qemu_follow_ram(&q->qmp, q->pid, &q->ram, &q->t.ram, err,
+			     sizeof(err));
+	if (rc < 0)
+		pr_warn("cannot follow QEMU's RAM layout (the RAM map stays as it was): %s",
+			err[0] ? err : strerror(-rc));
+	else if (rc)
+		pr_info("guest RAM changed (memory hot-plug): %zu ranges, %llu MiB",
+			q->t.ram.nr,
+			(unsigned long long)(ram_total(&q->t.ram) >> 20));
+}
+
 static int qemu_wait_stop(struct target *t, struct stop_event *ev)
 {
 	struct qemu *q = to_qemu(t);
@@ -439,6 +456,7 @@ static int qemu_wait_stop(struct target *t, struct stop_event *ev)
 		q->step_tid = 0;
 		q->g_tid = 0;
 		qmp_drain(&q->qmp); /* STOP/RESUME events pile up otherwise */
+		qemu_follow_stop(q);
 		qemu_classify_trap(q, ev);
 		return 0;
 	}
@@ -631,8 +649,7 @@ static void qemu_destroy(struct target *t)
 	if (q->hc_fd >= 0)
 		close(q->hc_fd);
 	ram_free(&t->ram);
-	if (q->map)
-		munmap(q->map, q->map_size);
+	qemu_unmap_ram(&q->ram);
 	if (q->own_dir[0] && !q->dead && q->qmp.fd >= 0) {
 		char *out = NULL, err[128]; /* close the gdbstub we opened */
 
