@@ -303,6 +303,10 @@ static int layout_hotplug(struct qmp *q, struct qemu_ram *r, char *err,
 	if (!args)
 		return -ENOMEM;
 	rc = qmp_call(q, "qom-get", args, &ret, err, errlen);
+	if (rc == -EREMOTEIO) { /* a QEMU without the property: no slots */
+		pr_debug("qemu: no hot-plug slots known: %s", err);
+		return 0;
+	}
 	if (rc)
 		return rc;
 	r->hotplug = json_integer_value(json_object_get(ret, "slots")) > 0;
