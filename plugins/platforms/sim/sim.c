@@ -29,7 +29,11 @@ struct sim {
 	const struct ram_map *ram;
 	uint64_t ram_gen; /* ram->gen bm is sized for */
 	struct sim_config cfg;
+	/* What the guest's memory really is: drives read_host and DBG. */
 	struct bitmap bm;
+	/* The kernel's bitmap (GET/SET) when records never reach it
+	 * (cfg.bitmap_untracked); otherwise bm is both. */
+	struct bitmap kbm;
 	/* XEX: C = E_k1(P ^ T) ^ T with T = E_k2(gpa of the 16-byte block). */
 	EVP_CIPHER_CTX *enc, *dec, *tweak;
 	uint8_t rx[SIM_HC_RECORD_SIZE]; /* partial record from the channel */
@@ -290,15 +294,22 @@ static int sim_dbg_encrypt(struct platform *p, uint64_t gpa, const void *buf,
  */
 static int sim_follow_ram(struct sim *s)
 {
+	uint64_t npages = ALIGN_UP(ram_end(s->ram), PAGE_SIZE) >> PAGE_SHIFT;
 	int ret;
 
 	if (s->ram_gen == s->ram->gen)
 		return 0;
-	ret = bitmap_grow(&s->bm,
-			  ALIGN_UP(ram_end(s->ram), PAGE_SIZE) >> PAGE_SHIFT);
+	ret = bitmap_grow(&s->bm, npages);
+	if (!ret && s->kbm.words)
+		ret = bitmap_grow(&s->kbm, npages);
 	if (!ret)
 		s->ram_gen = s->ram->gen;
 	return ret;
+}
+
+static struct bitmap *sim_kernel_bitmap(struct sim *s)
+{
+	return s->cfg.bitmap_untracked ? &s->kbm : &s->bm;
 }
 
 static int sim_get_bitmap(struct platform *p, uint64_t start_gfn,
@@ -306,16 +317,26 @@ static int sim_get_bitmap(struct platform *p, uint64_t start_gfn,
 {
 	struct sim *s = to_sim(p);
 
-	return sim_follow_ram(s) ?: bitmap_get(&s->bm, start_gfn, npages, bits);
+	return sim_follow_ram(s)
+		       ?: bitmap_get(sim_kernel_bitmap(s), start_gfn, npages,
+				     bits);
 }
 
+/* The series counts a SET as a range told (userspace restoring it). */
 static int sim_set_bitmap(struct platform *p, uint64_t start_gfn,
 			  uint64_t npages, const uint8_t *bits)
 {
 	struct sim *s = to_sim(p);
+	int ret = sim_follow_ram(s)
+			  ?: bitmap_set(sim_kernel_bitmap(s), start_gfn, npages,
+					bits);
 
-	return sim_follow_ram(s) ?: bitmap_set(&s->bm, start_gfn, npages, bits);
+	if (!ret)
+		s->st.nr_ranges++;
+	return ret;
 }
+
+static int sim_sync(struct platform *p);
 
 static int sim_info(struct platform *p, struct platform_info *info)
 {
@@ -327,6 +348,15 @@ static int sim_info(struct platform *p, struct platform_info *info)
 	info->policy = s->cfg.policy;
 	info->encrypted = true;
 	info->fw_latency_us = s->cfg.latency_us;
+	/* The kvm platform's rule (kvm_trust_bitmap): a kernel bitmap that
+	 * was never told anything is not followed. Records that arrived
+	 * while the guest ran count, so drain them first. */
+	sim_sync(p);
+	if (!s->st.nr_ranges) {
+		info->bitmap_from_paging = true;
+		info->bitmap_caveat =
+			"the guest never reported a page to the kernel's bitmap (nr_ranges 0): shared pages come from the guest's page tables, `verify` compares the two";
+	}
 	return 0;
 }
 
@@ -341,6 +371,8 @@ static void sim_apply(struct sim *s)
 	if (!bitmap_apply_record(&s->bm, rec.gpa, rec.npages, rec.attrs, why,
 				 sizeof(why))) {
 		s->st.records++;
+		if (!s->cfg.bitmap_untracked)
+			s->st.nr_ranges++;
 		return;
 	}
 	s->st.bad_records++;
@@ -451,6 +483,7 @@ static void sim_destroy(struct platform *p)
 	EVP_CIPHER_CTX_free(s->dec);
 	EVP_CIPHER_CTX_free(s->tweak);
 	bitmap_release(&s->bm);
+	bitmap_release(&s->kbm);
 	OPENSSL_cleanse(s->blk, sizeof(s->blk));
 	pthread_mutex_destroy(&s->psp);
 	free(s);
@@ -524,8 +557,10 @@ int sim_platform_new(const struct ram_map *ram, const struct sim_config *cfg,
 	pthread_mutex_init(&s->psp, NULL);
 	ret = bitmap_init(&s->bm,
 			  ALIGN_UP(ram_end(ram), PAGE_SIZE) >> PAGE_SHIFT);
+	if (!ret && s->cfg.bitmap_untracked)
+		ret = bitmap_init(&s->kbm, s->bm.npages);
 	if (ret)
-		goto err_free;
+		goto err_bitmap;
 	ret = sim_init_ciphers(s, cfg ? cfg->key : NULL);
 	if (ret)
 		goto err_ciphers;
@@ -537,8 +572,9 @@ err_ciphers:
 	EVP_CIPHER_CTX_free(s->enc);
 	EVP_CIPHER_CTX_free(s->dec);
 	EVP_CIPHER_CTX_free(s->tweak);
+err_bitmap:
+	bitmap_release(&s->kbm);
 	bitmap_release(&s->bm);
-err_free:
 	pthread_mutex_destroy(&s->psp);
 	free(s);
 	return ret;
