@@ -32,6 +32,7 @@ struct qemu {
 	bool regs_encrypted; /* SEV-ES: QEMU cannot see the registers */
 	int nr_vcpus;
 	int tids[TARGET_MAX_VCPUS]; /* QEMU thread id of each vCPU */
+	int pids[TARGET_MAX_VCPUS]; /* and its process (multiprocess mode) */
 	int g_tid;		    /* thread selected with Hg, 0 = unknown */
 	/* Registers of stopped vCPUs: the walker asks on every memory read. */
 	bool regs_valid[TARGET_MAX_VCPUS];

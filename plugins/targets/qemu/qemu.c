@@ -27,16 +27,23 @@ static bool qemu_has_reg(unsigned int nr)
 	return nr < REGS_CS_BASE || nr > REGS_ES_BASE;
 }
 
+/* A vCPU's thread id in the form QEMU's gdbstub is in (rspc_fmt_tid). */
+static const char *qemu_tid(struct qemu *q, int vcpu, char *buf, size_t len)
+{
+	rspc_fmt_tid(&q->rsp, buf, len, q->pids[vcpu], q->tids[vcpu]);
+	return buf;
+}
+
 static int qemu_select(struct qemu *q, int vcpu)
 {
-	char cmd[32];
+	char cmd[32], tid[24];
 	int rc;
 
 	if (vcpu < 0 || vcpu >= q->nr_vcpus)
 		return -EINVAL;
 	if (q->g_tid == q->tids[vcpu])
 		return 0;
-	snprintf(cmd, sizeof(cmd), "Hg%x", q->tids[vcpu]);
+	snprintf(cmd, sizeof(cmd), "Hg%s", qemu_tid(q, vcpu, tid, sizeof(tid)));
 	rc = rspc_cmd(&q->rsp, cmd);
 	if (rc)
 		return rc;
@@ -194,6 +201,7 @@ static int qemu_resume(struct target *t, const struct resume_req *req)
 {
 	struct qemu *q = to_qemu(t);
 	struct strbuf sb;
+	char tid[24];
 	int rc, steps = 0;
 
 	rc = qemu_ready(q);
@@ -208,7 +216,8 @@ static int qemu_resume(struct target *t, const struct resume_req *req)
 		case RESUME_STOP:
 			break;
 		case RESUME_CONT:
-			sb_printf(&sb, ";c:%x", q->tids[i]);
+			sb_printf(&sb, ";c:%s",
+				  qemu_tid(q, i, tid, sizeof(tid)));
 			q->cont_mask |= 1ULL << i;
 			break;
 		case RESUME_RANGE:
@@ -218,7 +227,8 @@ static int qemu_resume(struct target *t, const struct resume_req *req)
 			/* QEMU has no 'r': we step while in the range */
 			__attribute__((fallthrough));
 		case RESUME_STEP:
-			sb_printf(&sb, ";s:%x", q->tids[i]);
+			sb_printf(&sb, ";s:%s",
+				  qemu_tid(q, i, tid, sizeof(tid)));
 			steps++;
 			break;
 		}
@@ -267,10 +277,15 @@ static int qemu_event_fd(struct target *t)
 	return to_qemu(t)->rsp.fd;
 }
 
-static int qemu_vcpu_of(struct qemu *q, int tid)
+/* The vCPU of a thread id in either form; 0 when QEMU named none. */
+static int qemu_vcpu_of(struct qemu *q, const char *id)
 {
+	int pid, tid;
+
+	if (rspc_parse_tid(id, NULL, &pid, &tid))
+		return 0;
 	for (int i = 0; i < q->nr_vcpus; i++)
-		if (q->tids[i] == tid)
+		if (q->tids[i] == tid && (*id != 'p' || q->pids[i] == pid))
 			return i;
 	return 0;
 }
@@ -308,8 +323,7 @@ static void qemu_parse_stop(struct qemu *q, const char *p,
 		semi = strchr(colon, ';');
 		klen = colon - p;
 		if (klen == 6 && !strncmp(p, "thread", 6)) {
-			ev->vcpu = qemu_vcpu_of(q, (int)strtol(colon + 1, NULL,
-							       16));
+			ev->vcpu = qemu_vcpu_of(q, colon + 1);
 		} else if (klen >= 5 && !strncmp(colon - 5, "watch", 5)) {
 			ev->kind = STOP_WATCH;
 			ev->watch_addr = strtoull(colon + 1, NULL, 16);
@@ -359,17 +373,19 @@ static void qemu_gone(struct qemu *q, struct stop_event *ev)
 	q->running = false;
 }
 
-/* One more step of tid; the vCPUs gdb let run keep running. */
-static int qemu_step(struct qemu *q, int tid)
+/* One more step of vcpu; the vCPUs gdb let run keep running. */
+static int qemu_step(struct qemu *q, int vcpu)
 {
 	struct strbuf sb;
+	char tid[24];
 	int rc;
 
 	sb_init(&sb);
-	sb_printf(&sb, "vCont;s:%x", tid);
+	sb_printf(&sb, "vCont;s:%s", qemu_tid(q, vcpu, tid, sizeof(tid)));
 	for (int i = 0; i < q->nr_vcpus; i++)
 		if (q->cont_mask & (1ULL << i))
-			sb_printf(&sb, ";c:%x", q->tids[i]);
+			sb_printf(&sb, ";c:%s",
+				  qemu_tid(q, i, tid, sizeof(tid)));
 	qemu_regs_drop(q);
 	rc = sb.oom ? -ENOMEM : rspc_send(&q->rsp, sb.buf);
 	sb_release(&sb);
@@ -396,7 +412,7 @@ static bool qemu_step_again(struct qemu *q, struct stop_event *ev)
 		return false;
 	}
 	q->g_tid = 0;
-	return !qemu_step(q, q->step_tid);
+	return !qemu_step(q, ev->vcpu);
 }
 
 static int qemu_wait_stop(struct target *t, struct stop_event *ev)
@@ -534,6 +550,20 @@ static int qemu_park_fd(struct qemu *q)
 	return 0;
 }
 
+/*
+ * 'D' resumes the VM and drops QEMU's breakpoints; in multiprocess mode
+ * QEMU 7.2 answers a bare 'D' with E22 and wants the process: D;pid.
+ */
+static int qemu_send_detach(struct qemu *q)
+{
+	char cmd[32] = "D";
+
+	if (q->rsp.multiprocess)
+		snprintf(cmd, sizeof(cmd), "D;%x",
+			 q->nr_vcpus ? q->pids[0] : 1);
+	return rspc_cmd(&q->rsp, cmd);
+}
+
 static int qemu_reconnect(struct qemu *q)
 {
 	struct rspc c;
@@ -566,7 +596,7 @@ static int qemu_detach(struct target *t)
 	if (rc)
 		return rc;
 	/* QEMU's D drops every breakpoint and resumes the VM. */
-	rc = rspc_cmd(&q->rsp, "D");
+	rc = qemu_send_detach(q);
 	q->nr_bps = 0;
 	q->detached = true;
 	qemu_regs_drop(q);
@@ -623,7 +653,7 @@ static void qemu_destroy(struct target *t)
 	    !t->leave_stopped) {
 		if (q->running) /* leave someone else's guest running */
 			rspc_interrupt(&q->rsp), rspc_recv(&q->rsp, 1000);
-		rspc_cmd(&q->rsp, "D");
+		qemu_send_detach(q);
 	}
 	rspc_close(&q->rsp);
 	if (t->plat)

@@ -57,6 +57,7 @@ struct rspc {
 	struct strbuf raw; /* received bytes not yet fed to rsp */
 	struct strbuf pkt; /* the last complete packet (decoded) */
 	bool stray_stop;   /* rspc_cmd skipped a stop reply (QEMU's Hg moved) */
+	bool multiprocess; /* thread ids are pP.T and D wants D;pid */
 };
 
 /* An unconnected client on fd (-1: none yet); 0 or -ENOMEM. */
@@ -73,6 +74,13 @@ int rspc_poll(struct rspc *c);
 int rspc_recv(struct rspc *c, int timeout_ms);
 /* Send cmd and wait for its reply (in c->pkt); "Exx" becomes -EIO. */
 int rspc_cmd(struct rspc *c, const char *cmd);
+/*
+ * A thread id in either form ("pP.T" or "T"; pid 1 when absent): 0 with
+ * *end after it, or -EPROTO. Formatting follows the mode QEMU is in.
+ */
+int rspc_parse_tid(const char *s, const char **end, int *pid, int *tid);
+void rspc_fmt_tid(const struct rspc *c, char *buf, size_t len, int pid,
+		  int tid);
 
 /* --- launch.c: starting QEMU ---------------------------------------------- */
 struct qemu_launch {
