@@ -53,6 +53,7 @@ OBJS += plugins/targets/qemu/qmp.o
 OBJS += plugins/targets/qemu/rspclient.o
 OBJS += plugins/targets/qemu/qemu-ram.o
 OBJS += plugins/targets/qemu/qemu.o
+OBJS += plugins/targets/qemu/events.o
 OBJS += plugins/targets/qemu/attach.o
 OBJS += plugins/targets/qemu/launch.o
 OBJS += plugins/targets/qemu/types.o

@@ -495,6 +495,7 @@ int cmd_exec(struct cmd_ctx *ctx, const char *line)
 	cmd_filter(ctx, &argc, argv, quoted);
 	if (argc == 0)
 		argv[argc++] = (char *)"help";
+	session_sync(ctx->s); /* the guest may have moved behind our back */
 	ret = cmd_dispatch(ctx, argc, argv);
 out:
 	free(copy);

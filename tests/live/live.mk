@@ -8,6 +8,6 @@ tests/live/test-live-target: tests/live/test-live-target.o $(LIB)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 CHECK_PROGS += $(LIVE_PROGS) tests/live/gdb-live
-CHECK_PROGS += tests/live/qemu-multiprocess
+CHECK_PROGS += tests/live/qemu-multiprocess tests/live/qemu-events
 CHECK_DEPS += $(LIVE_PROGS) $(PROGRAM)
 CLEAN_FILES += $(LIVE_PROGS) tests/live/*.o

@@ -37,7 +37,8 @@ struct qemu {
 	/* Registers of stopped vCPUs: the walker asks on every memory read. */
 	bool regs_valid[TARGET_MAX_VCPUS];
 	struct regs regs[TARGET_MAX_VCPUS];
-	bool running;
+	bool running;	  /* resumed by us, not stopped since */
+	bool vm_running;  /* resumed by someone else (QMP cont), per QEMU */
 	bool interrupted; /* ^C sent since the last resume */
 	int step_tid;	  /* range stepping: vCPU and range */
 	uint64_t range_start, range_end;
@@ -50,5 +51,8 @@ struct qemu {
 };
 
 extern const struct target_ops qemu_target_ops;
+
+/* events.c: target_ops.sync from QEMU's monitor events. */
+int qemu_sync(struct target *t);
 
 #endif

@@ -79,6 +79,33 @@ static void qemu_regs_drop(struct qemu *q)
 	memset(q->regs_valid, 0, sizeof(q->regs_valid));
 }
 
+/*
+ * The guest runs, resumed by someone else (QMP cont): QEMU's gdbstub stops
+ * a running VM on the first byte it receives and drops that packet, so
+ * stop it first, properly, and say so.
+ */
+static int qemu_pause_behind(struct qemu *q)
+{
+	int rc = qemu_sync(&q->t); /* is it still running? */
+
+	if (rc < 0 || !q->vm_running)
+		return rc < 0 ? rc : 0;
+	rc = rspc_interrupt(&q->rsp);
+	while (!rc) {
+		rc = rspc_recv(&q->rsp, -1);
+		if (!rc &&
+		    (q->rsp.pkt.buf[0] == 'T' || q->rsp.pkt.buf[0] == 'S'))
+			break;
+	}
+	if (rc)
+		return rc;
+	pr_info("stopped the guest (resumed behind the debugger's back) to reach its vCPUs");
+	q->vm_running = false;
+	q->g_tid = 0;
+	qemu_regs_drop(q);
+	return 0;
+}
+
 /* Every synchronous gdbstub use goes through here. */
 static int qemu_ready(struct qemu *q)
 {
@@ -94,6 +121,8 @@ static int qemu_ready(struct qemu *q)
 		return -EBUSY;
 	if (q->detached)
 		return qemu_reconnect(q);
+	if (q->vm_running)
+		return qemu_pause_behind(q);
 	return 0;
 }
 
@@ -241,7 +270,9 @@ static int qemu_resume(struct target *t, const struct resume_req *req)
 	sb_release(&sb);
 	if (rc)
 		return rc;
+	qmp_drop_events(&q->qmp); /* what happened before is moot now */
 	q->running = true;
+	q->vm_running = false;
 	q->interrupted = false;
 	q->pending = false;
 	q->g_tid = 0;
@@ -454,7 +485,8 @@ static int qemu_wait_stop(struct target *t, struct stop_event *ev)
 		}
 		q->step_tid = 0;
 		q->g_tid = 0;
-		qmp_drain(&q->qmp); /* STOP/RESUME events pile up otherwise */
+		/* The events of our own run: the stop is news enough. */
+		qmp_drop_events(&q->qmp);
 		qemu_classify_trap(q, ev);
 		return 0;
 	}
@@ -697,6 +729,7 @@ const struct target_ops qemu_target_ops = {
 	.remove_bp = qemu_remove_bp,
 	.detach = qemu_detach,
 	.kill = qemu_kill,
+	.sync = qemu_sync,
 	.describe = qemu_describe,
 	.destroy = qemu_destroy,
 };

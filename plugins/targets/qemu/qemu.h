@@ -24,13 +24,20 @@ struct ram_map;
 #define QEMU_PATH_MAX	108 /* sun_path */
 
 /* --- qmp.c: QMP over a unix socket ---------------------------------------- */
+#define QMP_EVENTS_MAX 16
+#define QMP_EVENT_LOST "SEVDBG_EVENTS_LOST" /* the queue overflowed */
+
 struct qmp {
 	int fd;
 	unsigned int next_id;
 	int timeout_ms;
 	struct strbuf in;   /* bytes received, not yet a full line */
 	bool shutdown_seen; /* a SHUTDOWN event arrived */
+	bool closed;	    /* QEMU hung up */
 	char last_event[32];
+	/* Events not yet taken by qmp_next_event(), oldest first. */
+	char events[QMP_EVENTS_MAX][32];
+	unsigned int nr_events;
 };
 
 int qmp_open(struct qmp *q, const char *path, int timeout_ms, char *err,
@@ -39,8 +46,17 @@ void qmp_close(struct qmp *q);
 /* Run cmd (args stolen, may be NULL); *ret gets "return" (caller decrefs). */
 int qmp_call(struct qmp *q, const char *cmd, json_t *args, json_t **ret,
 	     char *err, size_t errlen);
-/* Read and drop whatever QEMU sent unasked (events); never blocks. */
+/* Read whatever QEMU sent unasked (events) into the queue; never blocks. */
 void qmp_drain(struct qmp *q);
+/*
+ * The next event QEMU sent ("STOP", "RESUME", "RESET", ...; QMP_EVENT_LOST
+ * after an overflow), never blocking: 1 with name filled, 0 = none now,
+ * -EPIPE = QEMU hung up. The one way the target learns of events, so
+ * another monitor transport (libvirt's passthrough) only has to provide it.
+ */
+int qmp_next_event(struct qmp *q, char *name, size_t len);
+/* Forget the queued events (they describe a run we asked for). */
+void qmp_drop_events(struct qmp *q);
 /* human-monitor-command; *out is malloc'ed text. */
 int qmp_hmp(struct qmp *q, const char *line, char **out, char *err,
 	    size_t errlen);
