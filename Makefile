@@ -44,6 +44,7 @@ OBJS += gdbstub/base/ram.o
 OBJS += gdbstub/base/bitmap.o
 OBJS += gdbstub/base/rsp.o
 OBJS += gdbstub/base/dumpfmt.o
+OBJS += gdbstub/base/sev.o
 
 # --- back-ends: platforms (sim, kvm) and targets (qemu, core) --------------
 OBJS += plugins/platforms/sim/sim.o
@@ -87,7 +88,13 @@ OBJS += gdbstub/cmd/cmd-sev.o
 OBJS += gdbstub/cmd/cmd-mem.o
 OBJS += gdbstub/cmd/cmd-vcpu.o
 OBJS += gdbstub/cmd/cmd-dump.o
+OBJS += gdbstub/cmd/cmd-find.o
+OBJS += gdbstub/cmd/cmd-bt.o
+OBJS += gdbstub/cmd/cmd-expr.o
+OBJS += gdbstub/cmd/cmd-sym.o
+OBJS += gdbstub/cmd/expr.o
 OBJS += gdbstub/cmd/sym.o
+OBJS += gdbstub/cmd/unwind.o
 OBJS += gdbstub/cmd/shell.o
 
 # --- gdb server --------------------------------------------------------------
@@ -129,7 +136,7 @@ TEST_SUPPORT_OBJS ?=
 
 tests/unit/test-%: tests/unit/test-%.o $(TEST_SUPPORT_OBJS) $(LIB)
 	$(quiet) LINK $@
-	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(TEST_SUPPORT_OBJS) $(LIB) $(LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LIBS)
 
 CHECK_PROGS := $(UNIT_PROGS) $(CHECK_PROGS)
 CHECK_DEPS ?=

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "gdbstub/cli/cli.h"
+#include "gdbstub/cmd/cmd.h"
+#include "gdbstub/cmd/sym.h"
 #include "sevdbg/platform.h"
 #include "gdbstub/rsp/server.h"
 #include "gdbstub/mem/session.h"
@@ -159,8 +161,15 @@ static int demo_parse(void *args, int argc, char **argv)
 static int demo_run(void *args, struct session *s)
 {
 	struct demo_args *a = args;
+	struct cmd_env env = {0};
+	int ret;
 
-	return cli_serve_session(s, "demo", &a->listen, demo_banner, a);
+	/* gdb's monitor knows the test guest's symbols too. */
+	if (cli_target_symbols(&env, "demo", s->t))
+		return -EINVAL;
+	ret = cli_serve_session(s, &env, "demo", &a->listen, demo_banner, a);
+	sym_free(env.syms);
+	return ret;
 }
 
 static void demo_release(void *args)

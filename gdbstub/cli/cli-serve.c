@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "gdbstub/cli/cli.h"
+#include "gdbstub/cmd/cmd.h"
+#include "gdbstub/cmd/sym.h"
 #include "sevdbg/platform.h"
 #include "gdbstub/rsp/server.h"
 #include "gdbstub/mem/session.h"
@@ -23,6 +25,7 @@
 struct serve_args {
 	struct cli_target ct; /* first: see struct cli_cmd */
 	struct transport_listen listen;
+	struct cmd_env env; /* gdb's monitor commands: --symbols */
 };
 
 static void serve_usage(FILE *f)
@@ -40,7 +43,9 @@ static void serve_usage(FILE *f)
 	      "                           protocol has no authentication)\n"
 	      "      --dump-dir DIR       let gdb's `monitor sev dump NAME` write\n"
 	      "                           DIR/NAME (off by default: a client must\n"
-	      "                           not choose paths on this host)\n",
+	      "                           not choose paths on this host)\n"
+	      "  -s, --symbols ELF        the guest kernel's symbols for `monitor`\n"
+	      "                           (monitor sev status init_task+0x10)\n",
 	      f);
 	cli_target_usage(f);
 	fputs("\nIn gdb: target remote PATH-or-HOST:PORT. Ctrl-C interrupts the guest;\ndetach leaves it running; kill ends it.\n",
@@ -51,6 +56,7 @@ static const struct option serve_opts[] = {
 	{"listen", required_argument, NULL, 'l'},
 	{"allow-remote", no_argument, NULL, 'R'},
 	{"dump-dir", required_argument, NULL, 'D'},
+	{"symbols", required_argument, NULL, 's'},
 	{"help", no_argument, NULL, 'h'},
 	CLI_TARGET_OPTIONS,
 	{NULL, 0, NULL, 0},
@@ -81,7 +87,8 @@ static int serve_parse(void *args, int argc, char **argv)
 	a->listen.spec = "unix:sevdbg.sock";
 	a->listen.quit_fd = -1;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+l:vh", serve_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+l:s:vh", serve_opts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'l':
 			a->listen.spec = optarg;
@@ -91,6 +98,11 @@ static int serve_parse(void *args, int argc, char **argv)
 			break;
 		case 'D':
 			if (serve_dump_dir(a, optarg))
+				return -EINVAL;
+			break;
+		case 's':
+			/* Before the target: a bad file fails fast. */
+			if (cli_load_symbols(&a->env, "serve", optarg))
 				return -EINVAL;
 			break;
 		case 'h':
@@ -120,7 +132,28 @@ int cli_serve_signals(void)
 	return signalfd(-1, &set, SFD_CLOEXEC);
 }
 
-int cli_serve_session(struct session *s, const char *cmd,
+int cli_load_symbols(struct cmd_env *env, const char *cmd, const char *path)
+{
+	char err[256];
+
+	sym_free(env->syms);
+	env->syms = NULL;
+	env->relocated = false;
+	if (!sym_load(path, &env->syms, err, sizeof(err)))
+		return 0;
+	fprintf(stderr, "sevdbg %s: --symbols: %s\n", cmd, err);
+	return -EINVAL;
+}
+
+int cli_target_symbols(struct cmd_env *env, const char *cmd,
+		       const struct target *t)
+{
+	if (env->syms || !t->guest_elf[0])
+		return 0;
+	return cli_load_symbols(env, cmd, t->guest_elf);
+}
+
+int cli_serve_session(struct session *s, struct cmd_env *env, const char *cmd,
 		      struct transport_listen *l,
 		      void (*banner)(void *arg, struct target *t), void *arg)
 {
@@ -134,6 +167,7 @@ int cli_serve_session(struct session *s, const char *cmd,
 			cmd, strerror(-ret));
 		return ret;
 	}
+	sv.env = env;
 	if (banner)
 		banner(arg, s->t);
 	ret = transport_listen_run(&sv, l, err, sizeof(err));
@@ -148,7 +182,9 @@ static int serve_run(void *args, struct session *s)
 {
 	struct serve_args *a = args;
 
-	return cli_serve_session(s, "serve", &a->listen, NULL, NULL);
+	if (cli_target_symbols(&a->env, "serve", s->t))
+		return -EINVAL;
+	return cli_serve_session(s, &a->env, "serve", &a->listen, NULL, NULL);
 }
 
 static void serve_release(void *args)
@@ -157,12 +193,13 @@ static void serve_release(void *args)
 
 	if (a->listen.quit_fd >= 0)
 		close(a->listen.quit_fd);
+	sym_free(a->env.syms);
 }
 
 const struct cli_cmd cli_serve_cmd = {
 	.name = "serve",
 	.synopsis =
-		"[--listen unix:PATH | tcp:HOST:PORT | stdio] [--allow-remote] [--sim] [--read-only] [--dump-dir DIR] TARGET",
+		"[--listen unix:PATH | tcp:HOST:PORT | stdio] [--allow-remote] [--sim] [--read-only] [--dump-dir DIR] [--symbols ELF] TARGET",
 	.args_size = sizeof(struct serve_args),
 	.usage = serve_usage,
 	.parse = serve_parse,

@@ -35,15 +35,23 @@ static void shell_usage(FILE *f)
 	      "no prompts, and the first failing command ends the run.\n"
 	      "\n"
 	      "  -x, --script FILE   run the commands in FILE, then exit\n"
-	      "  -s, --symbols ELF   symbols of the guest kernel (addresses like\n"
-	      "                      start_kernel+0x10, labels in x and dis)\n"
+	      "  -s, --symbols ELF   the guest kernel with its debug info (symbols\n"
+	      "                      in expressions, labels, source lines, bt);\n"
+	      "                      the demo target brings its own\n"
 	      "  -k, --keep-going    scripts: run on after a failing command\n"
 	      "                      (the exit status is still 1)\n"
-	      "  -j, --json          JSON output for bitmap, status, stats, translate\n"
+	      "  -j, --json          one JSON value per command: the command's own\n"
+	      "                      (bitmap bt find regs stats status translate\n"
+	      "                      vcpu dump), else {\"output\": TEXT}; errors as\n"
+	      "                      {\"error\": TEXT}\n"
 	      "  -e, --echo          scripts: print each command before its output\n",
 	      f);
 	cli_target_usage(f);
-	fputs("\nType `help` in the shell for the commands.\n", f);
+	fputs("\nAddresses and counts are expressions: 0x1000 4096 sym+0x10 $rip $sp\n"
+	      "*ADDR (the 8 bytes at ADDR) + - * / ( ); p:ADDR is physical.\n"
+	      "On a terminal an empty line repeats the last x, dis or step.\n"
+	      "Type `help` in the shell for the commands.\n",
+	      f);
 }
 
 static int shell_options(struct shell_args *a, int argc, char **argv)
@@ -93,7 +101,6 @@ static int shell_options(struct shell_args *a, int argc, char **argv)
 static int shell_parse(void *args, int argc, char **argv)
 {
 	struct shell_args *a = args;
-	char err[256];
 	int ret;
 
 	ret = shell_options(a, argc, argv);
@@ -108,11 +115,8 @@ static int shell_parse(void *args, int argc, char **argv)
 	a->sh.keep_going = a->keep_going;
 	a->sh.echo = a->echo;
 	a->sh.env.json = a->json;
-	if (a->symbols &&
-	    sym_load(a->symbols, &a->sh.env.syms, err, sizeof(err))) {
-		fprintf(stderr, "sevdbg shell: --symbols: %s\n", err);
+	if (a->symbols && cli_load_symbols(&a->sh.env, "shell", a->symbols))
 		return -EINVAL;
-	}
 	return 0;
 }
 
@@ -145,6 +149,8 @@ static int shell_run(void *args, struct session *s)
 	int ret;
 
 	a->sh.s = s;
+	if (cli_target_symbols(&a->sh.env, "shell", s->t))
+		return -EINVAL;
 	s->interrupted = a->sh.interrupted;
 	ret = shell_go(&a->sh, a);
 	s->interrupted = NULL;

@@ -44,12 +44,19 @@ extern const struct cli_cmd cli_serve_cmd, cli_dump_cmd, cli_shell_cmd,
 int cli_serve_signals(void);
 
 /*
- * Serve s on l until the target or a signal ends it; banner (may be NULL)
- * runs once the server is ready. 0 or -errno (reported).
+ * Serve s on l until the target or a signal ends it; env (may be NULL)
+ * keeps gdb's monitor commands' state (symbols); banner (may be NULL) runs
+ * once the server is ready. 0 or -errno (reported).
  */
-int cli_serve_session(struct session *s, const char *cmd,
+struct cmd_env;
+int cli_serve_session(struct session *s, struct cmd_env *env, const char *cmd,
 		      struct transport_listen *l,
 		      void (*banner)(void *arg, struct target *t), void *arg);
+/* --symbols ELF into env: 0, or -EINVAL after saying why on stderr. */
+int cli_load_symbols(struct cmd_env *env, const char *cmd, const char *path);
+/* Without --symbols, the symbols of the ELF a target brings (demo). */
+int cli_target_symbols(struct cmd_env *env, const char *cmd,
+		       const struct target *t);
 
 /*
  * What every subcommand that opens a TARGET shares (gdbstub/cli/cli-target.c):

@@ -63,10 +63,8 @@ static int dump_parse(struct cmd_ctx *ctx, int argc, char **argv,
 					       "unknown format `%s`: elf, kdump or raw",
 					       argv[i]);
 			if (w[2] == 'r' &&
-			    parse_range(argv[i], &o->start, &o->end))
-				return cmd_err(ctx, -EINVAL,
-					       "bad range `%s`: START-END or START+LEN",
-					       argv[i]);
+			    cmd_parse_range(ctx, argv[i], &o->start, &o->end))
+				return -EINVAL;
 			o->has_range |= w[2] == 'r';
 		} else if (w[0] == '-' && w[1]) {
 			return cmd_err(ctx, -EINVAL, "unknown option `%s`", w);

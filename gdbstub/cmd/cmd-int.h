@@ -22,7 +22,7 @@ CMD_FN(bitmap);
 CMD_FN(translate);
 CMD_FN(stats);
 CMD_FN(verify);
-/* cmd-mem.c: guest memory, shell only. */
+/* cmd-mem.c, cmd-find.c: guest memory, shell only. */
 CMD_FN(x);
 CMD_FN(dis);
 CMD_FN(write);
@@ -34,6 +34,10 @@ CMD_FN(cont);
 CMD_FN(stop);
 CMD_FN(step);
 CMD_FN(set);
+/* cmd-bt.c: backtraces, shell only. */
+CMD_FN(bt);
+/* cmd.c: gdb's `info registers` and `info threads`. */
+CMD_FN(info);
 /* cmd-dump.c */
 CMD_FN(dump);
 /* cmd.c */
@@ -58,9 +62,27 @@ ssize_t cmd_write_mem(struct cmd_ctx *ctx, uint64_t addr, bool phys,
 /* Explain why an access at addr stopped (appends one error line). */
 int cmd_explain(struct cmd_ctx *ctx, uint64_t addr, bool phys, int err);
 
+/* cmd_read without touching ctx->out: the reason (one line) goes to why. */
+ssize_t cmd_read_quiet(struct cmd_ctx *ctx, uint64_t addr, bool phys, void *buf,
+		       size_t len, struct strbuf *why);
+
+/* Write bytes: a quoted word is text, else hex ("de ad", 0xdead). */
+int cmd_parse_bytes(struct cmd_ctx *ctx, const char *w, bool quoted,
+		    struct strbuf *out);
+/* A register of the selected vCPU by its gdb name ("rip"); why on error. */
+int cmd_reg(struct cmd_ctx *ctx, const char *name, uint64_t *val, char *why,
+	    size_t whylen);
+
 /* Print a JSON value (takes the reference) followed by a newline. */
 int cmd_json(struct cmd_ctx *ctx, json_t *v);
+
+/* cmd-sym.c: the --symbols file where the guest has it (KASLR). */
+struct symtab *cmd_syms(struct cmd_ctx *ctx);
+/* Move the symbols to the guest's KASLR offset once it can be seen. */
+void cmd_relocate(struct cmd_ctx *ctx);
 /* " <sym+0x10>" for addr, when symbols are known; else nothing. */
 void cmd_put_sym(struct cmd_ctx *ctx, uint64_t addr);
+/* "sym+0x10" into buf, "" when unknown. */
+void cmd_sym_label(struct cmd_ctx *ctx, uint64_t addr, char *buf, size_t len);
 
 #endif

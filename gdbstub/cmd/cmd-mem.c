@@ -57,6 +57,7 @@ static int x_parse_fmt(struct cmd_ctx *ctx, const char *f, struct xfmt *xf)
 		case 'd':
 		case 'u':
 		case 's':
+		case 'i':
 			xf->fmt = *f;
 			break;
 		case 'p':
@@ -64,7 +65,7 @@ static int x_parse_fmt(struct cmd_ctx *ctx, const char *f, struct xfmt *xf)
 			break;
 		default:
 			return cmd_err(ctx, -EINVAL,
-				       "unknown format letter `%c`: sizes b h w g, formats x d u s, p = physical",
+				       "unknown format letter `%c`: sizes b h w g, formats x d u s i, p = physical",
 				       *f);
 		}
 	}
@@ -100,8 +101,9 @@ static void x_label(struct cmd_ctx *ctx, uint64_t addr)
 	sb_putc(ctx->out, ':');
 }
 
-/* x/s: COUNT NUL-terminated strings. */
-static int x_strings(struct cmd_ctx *ctx, uint64_t addr, const struct xfmt *xf)
+/* x/s: COUNT NUL-terminated strings; *next: the byte after the last. */
+static int x_strings(struct cmd_ctx *ctx, uint64_t addr, const struct xfmt *xf,
+		     uint64_t *next)
 {
 	uint8_t buf[256];
 	uint64_t i;
@@ -126,55 +128,111 @@ static int x_strings(struct cmd_ctx *ctx, uint64_t addr, const struct xfmt *xf)
 		sb_puts(ctx->out, len == (size_t)n ? "\"...\n" : "\"\n");
 		addr += len + (len < (size_t)n);
 	}
+	*next = addr;
 	return 0;
 }
 
-CMD_FN(x)
+/* COUNT units of xf->size bytes from addr; *next: after the last shown. */
+static int x_units(struct cmd_ctx *ctx, uint64_t addr, const struct xfmt *xf,
+		   uint64_t *next)
 {
-	struct xfmt xf = {.size = 4, .fmt = 'x', .count = 1};
-	const char *slash = strchr(argv[0], '/');
-	uint64_t addr, bytes, off;
-	unsigned int per_line;
+	uint64_t bytes = xf->count * xf->size, off;
+	unsigned int per_line = xf->size >= 4 ? 16 / xf->size : 8;
 	uint8_t *buf;
 	ssize_t n;
-	bool phys;
-	int ret;
 
-	if (argc < 2 || argc > 3)
-		return cmd_usage(ctx, "x");
-	if (slash && (ret = x_parse_fmt(ctx, slash + 1, &xf)))
-		return ret;
-	ret = cmd_parse_addr(ctx, argv[1], &addr, &phys);
-	if (ret)
-		return ret;
-	xf.phys |= phys;
-	if (argc == 3 && (parse_u64(argv[2], 0, &xf.count) || !xf.count))
-		return cmd_err(ctx, -EINVAL, "bad COUNT `%s`", argv[2]);
-	if (xf.fmt == 's')
-		return x_strings(ctx, addr, &xf);
-	if (xf.count > X_MAX_BYTES / xf.size)
+	if (xf->count > X_MAX_BYTES / xf->size)
 		return cmd_err(ctx, -E2BIG, "at most %u bytes at a time",
 			       X_MAX_BYTES);
-	bytes = xf.count * xf.size;
 	buf = malloc(bytes);
 	if (!buf)
 		return cmd_err(ctx, -ENOMEM, "out of memory");
-	n = cmd_read(ctx, addr, xf.phys, buf, bytes);
-	per_line = xf.size >= 4 ? 16 / xf.size : 8;
-	for (off = 0; n > 0 && off + xf.size <= (uint64_t)n; off += xf.size) {
-		if (off / xf.size % per_line == 0) {
+	n = cmd_read(ctx, addr, xf->phys, buf, bytes);
+	for (off = 0; n > 0 && off + xf->size <= (uint64_t)n; off += xf->size) {
+		if (off / xf->size % per_line == 0) {
 			if (off)
 				sb_putc(ctx->out, '\n');
 			x_label(ctx, addr + off);
 		}
-		x_unit(ctx, buf + off, &xf);
+		x_unit(ctx, buf + off, xf);
 	}
 	if (n > 0)
 		sb_putc(ctx->out, '\n');
 	free(buf);
+	*next = addr + (n > 0 ? (uint64_t)n - (uint64_t)n % xf->size : 0);
 	if (n >= 0 && (uint64_t)n < bytes)
-		return cmd_explain(ctx, addr + (uint64_t)n, xf.phys, -EFAULT);
+		return cmd_explain(ctx, addr + (uint64_t)n, xf->phys, -EFAULT);
 	return n < 0 ? (int)n : 0;
+}
+
+static int x_insns(struct cmd_ctx *ctx, uint64_t addr, const struct xfmt *xf,
+		   uint64_t *next);
+
+/*
+ * The format: /FMT letters over the last x's (gdb keeps size and format;
+ * the count is 1 unless given, except for a bare `x` that goes on).
+ */
+static int x_format(struct cmd_ctx *ctx, const char *slash, bool go_on,
+		    struct xfmt *xf)
+{
+	const struct cmd_env *env = ctx->env;
+
+	*xf = (struct xfmt){.size = 4, .fmt = 'x', .count = 1};
+	if (env && env->x.valid) {
+		xf->size = env->x.size;
+		xf->fmt = env->x.fmt;
+		if (go_on && !slash)
+			xf->count = env->x.count;
+	}
+	return slash ? x_parse_fmt(ctx, slash + 1, xf) : 0;
+}
+
+CMD_FN(x)
+{
+	const char *slash = strchr(argv[0], '/');
+	struct cmd_env *env = ctx->env;
+	uint64_t addr, next = 0;
+	struct xfmt xf;
+	bool phys = false;
+	int ret;
+
+	if (argc > 3)
+		return cmd_usage(ctx, "x");
+	ret = x_format(ctx, slash, argc == 1, &xf);
+	if (ret)
+		return ret;
+	if (argc == 1 && !(env && env->x.valid))
+		return cmd_err(ctx, -EINVAL,
+			       "x needs an ADDR the first time (x/4xg $rsp); after that, `x` goes on");
+	if (argc == 1) {
+		addr = env->x.next;
+		phys = env->x.phys;
+	} else if ((ret = cmd_parse_addr(ctx, argv[1], &addr, &phys))) {
+		return ret;
+	}
+	xf.phys |= phys;
+	if (argc == 3 &&
+	    (ret = cmd_parse_count(ctx, argv[2], X_MAX_BYTES / xf.size,
+				   &xf.count)))
+		return ret;
+	if (!xf.count)
+		return cmd_err(ctx, -EINVAL,
+			       "the count in /NFU must be 1 or more");
+	if (xf.fmt == 's')
+		ret = x_strings(ctx, addr, &xf, &next);
+	else if (xf.fmt == 'i')
+		ret = x_insns(ctx, addr, &xf, &next);
+	else
+		ret = x_units(ctx, addr, &xf, &next);
+	if (!ret && env) {
+		env->x.valid = true;
+		env->x.phys = xf.phys;
+		env->x.next = next;
+		env->x.count = xf.count;
+		env->x.size = xf.size;
+		env->x.fmt = xf.fmt;
+	}
+	return ret;
 }
 
 /* --- dis ------------------------------------------------------------- */
@@ -191,17 +249,33 @@ static void dis_target_sym(struct cmd_ctx *ctx, const cs_insn *in)
 	cmd_put_sym(ctx, target);
 }
 
-static void dis_one(struct cmd_ctx *ctx, const cs_insn *in)
+/* "file:line" above the first instruction of each source line. */
+static void dis_source(struct cmd_ctx *ctx, uint64_t addr, char *last,
+		       size_t len)
 {
-	const struct sym *sym = NULL;
+	char where[256];
+
+	if (!sym_line_str(cmd_syms(ctx), addr, where, sizeof(where)) ||
+	    !strcmp(where, last))
+		return;
+	sb_printf(ctx->out, "%s\n", where);
+	snprintf(last, len, "%s", where);
+}
+
+static void dis_one(struct cmd_ctx *ctx, const cs_insn *in, bool phys,
+		    char *last_src, size_t src_len)
+{
+	const struct sym *sym =
+		phys ? NULL : sym_by_addr(cmd_syms(ctx), in->address);
 	size_t i;
 
-	if (ctx->env && ctx->env->syms)
-		sym = sym_by_addr(ctx->env->syms, in->address);
 	if (sym && sym->addr == in->address)
 		sb_printf(ctx->out, "%s:\n", sym->name);
+	if (!phys)
+		dis_source(ctx, in->address, last_src, src_len);
 	sb_printf(ctx->out, "  0x%016llx", X(in->address));
-	cmd_put_sym(ctx, in->address);
+	if (!phys)
+		cmd_put_sym(ctx, in->address);
 	sb_puts(ctx->out, ":  ");
 	for (i = 0; i < 10; i++) {
 		if (i < in->size)
@@ -214,11 +288,15 @@ static void dis_one(struct cmd_ctx *ctx, const cs_insn *in)
 	sb_putc(ctx->out, '\n');
 }
 
-static int dis_run(struct cmd_ctx *ctx, uint64_t addr, const uint8_t *buf,
-		   size_t len, uint64_t count)
+/* Disassemble up to count instructions of buf (at addr); *next: after
+ * the last one shown. */
+static int dis_run(struct cmd_ctx *ctx, uint64_t addr, bool phys,
+		   const uint8_t *buf, size_t len, uint64_t count,
+		   uint64_t *next)
 {
 	const uint8_t *code = buf;
 	uint64_t pc = addr, done = 0;
+	char last_src[256] = "";
 	cs_insn *in;
 	csh h;
 
@@ -238,52 +316,144 @@ static int dis_run(struct cmd_ctx *ctx, uint64_t addr, const uint8_t *buf,
 			len--;
 			pc++;
 		} else {
-			dis_one(ctx, in);
+			dis_one(ctx, in, phys, last_src, sizeof(last_src));
 		}
 		done++;
 	}
 	if (in)
 		cs_free(in, 1);
 	cs_close(&h);
+	*next = pc;
 	return 0;
+}
+
+/* x/i: gdb's way to disassemble, COUNT instructions. */
+static int x_insns(struct cmd_ctx *ctx, uint64_t addr, const struct xfmt *xf,
+		   uint64_t *next)
+{
+	size_t want;
+	uint8_t *buf;
+	ssize_t n;
+	int ret;
+
+	if (xf->count > DIS_MAX_INSNS)
+		return cmd_err(ctx, -E2BIG, "x/i: at most %u instructions",
+			       DIS_MAX_INSNS);
+	want = (size_t)xf->count * 15; /* longest x86 instruction */
+	buf = malloc(want);
+	if (!buf)
+		return cmd_err(ctx, -ENOMEM, "out of memory");
+	n = cmd_read(ctx, addr, xf->phys, buf, want);
+	ret = n > 0 ? dis_run(ctx, addr, xf->phys, buf, (size_t)n, xf->count,
+			      next)
+		    : (int)n;
+	free(buf);
+	return ret;
+}
+
+static int dis_rip(struct cmd_ctx *ctx, uint64_t *rip)
+{
+	char why[192] = "";
+	int ret;
+
+	ret = cmd_reg(ctx, "rip", rip, why, sizeof(why));
+	if (ret)
+		return cmd_err(ctx, ret, "dis without ADDR starts at $rip: %s",
+			       why);
+	return 0;
+}
+
+/* Where `dis` with no address starts: after the last dis while the vCPU
+ * stayed put, else at $rip. */
+static int dis_where(struct cmd_ctx *ctx, uint64_t *addr, bool *phys,
+		     uint64_t *count, bool count_given)
+{
+	const struct cmd_env *env = ctx->env;
+	uint64_t rip;
+	int ret = dis_rip(ctx, &rip);
+
+	if (ret)
+		return ret;
+	if (env && env->dis.valid && env->dis.vcpu == ctx->s->cur_vcpu &&
+	    env->dis.rip == rip) {
+		*addr = env->dis.next;
+		*phys = env->dis.phys;
+		if (!count_given)
+			*count = env->dis.count;
+		return 0;
+	}
+	*addr = rip;
+	*phys = false;
+	return 0;
+}
+
+static int dis_args(struct cmd_ctx *ctx, int argc, char **argv, uint64_t *addr,
+		    bool *phys, uint64_t *count)
+{
+	const char *slash = strchr(argv[0], '/');
+	bool count_given = slash != NULL;
+	int ret;
+
+	if (argc > 3 || (slash && argc == 3))
+		return cmd_usage(ctx, "dis");
+	if (slash &&
+	    (ret = cmd_parse_count(ctx, slash + 1, DIS_MAX_INSNS, count)))
+		return ret;
+	if (argc == 1)
+		return dis_where(ctx, addr, phys, count, count_given);
+	ret = cmd_parse_addr(ctx, argv[1], addr, phys);
+	if (!ret && argc == 3)
+		ret = cmd_parse_count(ctx, argv[2], DIS_MAX_INSNS, count);
+	return ret;
+}
+
+static void dis_remember(struct cmd_ctx *ctx, uint64_t next, bool phys,
+			 uint64_t count)
+{
+	struct cmd_env *env = ctx->env;
+	char why[192];
+
+	if (!env)
+		return;
+	env->dis.valid = !cmd_reg(ctx, "rip", &env->dis.rip, why, sizeof(why));
+	env->dis.vcpu = ctx->s->cur_vcpu;
+	env->dis.next = next;
+	env->dis.phys = phys;
+	env->dis.count = count;
 }
 
 CMD_FN(dis)
 {
-	uint64_t addr, count = 10;
+	uint64_t addr, count = 10, next = 0;
 	uint8_t *buf;
 	size_t want;
 	ssize_t n;
-	bool phys;
+	bool phys = false;
 	int ret;
 
-	if (argc < 2 || argc > 3)
-		return cmd_usage(ctx, "dis");
-	ret = cmd_parse_addr(ctx, argv[1], &addr, &phys);
+	ret = dis_args(ctx, argc, argv, &addr, &phys, &count);
 	if (ret)
 		return ret;
-	if (argc == 3 &&
-	    (parse_u64(argv[2], 0, &count) || !count || count > DIS_MAX_INSNS))
-		return cmd_err(ctx, -EINVAL, "bad COUNT `%s` (1..%u)", argv[2],
-			       DIS_MAX_INSNS);
 	want = (size_t)count * 15; /* longest x86 instruction */
 	buf = malloc(want);
 	if (!buf)
 		return cmd_err(ctx, -ENOMEM, "out of memory");
 	n = cmd_read(ctx, addr, phys, buf, want);
 	if (n > 0)
-		ret = dis_run(ctx, addr, buf, (size_t)n, count);
+		ret = dis_run(ctx, addr, phys, buf, (size_t)n, count, &next);
 	else
 		ret = (int)n;
 	free(buf);
+	if (!ret)
+		dis_remember(ctx, next, phys, count);
 	return ret;
 }
 
 /* --- write and find: byte patterns ------------------------------------ */
 
 /* A quoted word is text; otherwise hex: "deadbeef", "0xdead", "de ad". */
-static int parse_bytes(struct cmd_ctx *ctx, const char *w, bool quoted,
-		       struct strbuf *out)
+int cmd_parse_bytes(struct cmd_ctx *ctx, const char *w, bool quoted,
+		    struct strbuf *out)
 {
 	size_t len;
 	uint8_t *tmp;
@@ -324,8 +494,8 @@ CMD_FN(write)
 		return ret;
 	sb_init(&bytes);
 	for (i = 2; !ret && i < argc; i++)
-		ret = parse_bytes(ctx, argv[i], ctx->quoted & (1ULL << i),
-				  &bytes);
+		ret = cmd_parse_bytes(ctx, argv[i], ctx->quoted & (1ULL << i),
+				      &bytes);
 	if (ret)
 		goto out;
 	n = cmd_write_mem(ctx, addr, phys, bytes.buf, bytes.len);
@@ -340,120 +510,5 @@ CMD_FN(write)
 	}
 out:
 	sb_release(&bytes);
-	return ret;
-}
-
-struct find_state {
-	struct cmd_ctx *ctx;
-	const uint8_t *pat;
-	size_t plen;
-	uint8_t *buf;
-	uint64_t hits, bad_pages, first_bad;
-	char first_why[160];
-};
-
-static void find_scan(struct find_state *f, uint64_t base, size_t n)
-{
-	const uint8_t *p = f->buf, *end = f->buf + n;
-
-	while ((size_t)(end - p) >= f->plen) {
-		p = memmem(p, (size_t)(end - p), f->pat, f->plen);
-		if (!p)
-			return;
-		if (++f->hits <= FIND_MAX_HITS)
-			sb_printf(f->ctx->out, "0x%012llx\n",
-				  X(base + (uint64_t)(p - f->buf)));
-		p++;
-	}
-}
-
-/* Search [start, end) of one RAM region; -EINTR on Ctrl-C. */
-static int find_region(struct find_state *f, uint64_t pos, uint64_t end)
-{
-	struct router *r = f->ctx->s->router;
-
-	while (pos < end) {
-		size_t want = (size_t)MIN((uint64_t)FIND_CHUNK, end - pos);
-		ssize_t n;
-
-		if (cmd_interrupted(f->ctx))
-			return -EINTR;
-		n = router_read(r, pos, f->buf, want);
-		if (n > 0)
-			find_scan(f, pos, (size_t)n);
-		if (n == (ssize_t)want) {
-			if (pos + want >= end || want < f->plen)
-				break;
-			pos += want - f->plen + 1;
-			continue;
-		}
-		/* A page could not be read: note why, go on after it. */
-		pos += n > 0 ? (uint64_t)n : 0;
-		if (!f->bad_pages++) {
-			f->first_bad = pos;
-			router_last_error(r, f->first_why,
-					  sizeof(f->first_why));
-		}
-		pos = ALIGN_DOWN(pos, PAGE_SIZE) + PAGE_SIZE;
-	}
-	return 0;
-}
-
-static int find_all(struct find_state *f, uint64_t start, uint64_t end)
-{
-	const struct ram_map *m = &f->ctx->s->t->ram;
-	size_t i;
-	int ret = 0;
-
-	for (i = 0; !ret && i < m->nr; i++) {
-		uint64_t a = MAX(start, m->regions[i].gpa);
-		uint64_t b = MIN(end, m->regions[i].gpa + m->regions[i].size);
-
-		if (a < b)
-			ret = find_region(f, a, b);
-	}
-	return ret;
-}
-
-CMD_FN(find)
-{
-	struct find_state f = {.ctx = ctx};
-	uint64_t start = 0, end = UINT64_MAX;
-	struct strbuf pat;
-	int ret;
-
-	if (argc < 2 || argc > 3)
-		return cmd_usage(ctx, "find");
-	if (argc == 3 && parse_range(argv[2], &start, &end))
-		return cmd_err(ctx, -EINVAL,
-			       "bad range `%s`: write START-END or START+LEN (guest-physical)",
-			       argv[2]);
-	sb_init(&pat);
-	ret = parse_bytes(ctx, argv[1], ctx->quoted & 2, &pat);
-	if (!ret && (pat.len == 0 || pat.len > PAGE_SIZE))
-		ret = cmd_err(ctx, -EINVAL, "the pattern must be 1..%llu bytes",
-			      X(PAGE_SIZE));
-	f.buf = malloc(FIND_CHUNK);
-	if (!ret && !f.buf)
-		ret = cmd_err(ctx, -ENOMEM, "out of memory");
-	if (ret)
-		goto out;
-	f.pat = (const uint8_t *)pat.buf;
-	f.plen = pat.len;
-	ret = find_all(&f, start, end);
-	if (f.hits > FIND_MAX_HITS)
-		sb_printf(ctx->out, "... %llu more matches not shown\n",
-			  X(f.hits - FIND_MAX_HITS));
-	sb_printf(ctx->out, "%llu match%s", X(f.hits), f.hits == 1 ? "" : "es");
-	if (f.bad_pages)
-		sb_printf(ctx->out,
-			  "; %llu pages unreadable (first 0x%llx: %s)",
-			  X(f.bad_pages), X(f.first_bad), f.first_why);
-	sb_putc(ctx->out, '\n');
-	if (ret == -EINTR)
-		ret = cmd_err(ctx, ret, "interrupted (Ctrl-C)");
-out:
-	free(f.buf);
-	sb_release(&pat);
 	return ret;
 }

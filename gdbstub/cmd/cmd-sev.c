@@ -265,14 +265,13 @@ CMD_FN(bitmap)
 	struct bitmap_sum sum = {{0}, 0};
 	uint64_t start = 0, end, len;
 	size_t mark;
+	int ret;
 
 	if (argc > 2)
 		return cmd_usage(ctx, "bitmap");
 	end = ram_end(&ctx->s->t->ram);
-	if (argc == 2 && parse_range(argv[1], &start, &end))
-		return cmd_err(ctx, -EINVAL,
-			       "bad range `%s`: write START-END or START+LEN (e.g. 0x100000+2M)",
-			       argv[1]);
+	if (argc == 2 && (ret = cmd_parse_range(ctx, argv[1], &start, &end)))
+		return ret;
 	b = router_bitmap(ctx->s->router);
 	start >>= PAGE_SHIFT;
 	end = ALIGN_UP(end, PAGE_SIZE) >> PAGE_SHIFT;
@@ -534,10 +533,8 @@ CMD_FN(verify)
 
 	if (argc > 2)
 		return cmd_usage(ctx, "verify");
-	if (argc == 2 && parse_range(argv[1], &start, &end))
-		return cmd_err(ctx, -EINVAL,
-			       "bad range `%s`: write VA-START-VA-END or START+LEN",
-			       argv[1]);
+	if (argc == 2 && (ret = cmd_parse_range(ctx, argv[1], &start, &end)))
+		return ret;
 	if (!ctx->s->pinfo.cbit)
 		return cmd_err(ctx, -EOPNOTSUPP,
 			       "the platform (%s) has no C-bit: nothing to verify",

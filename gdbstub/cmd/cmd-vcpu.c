@@ -44,6 +44,32 @@ static void regs_put(struct cmd_ctx *ctx, const struct regs *r, unsigned int nr,
 	sb_puts(ctx->out, col == 2 ? "\n" : "  ");
 }
 
+/* {"vcpu": N, "registers": {"rax": 0, ...}}; null when unavailable. */
+static int regs_json(struct cmd_ctx *ctx, int vcpu, const struct regs *r,
+		     const unsigned char *layout, size_t n)
+{
+	json_t *regs = json_object(), *o;
+	char label[160];
+	size_t i;
+
+	for (i = 0; regs && i < n; i++)
+		json_object_set_new(regs, regs_desc[layout[i]].name,
+				    r->valid[layout[i]]
+					    ? json_integer(
+						      (json_int_t)
+							      regs_get(r,
+								       layout[i]))
+					    : json_null());
+	o = json_pack("{s:i, s:o}", "vcpu", vcpu, "registers", regs);
+	if (o && r->valid[REGS_RIP]) {
+		cmd_sym_label(ctx, regs_get(r, REGS_RIP), label, sizeof(label));
+		if (label[0])
+			json_object_set_new(o, "rip_symbol",
+					    json_string(label));
+	}
+	return cmd_json(ctx, o);
+}
+
 CMD_FN(regs)
 {
 	static const unsigned char layout[] = {
@@ -76,6 +102,8 @@ CMD_FN(regs)
 			       ret == -EBUSY
 				       ? " (the guest is running; `stop` first)"
 				       : "");
+	if (ctx->json)
+		return regs_json(ctx, vcpu, &r, layout, ARRAY_SIZE(layout));
 	sb_printf(ctx->out, "vCPU %d\n", vcpu);
 	for (i = 0; i < ARRAY_SIZE(layout); i++)
 		regs_put(ctx, &r, layout[i], (int)(i % 3));
@@ -89,6 +117,24 @@ CMD_FN(regs)
 	return 0;
 }
 
+static int vcpu_json(struct cmd_ctx *ctx, int nr)
+{
+	json_t *list = json_array();
+	char desc[128];
+	int i;
+
+	for (i = 0; list && i < nr; i++) {
+		if (target_vcpu_describe(ctx->s->t, i, desc, sizeof(desc)))
+			snprintf(desc, sizeof(desc), "vCPU %d", i);
+		json_array_append_new(list,
+				      json_pack("{s:i, s:s, s:b}", "vcpu", i,
+						"description", desc, "selected",
+						i == ctx->s->cur_vcpu));
+	}
+	return cmd_json(ctx, json_pack("{s:i, s:o}", "selected",
+				       ctx->s->cur_vcpu, "vcpus", list));
+}
+
 CMD_FN(vcpu)
 {
 	int nr = target_nr_vcpus(ctx->s->t), i, ret;
@@ -98,6 +144,9 @@ CMD_FN(vcpu)
 		return cmd_usage(ctx, "vcpu");
 	if (argc == 2) {
 		ret = cmd_vcpu_arg(ctx, argv[1], &ctx->s->cur_vcpu);
+		if (!ret && ctx->json)
+			return cmd_json(ctx, json_pack("{s:i}", "selected",
+						       ctx->s->cur_vcpu));
 		if (!ret)
 			sb_printf(ctx->out, "selected vCPU %d\n",
 				  ctx->s->cur_vcpu);
@@ -106,6 +155,8 @@ CMD_FN(vcpu)
 	if (nr < 0)
 		return cmd_err(ctx, nr, "cannot list the vCPUs: %s",
 			       strerror(-nr));
+	if (ctx->json)
+		return vcpu_json(ctx, nr);
 	for (i = 0; i < nr; i++) {
 		if (target_vcpu_describe(ctx->s->t, i, desc, sizeof(desc)))
 			snprintf(desc, sizeof(desc), "vCPU %d", i);

@@ -54,34 +54,43 @@ static const struct cmd commands[] = {
 	 "  verify 0xffff888000000000+4G"},
 	{"help", "[CMD]", "list the commands, or describe one", 0, cmd_do_help,
 	 NULL},
-	{"regs", "[VCPU]", "registers of the selected (or given) vCPU",
-	 CMD_SHELL, cmd_do_regs,
+	{"regs", "[--json] [VCPU]", "registers of the selected (or given) vCPU",
+	 CMD_SHELL | CMD_JSON, cmd_do_regs,
 	 "General, segment and control registers. SEV-ES guests keep them\n"
-	 "encrypted in the VMSA: then they are unavailable."},
-	{"x", "[/NFU] ADDR [COUNT]",
-	 "examine memory: U size b/h/w/g, F x/d/u/s, /p or p:ADDR physical",
-	 CMD_SHELL, cmd_do_x,
+	 "encrypted in the VMSA: then they are unavailable. Also `info\n"
+	 "registers`."},
+	{"x", "[/NFU] [ADDR [COUNT]]",
+	 "examine memory: U size b/h/w/g, F x/d/u/s/i, /p or p:ADDR physical",
+	 CMD_SHELL | CMD_REPEAT, cmd_do_x,
 	 "Like gdb's x: N units (or COUNT) of size b, h, w (default) or g,\n"
-	 "shown as x hex, d signed, u unsigned; x/s prints strings.\n"
-	 "  x/4xg 0xffffffff81000000    x/s linux_banner    x/16xb p:0x1000"},
-	{"dis", "ADDR [COUNT]", "disassemble COUNT x86-64 instructions",
-	 CMD_SHELL, cmd_do_dis,
-	 "COUNT defaults to 10. `set syntax intel` or `att` (default). With\n"
-	 "--symbols, call and jump targets are named.\n"
-	 "  dis start_kernel 20"},
+	 "shown as x hex, d signed, u unsigned; x/s prints strings, x/i\n"
+	 "instructions (as dis). Without ADDR, goes on after the last x (an\n"
+	 "empty line does the same).\n"
+	 "  x/4xg $rsp    x/s linux_banner    x/gx *($rsp+8)    x/3i $pc"},
+	{"dis", "[/N] [ADDR [COUNT]]",
+	 "disassemble N (or COUNT) x86-64 instructions", CMD_SHELL | CMD_REPEAT,
+	 cmd_do_dis,
+	 "COUNT defaults to 10. Without ADDR: at $rip, or after the last dis\n"
+	 "while the vCPU has not moved (an empty line goes on too). With\n"
+	 "--symbols, targets are named and source lines shown. `set syntax\n"
+	 "intel` or `att` (default).\n"
+	 "  dis    dis start_kernel 20    dis/5 $rip-0x10"},
 	{"write", "ADDR BYTES...",
 	 "write hex bytes (\"de ad\" or 0xdead) or a \"string\" at ADDR",
 	 CMD_SHELL | CMD_WRITES, cmd_do_write,
 	 "Words in quotes are text (\\n, \\t, \\xNN escapes); others are hex\n"
 	 "bytes in memory order. Encrypted pages go through DBG_ENCRYPT.\n"
 	 "  write p:0x1000 \"hello\\n\"    write 0xffff888000001000 de ad be ef"},
-	{"find", "PATTERN [START-END]",
-	 "search guest-physical RAM for a string or 0xHEX bytes (Ctrl-C stops)",
-	 CMD_SHELL, cmd_do_find,
-	 "Text in quotes, or 0x-prefixed hex bytes in memory order. Pages\n"
-	 "that cannot be decrypted are skipped and counted. Shows the first\n"
-	 "100 matches.\n"
-	 "  find \"Linux version\"    find 0x7f454c46 0x0-0x1000000"},
+	{"find", "[--json] PATTERN [--virt] [START-END]",
+	 "search RAM (or --virt a virtual range) for a string or 0xHEX bytes",
+	 CMD_SHELL | CMD_JSON, cmd_do_find,
+	 "Text in quotes, or 0x-prefixed hex bytes in memory order. The range\n"
+	 "is guest-physical (default: all RAM), or with --virt virtual\n"
+	 "through the selected vCPU's page tables; hits are named\n"
+	 "sym+off when symbols are known. Pages that cannot be read are\n"
+	 "skipped and counted. Shows the first 100 matches; Ctrl-C stops.\n"
+	 "  find \"Linux version\"    find 0x7f454c46 0x0-0x1000000\n"
+	 "  find \"secret\" --virt init_task+8K"},
 	{"dump", "[OPTIONS] PATH",
 	 "dump the guest: --format elf|kdump|raw, --paging, --range R [--virt]",
 	 CMD_JSON, cmd_do_dump,
@@ -90,14 +99,26 @@ static const struct cmd commands[] = {
 	 "be decrypted are recorded as missing, never as ciphertext.\n"
 	 "  dump /tmp/vmcore    dump --format kdump /tmp/vmcore.kd\n"
 	 "  dump --format raw --range 0x1000+4K --virt /tmp/page.bin"},
-	{"vcpu", "[N]", "select vCPU N (0-based) for regs, x, dis, translate",
-	 CMD_SHELL, cmd_do_vcpu, "Without N, lists the vCPUs."},
+	{"vcpu", "[--json] [N]",
+	 "select vCPU N (0-based) for regs, x, dis, bt, translate",
+	 CMD_SHELL | CMD_JSON, cmd_do_vcpu,
+	 "Without N, lists the vCPUs (also `info threads`)."},
+	{"bt", "[--json] [all]",
+	 "backtrace of the selected vCPU (all: of every vCPU), needs --symbols",
+	 CMD_SHELL | CMD_JSON, cmd_do_bt,
+	 "Unwinds with the DWARF CFI of the --symbols file (libdwfl), and\n"
+	 "with frame pointers where it has none; inlined calls are frames\n"
+	 "as in gdb. Stops, saying why, at a frame it cannot unwind.\n"
+	 "  bt    bt all    bt --json"},
+	{"info", "registers|threads", "gdb's names for `regs` and `vcpu`",
+	 CMD_SHELL | CMD_JSON, cmd_do_info, NULL},
 	{"cont", "", "resume every vCPU", CMD_SHELL | CMD_LIVE, cmd_do_cont,
 	 "Returns at once; `stop` stops the guest again."},
 	{"stop", "", "stop every vCPU and show where they are",
 	 CMD_SHELL | CMD_LIVE, cmd_do_stop, NULL},
-	{"step", "", "single-step the selected vCPU", CMD_SHELL | CMD_LIVE,
-	 cmd_do_step, NULL},
+	{"step", "", "single-step the selected vCPU",
+	 CMD_SHELL | CMD_LIVE | CMD_REPEAT, cmd_do_step,
+	 "An empty line steps again."},
 	{"set", "syntax intel|att", "choose the disassembly syntax", CMD_SHELL,
 	 cmd_do_set, NULL},
 	{NULL, NULL, NULL, 0, NULL, NULL},
@@ -130,12 +151,28 @@ int cmd_err(struct cmd_ctx *ctx, int err, const char *fmt, ...)
 	return err;
 }
 
+/* An operator standing alone: an expression typed with spaces. */
+static bool cmd_split_expr(const struct cmd_ctx *ctx)
+{
+	int i;
+
+	for (i = 1; i < ctx->argc; i++)
+		if (!(ctx->quoted & (1ULL << i)) && ctx->argv[i][0] &&
+		    strchr("+-*/", ctx->argv[i][0]) && !ctx->argv[i][1])
+			return true;
+	return false;
+}
+
 int cmd_usage(struct cmd_ctx *ctx, const char *name)
 {
 	const struct cmd *c = cmd_find(name);
 
-	return cmd_err(ctx, -EINVAL, "usage: %s%s %s",
-		       ctx->monitor ? "sev " : "", name, c ? c->args : "");
+	cmd_err(ctx, -EINVAL, "usage: %s%s %s", ctx->monitor ? "sev " : "",
+		name, c ? c->args : "");
+	if (ctx->argv && cmd_split_expr(ctx))
+		sb_puts(ctx->out,
+			"  an expression is one word: sym+8, or with spaces in parentheses (sym + 8)\n");
+	return -EINVAL;
 }
 
 bool cmd_interrupted(const struct cmd_ctx *ctx)
@@ -157,81 +194,6 @@ int cmd_json(struct cmd_ctx *ctx, json_t *v)
 	sb_putc(ctx->out, '\n');
 	free(text);
 	return 0;
-}
-
-void cmd_put_sym(struct cmd_ctx *ctx, uint64_t addr)
-{
-	const struct sym *sym;
-
-	if (!ctx->env || !ctx->env->syms)
-		return;
-	sym = sym_by_addr(ctx->env->syms, addr);
-	if (!sym)
-		return;
-	if (addr == sym->addr)
-		sb_printf(ctx->out, " <%s>", sym->name);
-	else
-		sb_printf(ctx->out, " <%s+0x%llx>", sym->name,
-			  (unsigned long long)(addr - sym->addr));
-}
-
-/* One term: a number or (with --symbols) a symbol name. */
-static int cmd_parse_term(struct cmd_ctx *ctx, const char *t, uint64_t *v)
-{
-	const struct sym *sym;
-
-	if (!parse_u64(t, 0, v))
-		return 0;
-	sym = ctx->env ? sym_by_name(ctx->env->syms, t) : NULL;
-	if (sym) {
-		*v = sym->addr;
-		return 0;
-	}
-	if (ctx->env && ctx->env->syms)
-		return cmd_err(ctx, -EINVAL,
-			       "`%s` is neither a number nor a known symbol",
-			       t);
-	return cmd_err(ctx, -EINVAL,
-		       "`%s` is not a number (symbol names need `sevdbg shell --symbols ELF`)",
-		       t);
-}
-
-int cmd_parse_addr(struct cmd_ctx *ctx, const char *s, uint64_t *addr,
-		   bool *phys)
-{
-	char buf[256], *p, *op;
-	uint64_t v, term;
-	int ret, sign = 1;
-
-	*phys = false;
-	if (!strncmp(s, "p:", 2)) {
-		s += 2;
-		*phys = true;
-	} else if (s[0] == 'p' && s[1] >= '0' && s[1] <= '9') {
-		s += 1;
-		*phys = true;
-	}
-	if (!*s || strlen(s) >= sizeof(buf))
-		return cmd_err(ctx, -EINVAL, "bad address `%s`", s);
-	strcpy(buf, s);
-	/* Terms joined by + or - (no spaces): sym+0x10, 0x1000-8. */
-	p = buf;
-	op = strpbrk(p + 1, "+-");
-	if (op)
-		*op = '\0';
-	ret = cmd_parse_term(ctx, p, &v);
-	while (!ret && op) {
-		sign = *(s + (op - buf)) == '-' ? -1 : 1;
-		p = op + 1;
-		op = strpbrk(p, "+-");
-		if (op)
-			*op = '\0';
-		ret = cmd_parse_term(ctx, p, &term);
-		v = sign > 0 ? v + term : v - term;
-	}
-	if (!ret)
-		*addr = v;
-	return ret;
 }
 
 int cmd_walk_cpu(struct cmd_ctx *ctx, struct walk_cpu *c)
@@ -286,6 +248,29 @@ ssize_t cmd_read(struct cmd_ctx *ctx, uint64_t addr, bool phys, void *buf,
 		n = session_read_virt(ctx->s, ctx->s->cur_vcpu, addr, buf, len);
 	if (n < 0)
 		return cmd_explain(ctx, addr, phys, (int)n);
+	return n;
+}
+
+ssize_t cmd_read_quiet(struct cmd_ctx *ctx, uint64_t addr, bool phys, void *buf,
+		       size_t len, struct strbuf *why)
+{
+	struct strbuf *out = ctx->out;
+	const char *p;
+	ssize_t n;
+
+	ctx->out = why;
+	n = cmd_read(ctx, addr, phys, buf, len);
+	if (n >= 0 && (size_t)n < len)
+		cmd_explain(ctx, addr + (uint64_t)n, phys, -EFAULT);
+	ctx->out = out;
+	/* One reason, without the "error: " the messages start with. */
+	p = why->len ? strrchr(why->buf, '\n') : NULL;
+	if (p && !p[1])
+		why->buf[--why->len] = '\0';
+	if (why->len > 7 && !strncmp(why->buf, "error: ", 7)) {
+		memmove(why->buf, why->buf + 7, why->len - 6);
+		why->len -= 7;
+	}
 	return n;
 }
 
@@ -359,12 +344,21 @@ CMD_FN(help)
 	if (!ctx->monitor)
 		sb_puts(ctx->out,
 			"  quit                              leave the shell (also Ctrl-D)\n"
-			"Addresses: 0x1000, 4096, symbol+0x10 (--symbols); p:ADDR is physical.\n");
+			"Addresses and counts are expressions: 0x1000 4096 sym+0x10 $rip $sp\n"
+			"  *ADDR (8 bytes at ADDR) + - * / ( ); p:ADDR is physical.\n"
+			"An empty line repeats the last x, dis or step.\n");
+	else
+		sb_puts(ctx->out,
+			"Addresses are expressions: 0x1000 sym+0x10 $rip *ADDR + - * / ( );\n"
+			"p:ADDR is physical. Symbols: `sevdbg serve --symbols ELF`.\n");
 	return 0;
 }
 
-/* Split a line into words: "double quotes" with \\ \" \n \t \xNN, 'single'. */
-static int cmd_split(char *line, char **argv, bool *quoted, int max)
+/*
+ * Split a line into words: "double quotes" with \\ \" \n \t \xNN,
+ * 'single'. pos[i]: where word i starts in the line (for error carets).
+ */
+static int cmd_split(char *line, char **argv, long *pos, bool *quoted, int max)
 {
 	char *r = line, *w = line;
 	int argc = 0;
@@ -379,6 +373,7 @@ static int cmd_split(char *line, char **argv, bool *quoted, int max)
 		if (argc == max)
 			return -E2BIG;
 		quoted[argc] = *r == '"' || *r == '\'';
+		pos[argc] = (long)(r - line); /* r reads the line as typed */
 		argv[argc++] = w;
 		while (*r && (q || (*r != ' ' && *r != '\t' && *r != '\n' &&
 				    *r != '\r'))) {
@@ -402,6 +397,16 @@ static int cmd_split(char *line, char **argv, bool *quoted, int max)
 					*w++ = *r;
 				}
 				r++;
+			} else if (!q && *r == '(') {
+				/* (...) keeps its spaces: *($rsp + 8) */
+				int depth = 0;
+
+				do {
+					depth += *r == '('   ? 1
+						 : *r == ')' ? -1
+							     : 0;
+					*w++ = *r++;
+				} while (*r && depth > 0);
 			} else {
 				*w++ = *r++;
 			}
@@ -416,7 +421,7 @@ static int cmd_split(char *line, char **argv, bool *quoted, int max)
 }
 
 /* Drop "sev" and --json from the words; note --json and the quoted words. */
-static void cmd_filter(struct cmd_ctx *ctx, int *argc, char **argv,
+static void cmd_filter(struct cmd_ctx *ctx, int *argc, char **argv, long *pos,
 		       const bool *quoted)
 {
 	int i, j;
@@ -431,31 +436,48 @@ static void cmd_filter(struct cmd_ctx *ctx, int *argc, char **argv,
 		}
 		if (quoted[i])
 			ctx->quoted |= 1ULL << j;
+		pos[j] = pos[i];
 		argv[j++] = argv[i];
 	}
 	*argc = j;
 }
 
-static int cmd_dispatch(struct cmd_ctx *ctx, int argc, char **argv)
+/* gdb's `info registers` and `info threads`. */
+CMD_FN(info)
 {
-	const struct cmd *c;
-	char name[32];
-	size_t n = strcspn(argv[0], "/");
+	static const char *const regs_words[] = {"registers", "reg", "r",
+						 "all-registers", NULL};
+	size_t i;
 
-	if (n >= sizeof(name))
-		n = sizeof(name) - 1;
-	memcpy(name, argv[0], n);
+	if (argc >= 2 && !strcmp(argv[1], "threads") && argc == 2)
+		return cmd_do_vcpu(ctx, 1, argv);
+	for (i = 0; argc >= 2 && regs_words[i]; i++)
+		if (!strcmp(argv[1], regs_words[i]) && argc <= 3)
+			return cmd_do_regs(ctx, argc - 1, argv + 1);
+	return cmd_usage(ctx, "info");
+}
+
+static const struct cmd *cmd_lookup(struct cmd_ctx *ctx, const char *word,
+				    char *name, size_t len)
+{
+	size_t n = strcspn(word, "/");
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(name, word, n);
 	name[n] = '\0';
-	c = cmd_find(name);
-	if (!c)
-		return cmd_err(ctx, -ENOENT,
-			       "unknown command `%s`; `%shelp` lists the commands",
-			       name, ctx->monitor ? "monitor " : "");
+	return cmd_find(name);
+}
+
+static int cmd_check(struct cmd_ctx *ctx, const struct cmd *c, const char *word,
+		     const char *name)
+{
 	if (ctx->monitor && (c->flags & CMD_SHELL))
 		return cmd_err(ctx, -EPERM,
-			       "`%s` is a `sevdbg shell` command; from gdb use gdb's own commands (x, disassemble, info registers)",
+			       "`%s` is a `sevdbg shell` command; from gdb use gdb's own commands (x, disassemble, info registers, bt)",
 			       name);
-	if (argv[0][n] && strcmp(name, "x") && strcmp(name, "status"))
+	if (strchr(word, '/') && strcmp(name, "x") && strcmp(name, "status") &&
+	    strcmp(name, "dis"))
 		return cmd_err(ctx, -EINVAL, "`%s` takes no /FORMAT", name);
 	if (ctx->env && ctx->env->json && (c->flags & CMD_JSON))
 		ctx->json = true;
@@ -470,19 +492,43 @@ static int cmd_dispatch(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_err(ctx, -EROFS,
 			       "target is read-only (a dump, or started with --read-only): `%s` is refused",
 			       name);
-	return c->fn(ctx, argc, argv);
+	return 0;
+}
+
+static int cmd_dispatch(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd *c;
+	char name[32];
+	int ret;
+
+	c = cmd_lookup(ctx, argv[0], name, sizeof(name));
+	if (!c)
+		return cmd_err(ctx, -ENOENT,
+			       "unknown command `%s`; `%shelp` lists the commands",
+			       name, ctx->monitor ? "monitor " : "");
+	ret = cmd_check(ctx, c, argv[0], name);
+	if (ret)
+		return ret;
+	if (c->fn != cmd_do_help)
+		cmd_relocate(ctx);
+	ret = c->fn(ctx, argc, argv);
+	if (ctx->env)
+		ctx->env->repeat =
+			!ret && (c->flags & CMD_REPEAT) ? c->name : NULL;
+	return ret;
 }
 
 int cmd_exec(struct cmd_ctx *ctx, const char *line)
 {
 	char *argv[CMD_MAX_ARGS];
+	long pos[CMD_MAX_ARGS];
 	bool quoted[CMD_MAX_ARGS];
 	char *copy = strdup(line);
 	int argc, ret;
 
 	if (!copy)
 		return cmd_err(ctx, -ENOMEM, "out of memory");
-	argc = cmd_split(copy, argv, quoted, CMD_MAX_ARGS);
+	argc = cmd_split(copy, argv, pos, quoted, CMD_MAX_ARGS);
 	if (argc == -EINVAL)
 		ret = cmd_err(ctx, argc, "unterminated quote in `%s`", line);
 	else if (argc < 0)
@@ -492,23 +538,32 @@ int cmd_exec(struct cmd_ctx *ctx, const char *line)
 		ret = 0;
 	if (ret || argc == 0)
 		goto out;
-	cmd_filter(ctx, &argc, argv, quoted);
+	cmd_filter(ctx, &argc, argv, pos, quoted);
 	if (argc == 0)
 		argv[argc++] = (char *)"help";
 	session_sync(ctx->s); /* the guest may have moved behind our back */
+	ctx->line = line;
+	ctx->argv = argv;
+	ctx->argpos = pos;
+	ctx->argc = argc;
 	ret = cmd_dispatch(ctx, argc, argv);
+	ctx->line = NULL;
+	ctx->argv = NULL;
+	ctx->argpos = NULL;
+	ctx->argc = 0;
 out:
 	free(copy);
 	return ret;
 }
 
-int cmd_run(struct session *s, const char *line, struct strbuf *out,
-	    bool monitor)
+int cmd_run(struct session *s, struct cmd_env *env, const char *line,
+	    struct strbuf *out, bool monitor)
 {
 	struct cmd_ctx ctx = {
 		.s = s,
 		.out = out,
 		.monitor = monitor,
+		.env = env,
 	};
 
 	return cmd_exec(&ctx, line);

@@ -13,12 +13,15 @@
 #include <sys/select.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <readline/history.h>
 #include <readline/readline.h>
 
 #include "gdbstub/cmd/cmd.h"
+#include "gdbstub/cmd/expr.h"
 #include "gdbstub/cmd/shell.h"
 #include "gdbstub/cmd/sym.h"
+#include "sevdbg/regs.h"
 #include "sevdbg/util.h"
 
 #define SHELL_PROMPT	  "(sevdbg) "
@@ -104,6 +107,41 @@ static bool shell_is_quit(const char *line)
 	       !strcmp(word, "q");
 }
 
+static bool shell_is_blank(const char *line)
+{
+	const char *p = line + strspn(line, " \t");
+
+	return !*p || *p == '#';
+}
+
+/*
+ * --json: what a command without JSON output printed becomes
+ * {"output": TEXT}, and a failure {"error": TEXT}, so that a script's
+ * stdout is one JSON value per command (for jq).
+ */
+static void shell_put_json(const struct cmd_ctx *ctx, int ret,
+			   const struct strbuf *out)
+{
+	const char *text = out->buf ? out->buf : "";
+	char *dump;
+	json_t *o;
+
+	if (ret >= 0 && ctx->json) {
+		fwrite(text, 1, out->len, stdout);
+		return;
+	}
+	if (ret < 0 && !strncmp(text, "error: ", 7))
+		text += 7;
+	o = json_pack("{s:s}", ret < 0 ? "error" : "output", text);
+	dump = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
+	if (dump)
+		printf("%s\n", dump);
+	else
+		puts("{\"error\": \"out of memory\"}");
+	free(dump);
+	json_decref(o);
+}
+
 int shell_line(struct shell *sh, const char *line)
 {
 	struct cmd_ctx ctx = {.s = sh->s, .env = &sh->env};
@@ -112,12 +150,20 @@ int shell_line(struct shell *sh, const char *line)
 
 	if (shell_sigterm || shell_is_quit(line))
 		return 1;
+	/* gdb's habit on a terminal: Enter repeats x, dis and step. */
+	if (shell_is_blank(line) && sh->repeat && sh->env.repeat &&
+	    !line[strspn(line, " \t")])
+		line = sh->env.repeat;
+	if (shell_is_blank(line))
+		return 0;
 	sb_init(&out);
 	ctx.out = &out;
 	shell_sigint = 0;
 	ret = cmd_exec(&ctx, line);
 	shell_sigint = 0;
-	if (out.len)
+	if (sh->env.json)
+		shell_put_json(&ctx, ret, &out);
+	else if (out.len)
 		fwrite(out.buf, 1, out.len, stdout);
 	if (out.oom)
 		fputs("error: output truncated (out of memory)\n", stdout);
@@ -193,6 +239,31 @@ static char *complete_command(const char *text, int state)
 	return complete_words(text, state, extra);
 }
 
+/* $rip, $cr3, ... and gdb's $pc $sp $fp $ps. */
+static char *complete_register(const char *text, int state)
+{
+	static size_t idx;
+	size_t len = strlen(text + 1), naliases = 0;
+	char name[32];
+
+	if (!state)
+		idx = 0;
+	while (expr_reg_aliases[naliases][0])
+		naliases++;
+	while (idx < REGS_ST0 + naliases) {
+		const char *n = idx < REGS_ST0
+					? regs_desc[idx].name
+					: expr_reg_aliases[idx - REGS_ST0][0];
+
+		idx++;
+		if (!strncmp(n, text + 1, len)) {
+			snprintf(name, sizeof(name), "$%s", n);
+			return strdup(name);
+		}
+	}
+	return NULL;
+}
+
 static char *complete_symbol(const char *text, int state)
 {
 	static size_t idx;
@@ -201,6 +272,8 @@ static char *complete_symbol(const char *text, int state)
 	size_t len = strlen(text);
 	const struct sym *sym;
 
+	if (text[0] == '$')
+		return complete_register(text, state);
 	if (!state)
 		idx = 0;
 	while ((sym = sym_nth(st, idx++)))
@@ -325,10 +398,12 @@ int shell_interactive(struct shell *sh)
 	char *line;
 	int ret = 0;
 
+	sh->repeat = true;
 	rl_catch_signals = 0; /* our SIGINT handler, not readline's */
 	rl_readline_name = "sevdbg";
 	rl_attempted_completion_function = shell_complete;
-	rl_basic_word_break_characters = " \t+";
+	/* Words of an expression complete on their own: *(init_t<Tab>. */
+	rl_basic_word_break_characters = " \t+-*/()&:";
 	using_history();
 	stifle_history(SHELL_HISTORY_MAX);
 	if (sh->history[0])

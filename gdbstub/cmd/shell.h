@@ -18,6 +18,7 @@ struct shell {
 	struct cmd_env env;
 	bool keep_going; /* scripts: run on after a failing command */
 	bool echo;	 /* scripts: print each command before it runs */
+	bool repeat;	 /* an empty line runs env.repeat (a terminal) */
 	int failures;	 /* commands that failed */
 	/* Set by Ctrl-C; the caller points session->interrupted here. */
 	volatile int *interrupted;
@@ -28,7 +29,10 @@ struct shell {
  * sets s->interrupted = sh->interrupted. */
 int shell_init(struct shell *sh, struct session *s);
 void shell_release(struct shell *sh);
-/* Run one line; prints its output; 0, 1 to quit, or -errno. */
+/*
+ * Run one line; prints its output (with env.json: one JSON value per
+ * command). 0, 1 to quit, or -errno.
+ */
 int shell_line(struct shell *sh, const char *line);
 /* Commands from f without prompts; stops at the first failure unless
  * keep_going. 0 when every command succeeded, else -errno of the last. */

@@ -304,7 +304,7 @@ static int router_decrypt(struct router *r, uint64_t gpa, void *buf, size_t len)
 	ret = platform_dbg_decrypt(r->p, gpa, buf, len, &fw);
 	if (ret) {
 		router_fail(r, ret, gpa, "DBG_DECRYPT failed: %s",
-			    fw ? platform_fw_strerror(fw) : strerror(-ret));
+			    fw ? sev_fw_strerror(fw) : strerror(-ret));
 		return ret;
 	}
 	return 0;
@@ -318,7 +318,7 @@ static int router_encrypt(struct router *r, uint64_t gpa, const void *buf,
 	ret = platform_dbg_encrypt(r->p, gpa, buf, len, &fw);
 	if (ret) {
 		router_fail(r, ret, gpa, "DBG_ENCRYPT failed: %s",
-			    fw ? platform_fw_strerror(fw) : strerror(-ret));
+			    fw ? sev_fw_strerror(fw) : strerror(-ret));
 		return ret;
 	}
 	return 0;

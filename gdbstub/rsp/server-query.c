@@ -13,8 +13,29 @@
 
 #define O_PACKET_CHUNK 1024 /* bytes of monitor output per O packet */
 
+/* Whether gdb's qSupported list holds feature (e.g. "error-message+"). */
+static bool server_gdb_feature(const struct pkt_args *a, const char *feature)
+{
+	size_t n = strlen(feature), i = 0;
+	const char *r = (const char *)a->rest;
+
+	if (a->rest_len && r[0] == ':')
+		i = 1;
+	while (i < a->rest_len) {
+		size_t len = 0;
+
+		while (i + len < a->rest_len && r[i + len] != ';')
+			len++;
+		if (len == n && !memcmp(r + i, feature, n))
+			return true;
+		i += len + 1;
+	}
+	return false;
+}
+
 int pkt_q_supported(struct server *sv, const struct pkt_args *a)
 {
+	sv->gdb_error_message = server_gdb_feature(a, "error-message+");
 	sb_printf(&sv->reply,
 		  "PacketSize=%x;QStartNoAckMode+;qXfer:features:read+;qXfer:memory-map:read+;qXfer:threads:read+;swbreak+;hwbreak+;vContSupported+;binary-upload+",
 		  RSP_PACKET_SIZE);
@@ -208,6 +229,28 @@ static void server_console(struct server *sv, const char *text, size_t len)
 	sb_release(&pkt);
 }
 
+/*
+ * "E." and the command's first "error: " line. A reply cannot carry $ #
+ * or * (gdb's read_frame takes them as framing and run-length, and
+ * decodes no } escapes outside binary data): they are left out. The full
+ * text went to the console already.
+ */
+static void server_reply_text_error(struct server *sv, const struct strbuf *out)
+{
+	const char *e = out->buf ? strstr(out->buf, "error: ") : NULL;
+	const char *p;
+
+	sb_reset(&sv->reply);
+	sb_puts(&sv->reply, "E.");
+	if (!e) {
+		sb_puts(&sv->reply, "the command failed");
+		return;
+	}
+	for (p = e + 7; *p && *p != '\n'; p++)
+		if (*p >= 0x20 && *p < 0x7f && !strchr("$#*}", *p))
+			sb_putc(&sv->reply, *p);
+}
+
 int pkt_q_rcmd(struct server *sv, const struct pkt_args *a)
 {
 	char line[4096];
@@ -223,11 +266,14 @@ int pkt_q_rcmd(struct server *sv, const struct pkt_args *a)
 		if (!line[i])
 			return -EINVAL;
 	sb_init(&out);
-	ret = cmd_run(sv->s, line, &out, true);
+	ret = cmd_run(sv->s, sv->env, line, &out, true);
 	if (out.len)
 		server_console(sv, out.buf, out.len);
+	if (ret && sv->gdb_error_message)
+		server_reply_text_error(sv, &out);
+	else
+		server_reply_str(sv, "OK");
 	sb_release(&out);
-	server_reply_str(sv, ret ? "E01" : "OK");
 	return 0;
 }
 

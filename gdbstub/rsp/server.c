@@ -522,6 +522,7 @@ int server_connect(struct server *sv)
 	sv->c_vcpu = -1;
 	sv->closing = false;
 	sv->no_reply = false;
+	sv->gdb_error_message = false; /* until this gdb says so */
 	if (sv->s->t->running)
 		return server_stop_target(sv, 5000);
 	return 0;

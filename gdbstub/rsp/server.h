@@ -28,16 +28,23 @@ struct session;
  *   E16 EBUSY   the guest is running
  *   E22 EINVAL  malformed packet: bad hex, missing argument, bad length
  *   E28 ENOSPC  no breakpoint or watchpoint slot left
- * Other target errors pass through as their errno. qRcmd replies E01
- * after its output when the command failed (as gdb's own stubs do). A
+ * Other target errors pass through as their errno. A failed qRcmd
+ * (monitor) sends its error text as O packets, then "E.text" if gdb's
+ * qSupported offered error-message+; to an older gdb it replies OK,
+ * because every error reply it knows becomes the bare "Protocol error with
+ * Rcmd" (gdb 13's remote.c) and would bury the message. A
  * failed M/X write may have stored a prefix (the protocol has no short
  * write); memory reads return the readable prefix (gdb handles short
  * replies) and never bytes the router refused.
  */
 #define SERVER_MEM_MAX (RSP_PACKET_SIZE / 2)
 
+struct cmd_env;
+
 struct server {
 	struct session *s;
+	struct cmd_env *env;	/* monitor commands' state (symbols); or NULL */
+	bool gdb_error_message; /* gdb takes "E.text" for qRcmd */
 	struct rsp rsp;
 	struct strbuf reply; /* the reply being built */
 	uint8_t *mem;	     /* SERVER_MEM_MAX bytes of scratch */

@@ -110,7 +110,7 @@ int platform_info(struct platform *p, struct platform_info *info);
 int platform_sync(struct platform *p);
 void platform_destroy(struct platform *p);
 /* "POLICY_FAILURE (guest policy forbids debugging)" etc. */
-const char *platform_fw_strerror(int fw_error);
+const char *sev_fw_strerror(int fw_error);
 
 /* Constructors (plugins/). */
 struct ram_map;

@@ -62,11 +62,14 @@ monitor help
 python
 try:
     gdb.execute("monitor nosuchcommand")
+    print("monitor returned")
 except gdb.error as e:
     print("caught:", e)
 end
-# expect: nosuchcommand
-# expect: ^caught: Protocol error with Rcmd
+# A monitor error is readable console text, not gdb's bare complaint.
+# expect: ^error: unknown command `nosuchcommand`; `monitor help` lists
+# expect: ^monitor returned
+# reject: Protocol error with Rcmd
 info mem
 # A live guest with paging off may turn it on: the whole address space.
 # expect: ^0 +y\s+0x0000000000000000 0xffffffffffffffff rw nocache

@@ -13,6 +13,11 @@
 #   # stderr: TEXT            TEXT must appear on stderr
 #   # mask: REGEX             output that varies run to run (timings) is
 #                             replaced by <masked> before the comparison
+#   # retry: N                run up to N more times while the output
+#                             differs: where a live guest is caught varies
+#                             (it sleeps in hlt; a stop mid-tick is rare)
+#   # json: yes               stdout must also be one JSON value per
+#                             command (the echoed command lines aside)
 # In .cmds and .out, {{guest}} is the test guest ELF, {{tmp}} a directory
 # shared by the files of one run (they run in name order), {{SYM}} the
 # address of SYM in the guest ELF as 0x%x, {{SYM:016}} as 0x%016x,
@@ -63,7 +68,8 @@ def substitute(text, env):
 def headers(text):
     h = {}
     for line in text.splitlines():
-        m = re.match(r"#\s*(target|options|exit|needs|mask|stderr|stdin):\s*(.*)", line)
+        m = re.match(r"#\s*(target|options|exit|needs|mask|stderr|stdin|"
+                     r"retry|json):\s*(.*)", line)
         if m and m.group(1) == "mask":
             h.setdefault("mask", []).append(m.group(2).strip())
         elif m:
@@ -77,13 +83,70 @@ def normalize(out, h, env):
     return out
 
 
+IMAGE_ADDR = re.compile(r"0xffffffff80[0-9a-f]{6}\b")
+
+
+def symbolic(value, width, env):
+    """{{sym+0xoff}} for an address in the guest image, or None."""
+    syms = env["syms"]
+    best = None
+    for name, addr in syms.items():
+        if name.startswith("__") or name == "KERNEL_VMA" or addr > value:
+            continue
+        if best is None or addr > syms[best] or \
+                (addr == syms[best] and name < best):
+            best = name
+    if best is None or value - syms[best] >= 0x10000:
+        return None
+    off = value - syms[best]
+    key = best + ("+0x%x" % off if off else "")
+    return "{{%s%s}}" % (key, ":016" if width == 18 else "")
+
+
 def unsubstitute(out, env):
-    """For --update: put the placeholders back for the run's paths."""
-    return out.replace(env["tmp"], "{{tmp}}").replace(env["guest"],
-                                                         "{{guest}}")
+    """For --update: put the placeholders back for the run's paths and
+    for addresses in the guest image (so the file outlives a relink)."""
+    out = out.replace(env["tmp"], "{{tmp}}").replace(env["guest"],
+                                                      "{{guest}}")
+
+    def one(m):
+        return symbolic(int(m.group(0), 16), len(m.group(0)), env) or \
+            m.group(0)
+    return IMAGE_ADDR.sub(one, out)
+
+
+def json_values(out, cmds):
+    """'' if out (without echo lines) is one JSON value per command."""
+    import json
+    text = "".join(l + "\n" for l in out.splitlines()
+                   if not l.startswith("(sevdbg) "))
+    dec, i, n = json.JSONDecoder(), 0, 0
+    while True:
+        while i < len(text) and text[i].isspace():
+            i += 1
+        if i == len(text):
+            break
+        try:
+            _, i = dec.raw_decode(text, i)
+        except ValueError as e:
+            return "not a JSON value at offset %d: %s\n" % (i, e)
+        n += 1
+    want = sum(1 for l in cmds.splitlines()
+               if l.strip() and not l.strip().startswith("#"))
+    return "" if n == want else "%d JSON values for %d commands\n" % (n, want)
 
 
 def run_one(path, args, env):
+    """(ok, skip reason or None, diagnostic); reruns per # retry."""
+    tries = 1 + int(headers(open(path).read()).get("retry", "0"))
+    for _ in range(tries):
+        ok, skip, diag = run_once(path, args, env)
+        if ok or skip:
+            break
+    return ok, skip, diag
+
+
+def run_once(path, args, env):
     """(ok, skip reason or None, diagnostic)"""
     name = os.path.basename(path)[:-5]
     cmds = substitute(open(path).read(), env)
@@ -118,6 +181,8 @@ def run_one(path, args, env):
         diag = "".join(difflib.unified_diff(
             expected.splitlines(True), got.splitlines(True),
             "expected", "got"))
+    if h.get("json") == "yes":
+        diag += json_values(p.stdout, cmds)
     if "stderr" in h and h["stderr"] not in p.stderr:
         diag += "stderr lacks %r:\n%s" % (h["stderr"], p.stderr)
     if p.returncode != want_exit:

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
 # The interactive `sevdbg shell` driven through a pseudo-terminal: Tab
-# completion, Ctrl-C at the prompt and during a long `find`, history kept
-# across runs in $HOME/.sevdbg_history (mode 0600). Prints TAP.
+# completion, Ctrl-C at the prompt and during a long `find`, Enter
+# repeating x, dis and step (only those), history kept across runs in
+# $HOME/.sevdbg_history (mode 0600). Prints TAP.
 import argparse
 import os
 import pty
+import re
 import select
 import signal
 import stat
@@ -157,6 +159,17 @@ def main():
                 assert b"SEVDBG-PRIVATE-PATTERN" in out, out
             run_step(tap, "Tab completes symbols; x/s reads by name",
                      complete_symbol)
+
+            def complete_in_expression():
+                sh.send(b"x/2xg *($ri\t")
+                sh.expect(b"$rip ")
+                sh.send(b"\x15x/s (private_sec\t")  # after an operator
+                sh.expect(b"private_secret ")
+                sh.send(b"\x08+7)\r")
+                out = sh.expect(PROMPT)
+                assert b"<private_secret+0x7>: \"PRIVATE-PATTERN" in out, out
+            run_step(tap, "Tab completes registers and symbols inside "
+                     "expressions", complete_in_expression)
         else:
             tap.check(True, "symbol completion # SKIP no --symbols ELF given")
 
@@ -185,6 +198,53 @@ def main():
             out = sh.expect(PROMPT)
             assert b"read via" in out, out
         run_step(tap, "Ctrl-C stops a long find, shell stays", ctrl_c_find)
+
+        if a.symbols:
+            def repeat_x():
+                sh.send(b"x/2xg private_page\r")
+                out = sh.expect(PROMPT)
+                assert b"0x342d261f18110a03 0x6c655e575049423b" in out, out
+                sh.send(b"\r")     # Enter: the next two giant words
+                out = sh.expect(PROMPT)
+                assert b"<private_page+0x10>: 0xa49d968f88817a73" in out, out
+                sh.send(b"\r")
+                out = sh.expect(PROMPT)
+                assert b"<private_page+0x20>:" in out, out
+            run_step(tap, "Enter repeats x, going on where it stopped",
+                     repeat_x)
+
+            def repeat_dis():
+                sh.send(b"dis leaf_function 2\r")
+                out = sh.expect(PROMPT)
+                assert b"<leaf_function+0x5>:" in out, out
+                sh.send(b"\r")
+                out = sh.expect(PROMPT)
+                assert b"<leaf_function+0x9>:" in out, out
+                assert b"<leaf_function>:" not in out, out
+            run_step(tap, "Enter repeats dis, going on", repeat_dis)
+        else:
+            tap.check(True, "repeat x and dis # SKIP no --symbols ELF given")
+
+        def repeat_step():
+            where = []
+            for line in (b"step\r", b"\r"):
+                sh.send(line)
+                out = sh.expect(PROMPT, 60)
+                m = re.search(rb"stopped: .*vCPU 0 at (0x[0-9a-f]+)", out)
+                assert m, out
+                where.append(m.group(1))
+            assert where[0] != where[1], where
+        run_step(tap, "Enter repeats step: the vCPU moves again",
+                 repeat_step)
+
+        def no_repeat():
+            sh.send(b"status p:0x200000\r")
+            out = sh.expect(PROMPT)
+            assert b"read via" in out, out
+            sh.send(b"\r")     # status is not repeated: nothing happens
+            out = sh.expect(PROMPT)
+            assert b"read via" not in out and b"error" not in out, out
+        run_step(tap, "Enter after another command does nothing", no_repeat)
 
         def quit_first():
             sh.send(b"quit\r")

@@ -1,5 +1,8 @@
-# Formatting: `make format` applies .clang-format; make check verifies it.
+# Formatting: `make format` applies .clang-format; make check verifies it,
+# and that includes and calls only point down (check-layers).
 CHECK_PROGS += tests/style/check-format
+CHECK_PROGS += tests/style/check-layers
+CHECK_PROGS += tests/style/check-size
 
 format:
 	$(Q)git ls-files '*.c' '*.h' | grep -v -e '^kernel/' -e '^tests/guest/' | \

@@ -184,7 +184,7 @@ static int sh(struct fixture *f, const char *line)
 static int mon(struct fixture *f, const char *line)
 {
 	sb_reset(&f->out);
-	return cmd_run(&f->s, line, &f->out, true);
+	return cmd_run(&f->s, &f->env, line, &f->out, true);
 }
 
 #define assert_out_has(f, s)                                              \
@@ -505,6 +505,35 @@ static int fn_b(int x)
 	return x * 3;
 }
 
+/* A sized function with a sizeless label inside, as the kernel's
+ * secondary_startup_64 and secondary_startup_64_no_verify. */
+__asm__(".text\n.globl sized_fn\n.type sized_fn, @function\nsized_fn:\n"
+	"nop\nnop\n.globl inner_label\ninner_label:\nnop\nret\n"
+	".size sized_fn, .-sized_fn\n");
+
+/* gdb labels an address inside a sized symbol with it, not with a
+ * sizeless label between (minsyms.c); bt names frames that way. */
+static void test_symbol_labels(void **state)
+{
+	struct fixture *f = *state;
+	const struct sym *fn, *label;
+	char err[256];
+
+	assert_int_equal(sym_load("/proc/self/exe", &f->env.syms, err,
+				  sizeof(err)),
+			 0);
+	fn = sym_by_name(f->env.syms, "sized_fn");
+	label = sym_by_name(f->env.syms, "inner_label");
+	assert_non_null(fn);
+	assert_non_null(label);
+	assert_int_equal(fn->size, 4);
+	assert_int_equal(label->addr, fn->addr + 2);
+	assert_ptr_equal(sym_by_addr(f->env.syms, label->addr + 1), fn);
+	assert_ptr_equal(sym_by_addr(f->env.syms, fn->addr), fn);
+	/* Past the end of a sized symbol: no label from it. */
+	assert_ptr_not_equal(sym_by_addr(f->env.syms, fn->addr + 4), fn);
+}
+
 static void test_symbols(void **state)
 {
 	struct fixture *f = *state;
@@ -528,7 +557,7 @@ static void test_symbols(void **state)
 	assert_int_equal(cmd_parse_addr(&ctx, "fn_a+0x10", &addr, &phys), 0);
 	assert_int_equal(addr, a->addr + 0x10);
 	assert_int_equal(cmd_parse_addr(&ctx, "no_such_symbol", &addr, &phys),
-			 -EINVAL);
+			 -ENOENT);
 	assert_int_equal(cmd_parse_addr(&ctx, "p:0x1000-0x10", &addr, &phys),
 			 0);
 	assert_true(phys);
@@ -538,34 +567,50 @@ static void test_symbols(void **state)
 			     0);
 }
 
-/* A call from fn_b to fn_a, disassembled at the symbols' own addresses. */
+/*
+ * A call from fn_b to fn_a, disassembled where the symbols say: the file
+ * moved (sym_set_bias, as for KASLR) so that fn_b lands in the fake
+ * guest's kernel mapping. Labels, call targets and source lines follow.
+ */
 static void test_dis_symbols(void **state)
 {
 	struct fixture *f = *state;
 	const struct sym *a, *b;
 	uint8_t call[5] = {0xe8};
+	uint64_t va, pa;
 	int32_t rel;
 	char err[256], want[64];
 
 	assert_int_equal(sym_load("/proc/self/exe", &f->env.syms, err,
 				  sizeof(err)),
 			 0);
-	a = sym_by_name(f->env.syms, "fn_a");
+	f->env.relocated = true;
 	b = sym_by_name(f->env.syms, "fn_b");
-	assert_non_null(a);
 	assert_non_null(b);
-	/* Physical addresses: the page tables this may overwrite are unused. */
-	if (b->addr + 16 > RAM_SIZE)
-		skip(); /* not a small PIE offset: no room in the fake RAM */
-	rel = (int32_t)(a->addr - (b->addr + 5));
+	assert_int_equal(sym_set_bias(f->env.syms,
+				      KVA + 0x2000 - (b->addr & ~0xfffULL), err,
+				      sizeof(err)),
+			 0);
+	a = sym_by_name(f->env.syms, "fn_a");
+	assert_non_null(a);
+	va = b->addr;
+	assert_int_equal(va & ~0xfffULL, KVA + 0x2000);
+	pa = 0x102000 + (va & 0xfff);
+	rel = (int32_t)(a->addr - (va + 5));
 	memcpy(call + 1, &rel, 4);
-	memcpy(f->mem + b->addr, call, sizeof(call));
-	snprintf(want, sizeof(want), "dis p:0x%llx 1",
-		 (unsigned long long)b->addr);
+	memcpy(f->mem + pa, call, sizeof(call));
+	snprintf(want, sizeof(want), "dis 0x%llx 1", (unsigned long long)va);
 	assert_int_equal(sh(f, want), 0);
 	assert_out_has(f, "fn_b:\n");
 	assert_out_has(f, " <fn_a>\n");
 	assert_out_has(f, "<fn_b>:");
+	assert_out_has(f, "tests/unit/test-cmd.c:"); /* fn_b's source line */
+	/* By name, and a physical address has no label. */
+	assert_int_equal(sh(f, "dis fn_b 1"), 0);
+	assert_out_has(f, "<fn_b>:");
+	snprintf(want, sizeof(want), "dis p:0x%llx 1", (unsigned long long)pa);
+	assert_int_equal(sh(f, want), 0);
+	assert_null(strstr(f->out.buf, "fn_b"));
 }
 
 int main(void)
@@ -592,6 +637,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nodbg, setup_nodbg,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_symbols, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_symbol_labels, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_dis_symbols, setup,
 						teardown),
 	};

@@ -235,14 +235,12 @@ static void test_psp_rules(void **state)
 	assert_int_equal(st.decrypt_cmds, 9);
 	assert_int_equal(st.encrypt_cmds, 9);
 	assert_int_equal(st.fw_errors, 16);
-	assert_string_equal(platform_fw_strerror(SEV_RET_POLICY_FAILURE),
+	assert_string_equal(sev_fw_strerror(SEV_RET_POLICY_FAILURE),
 			    "POLICY_FAILURE (guest policy forbids debugging)");
-	assert_non_null(strstr(platform_fw_strerror(SEV_RET_INVALID_LEN),
-			       "INVALID_LENGTH"));
-	assert_string_equal(platform_fw_strerror(-3),
-			    "unknown firmware status");
-	assert_string_equal(platform_fw_strerror(1000),
-			    "unknown firmware status");
+	assert_non_null(
+		strstr(sev_fw_strerror(SEV_RET_INVALID_LEN), "INVALID_LENGTH"));
+	assert_string_equal(sev_fw_strerror(-3), "unknown firmware status");
+	assert_string_equal(sev_fw_strerror(1000), "unknown firmware status");
 }
 
 static void test_policy_nodbg(void **state)

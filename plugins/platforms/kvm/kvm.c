@@ -302,7 +302,7 @@ static int kvm_probe_dbg(struct kvm_plat *k, char *err, size_t errlen)
 	}
 	if (fw)
 		snprintf(err, errlen, "KVM_SEV_DBG_DECRYPT failed: %s",
-			 platform_fw_strerror(fw));
+			 sev_fw_strerror(fw));
 	else
 		snprintf(err, errlen,
 			 "KVM_MEMORY_ENCRYPT_OP refused: %s (the VM is not an SEV guest, or KVM has no SEV support: load kvm_amd with sev=1)",

@@ -116,7 +116,7 @@ static int qemu_platform(struct qemu *q, const char *hc,
 		struct platform_info pi = {0};
 
 		rc = kvm_platform_new(&ka, &q->t.plat, err, errlen);
-		if (!rc && !platform_info(q->t.plat, &pi))
+		if (!rc && !q->t.plat->ops->info(q->t.plat, &pi))
 			q->regs_encrypted |= pi.regs_encrypted;
 		pr_info("platform: kvm (QEMU runs an SEV%s guest%s)",
 			q->regs_encrypted ? "-ES" : "",

@@ -689,7 +689,7 @@ static void qemu_destroy(struct target *t)
 	}
 	rspc_close(&q->rsp);
 	if (t->plat)
-		platform_destroy(t->plat);
+		t->plat->ops->destroy(t->plat); /* ours: we made it */
 	if (q->hc_fd >= 0)
 		close(q->hc_fd);
 	ram_free(&t->ram);
