@@ -55,6 +55,7 @@ OBJS += plugins/targets/qemu/rspclient.o
 OBJS += plugins/targets/qemu/qemu-ram.o
 OBJS += plugins/targets/qemu/qemu.o
 OBJS += plugins/targets/qemu/events.o
+OBJS += plugins/targets/qemu/qemu-bp.o
 OBJS += plugins/targets/qemu/attach.o
 OBJS += plugins/targets/qemu/launch.o
 OBJS += plugins/targets/qemu/types.o

@@ -78,8 +78,7 @@ static void test_event_during_call(void **state)
 	qmp_pair(&q, &them);
 	event(them, "STOP");
 	say(them, "{\"return\": {}, \"id\": 1}\r\n");
-	assert_int_equal(qmp_call(&q, "stop", NULL, NULL, err, sizeof(err)),
-			 0);
+	assert_int_equal(qmp_call(&q, "stop", NULL, NULL, err, sizeof(err)), 0);
 	assert_int_equal(qmp_next_event(&q, name, sizeof(name)), 1);
 	assert_string_equal(name, "STOP");
 	event(them, "RESUME");

@@ -52,6 +52,19 @@ struct qemu {
 
 extern const struct target_ops qemu_target_ops;
 
+/* qemu.c: shared by the files of the target. */
+/* Every synchronous use of QEMU's gdbstub starts here: 0 or -errno. */
+int qemu_ready(struct qemu *q);
+/* The guest is about to run (or QEMU's view changed): forget registers. */
+void qemu_regs_drop(struct qemu *q);
+
+/* qemu-bp.c: breakpoints and watchpoints. */
+const struct qemu_bp *qemu_bp_at(struct qemu *q, uint64_t pc);
+int qemu_insert_bp(struct target *t, enum bp_type type, uint64_t addr,
+		   unsigned int kind);
+int qemu_remove_bp(struct target *t, enum bp_type type, uint64_t addr,
+		   unsigned int kind);
+
 /* events.c: target_ops.sync from QEMU's monitor events. */
 int qemu_sync(struct target *t);
 

@@ -74,7 +74,7 @@ static int qemu_vcpu_cmd(struct qemu *q, int vcpu, const char *cmd)
 }
 
 /* The guest is about to run (or QEMU's view changed): forget registers. */
-static void qemu_regs_drop(struct qemu *q)
+void qemu_regs_drop(struct qemu *q)
 {
 	memset(q->regs_valid, 0, sizeof(q->regs_valid));
 }
@@ -107,7 +107,7 @@ static int qemu_pause_behind(struct qemu *q)
 }
 
 /* Every synchronous gdbstub use goes through here. */
-static int qemu_ready(struct qemu *q)
+int qemu_ready(struct qemu *q)
 {
 	if (q->rsp.stray_stop) {
 		/* The VM ran and stopped behind our back (see rspc_cmd). */
@@ -321,14 +321,6 @@ static int qemu_vcpu_of(struct qemu *q, const char *id)
 	return 0;
 }
 
-static const struct qemu_bp *qemu_bp_at(struct qemu *q, uint64_t pc)
-{
-	for (size_t i = 0; i < q->nr_bps; i++)
-		if (q->bps[i].addr == pc && q->bps[i].type <= BP_HW)
-			return &q->bps[i];
-	return NULL;
-}
-
 static uint64_t qemu_pc(struct qemu *q, int vcpu)
 {
 	struct regs r;
@@ -490,79 +482,6 @@ static int qemu_wait_stop(struct target *t, struct stop_event *ev)
 		qemu_classify_trap(q, ev);
 		return 0;
 	}
-}
-
-static int qemu_z(struct qemu *q, char op, enum bp_type type, uint64_t addr,
-		  unsigned int kind)
-{
-	char cmd[64];
-	int rc;
-
-	snprintf(cmd, sizeof(cmd), "%c%d,%llx,%x", op, type,
-		 (unsigned long long)addr, kind);
-	rc = rspc_cmd(&q->rsp, cmd);
-	if (!rc && !q->rsp.pkt.len)
-		rc = -ENOSYS; /* QEMU does not support this kind */
-	return rc;
-}
-
-static int qemu_hw_slots_used(struct qemu *q)
-{
-	int n = 0;
-
-	for (size_t i = 0; i < q->nr_bps; i++)
-		n += q->bps[i].type != BP_SW;
-	return n;
-}
-
-static int qemu_insert_bp(struct target *t, enum bp_type type, uint64_t addr,
-			  unsigned int kind)
-{
-	struct qemu *q = to_qemu(t);
-	struct qemu_bp *n;
-	int rc = qemu_ready(q);
-
-	if (rc)
-		return rc;
-	/* QEMU would write a plaintext int3 into encrypted memory. */
-	if (q->sev && type == BP_SW)
-		type = BP_HW;
-	if (q->sev && type != BP_SW && qemu_hw_slots_used(q) >= SEV_HW_SLOTS) {
-		pr_err("all %d hardware breakpoint/watchpoint slots are in use (an SEV guest cannot take software breakpoints): delete one first",
-		       SEV_HW_SLOTS);
-		return -ENOSPC;
-	}
-	n = realloc(q->bps, (q->nr_bps + 1) * sizeof(*n));
-	if (!n)
-		return -ENOMEM;
-	q->bps = n;
-	rc = qemu_z(q, 'Z', type, addr, kind);
-	if (rc)
-		return rc;
-	q->bps[q->nr_bps++] = (struct qemu_bp){type, addr, kind};
-	return 0;
-}
-
-static int qemu_remove_bp(struct target *t, enum bp_type type, uint64_t addr,
-			  unsigned int kind)
-{
-	struct qemu *q = to_qemu(t);
-	int rc = qemu_ready(q);
-
-	if (rc)
-		return rc;
-	if (q->sev && type == BP_SW)
-		type = BP_HW;
-	rc = qemu_z(q, 'z', type, addr, kind);
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < q->nr_bps; i++) {
-		if (q->bps[i].type == type && q->bps[i].addr == addr) {
-			q->bps[i] = q->bps[--q->nr_bps];
-			break;
-		}
-	}
-	return 0;
 }
 
 /*
