@@ -39,6 +39,9 @@ static int qemu_start_gdbserver(struct qemu *q, char *err, size_t errlen)
 			 out ? out : "");
 		rc = -EIO;
 	}
+	if (!rc)
+		pr_info("no gdb= given: started QEMU's gdbstub at %s (HMP gdbserver); it closes when sevdbg exits",
+			q->gdb_path);
 	free(out);
 	return rc;
 }

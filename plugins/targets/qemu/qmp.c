@@ -262,6 +262,10 @@ int qmp_open(struct qmp *q, const char *path, int timeout_ms, char *err,
 		goto err;
 	}
 	rc = qmp_read_msg(q, &greet, err, errlen);
+	if (rc == -ETIMEDOUT)
+		snprintf(err, errlen,
+			 "QEMU's QMP socket %s took the connection but sent no greeting within %d ms: another client holds it (QEMU serves one per socket: another sevdbg, libvirt, a monitor; `ss -xp | grep %s` names it). Stop that client, or give QEMU a second -qmp unix:PATH,server=on,wait=off for sevdbg",
+			 path, q->timeout_ms, path);
 	if (rc)
 		goto err_close;
 	if (!json_object_get(greet, "QMP")) {
