@@ -258,6 +258,11 @@ static int vcont_action(struct server *sv, const char *p, const char *end,
 			p += 3;
 		} else {
 			tid = (int64_t)strtoull(p + 1, &q, 16);
+			/* 0 is "any thread": the one gdb selected. */
+			if (q != p + 1 && tid == 0)
+				tid = (sv->c_vcpu >= 0 ? sv->c_vcpu
+						       : sv->g_vcpu) +
+				      1;
 			if (q == p + 1 || server_tid_vcpu(sv, tid) < 0)
 				return q == p + 1 ? -EINVAL : -ESRCH;
 			p = q;
