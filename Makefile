@@ -49,6 +49,7 @@ OBJS += gdbstub/base/sev.o
 # --- back-ends: platforms (sim, kvm) and targets (qemu, core) --------------
 OBJS += plugins/platforms/sim/sim.o
 OBJS += plugins/platforms/kvm/kvm.o
+OBJS += plugins/platforms/kvm/sevfd.o
 OBJS += plugins/targets/targets.o
 OBJS += plugins/targets/qemu/qmp.o
 OBJS += plugins/targets/qemu/rspclient.o

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gdbstub/cmd/cmd-int.h"
@@ -501,6 +502,7 @@ CMD_FN(stats)
 
 struct verify_state {
 	struct cmd_ctx *ctx;
+	const char *what; /* "bitmap", "kernel bitmap" */
 	uint64_t runs, pages;
 	bool stopped;
 };
@@ -517,16 +519,93 @@ static int verify_one(const struct walk_mismatch *mm, void *arg)
 	if (++v->runs > VERIFY_MAX_LINES)
 		return 0;
 	sb_printf(v->ctx->out,
-		  "  va 0x%016llx pa 0x%012llx %6llu pages: PTE C-bit %s, bitmap says %s\n",
+		  "  va 0x%016llx pa 0x%012llx %6llu pages: PTE C-bit %s, %s says %s\n",
 		  X(mm->va), X(mm->pa), X(mm->size >> PAGE_SHIFT),
-		  mm->pte_cbit ? "set" : "clear",
+		  mm->pte_cbit ? "set" : "clear", v->what,
 		  mm->bitmap_encrypted ? "encrypted" : "shared");
 	return 0;
 }
 
+/* The page tables against bm (NULL: the bitmap the router follows). */
+static int verify_against(struct cmd_ctx *ctx, const struct walk_cpu *c,
+			  const struct bitmap *bm, struct verify_state *v,
+			  uint64_t start, uint64_t end)
+{
+	int ret = walk_verify_bitmap(ctx->s->router, c, bm, start, end,
+				     verify_one, v);
+
+	if (v->stopped)
+		return cmd_err(ctx, -EINTR,
+			       "interrupted (Ctrl-C) after %llu mismatching runs",
+			       X(v->runs));
+	if (ret == -EINVAL)
+		return cmd_err(ctx, ret,
+			       "vCPU %d has paging off: there are no mappings to verify",
+			       ctx->s->cur_vcpu);
+	if (ret < 0)
+		return cmd_err(ctx, ret, "page-table walk failed: %s",
+			       strerror(-ret));
+	if (v->runs > VERIFY_MAX_LINES)
+		sb_printf(ctx->out, "  ... %llu more mismatching runs\n",
+			  X(v->runs - VERIFY_MAX_LINES));
+	if (!v->runs)
+		sb_printf(ctx->out,
+			  "every mapping's C-bit agrees with the %s\n",
+			  v->what);
+	return 0;
+}
+
+/*
+ * The kernel's own bitmap when the router does not follow it (the guest
+ * never reported to it): -EOPNOTSUPP when the platform keeps none.
+ */
+static int verify_kernel_bitmap(struct cmd_ctx *ctx, struct bitmap *kb)
+{
+	uint64_t npages =
+		ALIGN_UP(ram_end(&ctx->s->t->ram), PAGE_SIZE) >> PAGE_SHIFT;
+	uint8_t *bits;
+	int ret;
+
+	if (!ctx->s->pinfo.bitmap_from_paging)
+		return -EOPNOTSUPP;
+	bits = calloc(1, (size_t)(npages + 7) / 8);
+	if (!bits)
+		return -ENOMEM;
+	ret = platform_get_bitmap(ctx->s->t->plat, 0, npages, bits);
+	if (!ret)
+		ret = bitmap_init(kb, npages);
+	if (!ret)
+		ret = bitmap_set(kb, 0, npages, bits);
+	free(bits);
+	return ret;
+}
+
+/* Also the kernel's bitmap, if it exists but is not the one followed. */
+static int verify_kernel(struct cmd_ctx *ctx, const struct walk_cpu *c,
+			 struct verify_state *v, uint64_t start, uint64_t end)
+{
+	struct bitmap kb = {0};
+	int ret = verify_kernel_bitmap(ctx, &kb);
+
+	if (ret == -EOPNOTSUPP || ret == -ENOSYS)
+		return 0;
+	if (ret)
+		return cmd_err(ctx, ret, "cannot read the kernel's bitmap: %s",
+			       strerror(-ret));
+	sb_printf(ctx->out,
+		  "the kernel's bitmap is not followed (%s); against the page tables:\n",
+		  ctx->s->pinfo.bitmap_caveat ? ctx->s->pinfo.bitmap_caveat
+					      : "untrusted");
+	v->what = "kernel bitmap";
+	ret = verify_against(ctx, c, &kb, v, start, end);
+	bitmap_release(&kb);
+	return ret;
+}
+
 CMD_FN(verify)
 {
-	struct verify_state v = {.ctx = ctx};
+	struct verify_state v = {.ctx = ctx, .what = "bitmap"};
+	struct verify_state k = {.ctx = ctx};
 	uint64_t start = 0, end = UINT64_MAX;
 	struct walk_cpu c;
 	int ret;
@@ -540,29 +619,20 @@ CMD_FN(verify)
 			       "the platform (%s) has no C-bit: nothing to verify",
 			       ctx->s->pinfo.kind ? ctx->s->pinfo.kind : "?");
 	ret = cmd_walk_cpu(ctx, &c);
+	if (!ret)
+		ret = verify_against(ctx, &c, NULL, &v, start, end);
+	if (!ret)
+		ret = verify_kernel(ctx, &c, &k, start, end);
 	if (ret)
 		return ret;
-	ret = walk_verify(ctx->s->router, &c, start, end, verify_one, &v);
-	if (v.stopped)
-		return cmd_err(ctx, -EINTR,
-			       "interrupted (Ctrl-C) after %llu mismatching runs",
-			       X(v.runs));
-	if (ret == -EINVAL)
-		return cmd_err(ctx, ret,
-			       "vCPU %d has paging off: there are no mappings to verify",
-			       ctx->s->cur_vcpu);
-	if (ret < 0)
-		return cmd_err(ctx, ret, "page-table walk failed: %s",
-			       strerror(-ret));
-	if (v.runs > VERIFY_MAX_LINES)
-		sb_printf(ctx->out, "  ... %llu more mismatching runs\n",
-			  X(v.runs - VERIFY_MAX_LINES));
-	if (!v.runs) {
-		sb_puts(ctx->out,
-			"every mapping's C-bit agrees with the bitmap\n");
-		return 0;
-	}
-	return cmd_err(ctx, -EILSEQ,
-		       "%llu pages in %llu runs have a C-bit that disagrees with the bitmap",
-		       X(v.pages), X(v.runs));
+	if (k.runs)
+		return cmd_err(ctx, -EILSEQ,
+			       "%llu pages in %llu runs: the kernel's bitmap disagrees with the page tables (the guest does not report its pages to it)%s",
+			       X(k.pages), X(k.runs),
+			       v.runs ? "; and the followed bitmap too" : "");
+	if (v.runs)
+		return cmd_err(ctx, -EILSEQ,
+			       "%llu pages in %llu runs have a C-bit that disagrees with the bitmap",
+			       X(v.pages), X(v.runs));
+	return 0;
 }

@@ -31,13 +31,35 @@ static int session_derive_bitmap(struct router *r, void *arg,
 	struct walk_cpu c;
 	int ret;
 
-	if (session_walk_cpu(s, -1, &c) || !c.cbit)
+	/* Paging off (a guest at reset): nothing is mapped shared yet. */
+	if (session_walk_cpu(s, -1, &c) || !c.cbit || !(c.cr0 & (1ULL << 31)))
 		return 0;
 	ret = walk_shared_scan(r, &c, SCAN_VA_START, SCAN_VA_END, out);
 	if (ret < 0)
 		return ret;
 	pr_debug("session: %d pages mapped without the C-bit", ret);
 	return 0;
+}
+
+/*
+ * Whether to follow the platform's bitmap may change while the session
+ * lives: a kernel bitmap is trusted only once the guest has reported to it
+ * (kvm: nr_ranges), which a guest that was launched under us does at boot.
+ */
+static void session_follow_bitmap(struct session *s)
+{
+	struct platform_info pi;
+	bool was = s->pinfo.bitmap_from_paging;
+
+	if (platform_info(s->t->plat, &pi))
+		return;
+	s->pinfo = pi;
+	if (pi.bitmap_from_paging && !was)
+		router_set_derived_bitmap(s->router, session_derive_bitmap, s);
+	else if (!pi.bitmap_from_paging && was)
+		router_set_derived_bitmap(s->router, NULL, NULL);
+	else if (pi.bitmap_from_paging)
+		router_rederive(s->router);
 }
 
 int session_init(struct session *s, struct target *t)
@@ -168,6 +190,5 @@ void session_note_stop(struct session *s)
 	router_invalidate(s->router);
 	router_set_cache(s->router, true);
 	/* A derived bitmap follows the page tables of the new stop. */
-	if (s->pinfo.bitmap_from_paging)
-		router_rederive(s->router);
+	session_follow_bitmap(s);
 }

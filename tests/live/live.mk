@@ -7,7 +7,8 @@ tests/live/test-live-target: tests/live/test-live-target.o $(LIB)
 	$(quiet) LINK $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
-CHECK_PROGS += $(LIVE_PROGS) tests/live/gdb-live
+CHECK_PROGS += $(LIVE_PROGS) tests/live/gdb-live tests/live/untracked-live \
+	tests/live/sev-host-check
 CHECK_PROGS += tests/live/qemu-multiprocess tests/live/qemu-events
 CHECK_PROGS += tests/live/qemu-attach
 CHECK_DEPS += $(LIVE_PROGS) $(PROGRAM)
