@@ -84,6 +84,13 @@ OBJS += gdbstub/dump/dump-mm.o
 OBJS += gdbstub/dump/kdump-codec.o
 OBJS += gdbstub/dump/kdump-pool.o
 
+# --- audit: what the host sees (sevdbg audit) ----------------------------
+OBJS += gdbstub/audit/audit.o
+OBJS += gdbstub/audit/audit-maps.o
+OBJS += gdbstub/audit/audit-labels.o
+OBJS += gdbstub/audit/audit-scan.o
+OBJS += gdbstub/audit/audit-out.o
+
 # --- commands: the table shared by the shell and monitor, the shell ---------
 OBJS += gdbstub/cmd/cmd.o
 OBJS += gdbstub/cmd/cmd-sev.o
@@ -111,6 +118,7 @@ OBJS += gdbstub/cli/cli-serve.o
 OBJS += gdbstub/cli/cli-dump.o
 OBJS += gdbstub/cli/cli-shell.o
 OBJS += gdbstub/cli/cli-demo.o
+OBJS += gdbstub/cli/cli-audit.o
 
 MAIN_OBJS = gdbstub/cli/main.o
 

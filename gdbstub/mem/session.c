@@ -4,7 +4,10 @@
  * memory through the selected vCPU's page tables, caches that follow run state.
  */
 #include <errno.h>
+#include <poll.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sevdbg/platform.h"
 #include "gdbstub/mem/router.h"
@@ -176,6 +179,81 @@ void session_sync(struct session *s)
 		/* Nothing is cached while the guest runs. */
 		router_set_cache(s->router, !s->run_behind);
 	}
+}
+
+static bool session_interrupted(const struct session *s)
+{
+	return s->interrupted && *s->interrupted;
+}
+
+/* Until the target reports the stop that interrupt() asked for. */
+static int session_wait_stop(struct session *s, uint64_t deadline,
+			     struct stop_event *ev, char *err, size_t errlen)
+{
+	struct pollfd pfd;
+	int ret;
+
+	for (;;) {
+		ret = target_wait_stop(s->t, ev);
+		if (ret != -EAGAIN)
+			break;
+		if (now_ns() > deadline || session_interrupted(s))
+			return -ETIMEDOUT;
+		pfd.fd = target_event_fd(s->t);
+		pfd.events = POLLIN;
+		if (pfd.fd >= 0)
+			poll(&pfd, 1, 100);
+		else
+			usleep(10000);
+	}
+	if (ret)
+		snprintf(err, errlen,
+			 "waiting for the guest to stop failed: %s",
+			 strerror(-ret));
+	return ret;
+}
+
+int session_stop_guest(struct session *s, unsigned int timeout_ms,
+		       bool *stopped, char *err, size_t errlen)
+{
+	uint64_t deadline = now_ns() + timeout_ms * 1000000ULL;
+	struct stop_event ev;
+	int ret;
+
+	*stopped = false;
+	if (!s->t->live || !s->t->running)
+		return 0;
+	ret = target_interrupt(s->t);
+	if (ret) {
+		snprintf(err, errlen, "cannot stop the guest: %s",
+			 strerror(-ret));
+		return ret;
+	}
+	ret = session_wait_stop(s, deadline, &ev, err, errlen);
+	if (ret == -ETIMEDOUT)
+		snprintf(err, errlen, "the guest did not stop within %u s",
+			 timeout_ms / 1000);
+	if (ret)
+		return ret;
+	if (ev.kind == STOP_EXITED || ev.kind == STOP_KILLED) {
+		snprintf(err, errlen, "the guest is gone: %s", ev.why);
+		return -ESRCH;
+	}
+	*stopped = true;
+	session_note_stop(s);
+	return 0;
+}
+
+int session_resume_guest(struct session *s)
+{
+	int i, n = target_nr_vcpus(s->t);
+	struct resume_req req;
+
+	memset(&req, 0, sizeof(req));
+	for (i = 0; i < n && i < TARGET_MAX_VCPUS; i++)
+		req.action[i] = RESUME_CONT;
+	session_note_resume(s);
+	return target_resume(s->t, &req);
 }
 
 void session_note_resume(struct session *s)

@@ -51,6 +51,16 @@ ssize_t session_read_virt(struct session *s, int vcpu, uint64_t va, void *buf,
 			  size_t len);
 ssize_t session_write_virt(struct session *s, int vcpu, uint64_t va,
 			   const void *buf, size_t len);
+/*
+ * Stop every vCPU of a live, running target: interrupt, then wait up to
+ * timeout_ms (or until *s->interrupted). *stopped says whether we stopped
+ * it, so a caller resumes only what it stopped. 0 or -errno, the reason in
+ * err: -ETIMEDOUT, -ESRCH (the guest is gone), or the target's error.
+ */
+int session_stop_guest(struct session *s, unsigned int timeout_ms,
+		       bool *stopped, char *err, size_t errlen);
+/* Let every vCPU run again; 0 or -errno. */
+int session_resume_guest(struct session *s);
 /* Called after every resume/step/stop so caches follow the guest. */
 void session_note_resume(struct session *s);
 void session_note_stop(struct session *s);
