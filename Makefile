@@ -70,6 +70,7 @@ OBJS += gdbstub/mem/platform.o
 OBJS += gdbstub/mem/target.o
 OBJS += gdbstub/mem/router.o
 OBJS += gdbstub/mem/walk.o
+OBJS += gdbstub/mem/vmci.o
 OBJS += gdbstub/mem/session.o
 
 # --- dump writer -------------------------------------------------------------

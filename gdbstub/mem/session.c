@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * One debugging session: the router over the target's platform, virtual
- * memory through the selected vCPU's page tables, caches that follow run state.
+ * memory through the selected vCPU's page tables (or, without registers, the
+ * kernel's own from VMCOREINFO), caches that follow run state.
  */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "sevdbg/dumpfmt.h"
 #include "sevdbg/platform.h"
 #include "gdbstub/mem/router.h"
 #include "gdbstub/mem/session.h"
@@ -24,8 +27,9 @@
 /*
  * The bitmap of a platform that has none (kvm without the series): every
  * page encrypted except RAM the kernel maps without the C-bit, from the
- * selected vCPU's page tables at the last stop. Without paging state (a
- * running guest never stopped, SEV-ES) every page stays encrypted.
+ * selected vCPU's page tables at the last stop (the kernel's own when its
+ * registers are unavailable). Without paging state (a running guest never
+ * stopped, SEV-ES and no VMCOREINFO) every page stays encrypted.
  */
 static int session_derive_bitmap(struct router *r, void *arg,
 				 struct bitmap *out)
@@ -99,15 +103,23 @@ void session_release(struct session *s)
 {
 	router_free(s->router);
 	s->router = NULL;
+	free(s->kroot.page);
+	s->kroot.page = NULL;
 }
 
-int session_walk_cpu(struct session *s, int vcpu, struct walk_cpu *c)
+/* Register errors after which the kernel's own root stands in; not
+ * -EBUSY (running), -EINVAL (no such vCPU) or -ESRCH (QEMU gone). */
+static bool regs_missing(int err)
+{
+	return err == -ENODATA || err == -ENOSYS || err == -EACCES ||
+	       err == -EPERM || err == -EIO || err == -EPROTO;
+}
+
+static int session_vcpu_paging(struct session *s, int vcpu, struct walk_cpu *c)
 {
 	struct regs regs;
 	int ret;
 
-	if (vcpu < 0)
-		vcpu = s->cur_vcpu;
 	if (s->run_behind) { /* its registers would mean stopping it */
 		if (s->last_vcpu != vcpu)
 			return -EBUSY;
@@ -126,6 +138,114 @@ int session_walk_cpu(struct session *s, int vcpu, struct walk_cpu *c)
 	s->last_cpu = *c;
 	s->last_vcpu = vcpu;
 	return 0;
+}
+
+static void kroot_search(struct session *s)
+{
+	struct session_kroot *k = &s->kroot;
+	char err[160];
+	int len;
+
+	k->scanned = 0;
+	k->state = KROOT_ABSENT;
+	len = vmci_find(s->router, s->pinfo.encrypted, k->page, &k->note_gpa,
+			&k->scanned, s->interrupted);
+	if (len == -EINTR) {
+		k->state = KROOT_UNKNOWN;
+		snprintf(k->why, sizeof(k->why),
+			 "the search for the guest's VMCOREINFO was interrupted");
+		return;
+	}
+	if (len < 0) {
+		snprintf(k->why, sizeof(k->why),
+			 "no VMCOREINFO note in the guest's RAM (%llu pages searched): not a Linux guest, or not booted that far",
+			 (unsigned long long)k->scanned);
+		return;
+	}
+	k->note_len = VMCOREINFO_DESC_OFF + (size_t)len;
+	if (vmci_parse_root((const char *)k->page + VMCOREINFO_DESC_OFF,
+			    (size_t)len, &k->root, err, sizeof(err))) {
+		snprintf(k->why, sizeof(k->why), "%s", err);
+		return;
+	}
+	k->state = KROOT_FOUND;
+	k->why[0] = '\0';
+	pr_info("session: no registers, so virtual addresses go through init_top_pgt 0x%llx (%d-level, guest-physical 0x%llx) from the VMCOREINFO of Linux %s",
+		(unsigned long long)k->root.init_top_pgt, k->root.la57 ? 5 : 4,
+		(unsigned long long)k->root.pgd, k->root.osrelease);
+}
+
+/* The kernel's root: searched once, rechecked (one page) after a stop. */
+static const struct vmci_root *session_kroot(struct session *s)
+{
+	struct session_kroot *k = &s->kroot;
+	uint8_t *now;
+
+	if (!k->page && !(k->page = malloc(2 * PAGE_SIZE))) {
+		snprintf(k->why, sizeof(k->why), "out of memory");
+		return NULL;
+	}
+	now = k->page + PAGE_SIZE;
+	if (k->recheck && k->state == KROOT_FOUND &&
+	    (router_read(s->router, k->note_gpa, now, k->note_len) !=
+		     (ssize_t)k->note_len ||
+	     memcmp(now, k->page, k->note_len)))
+		k->state = KROOT_UNKNOWN; /* rebooted: KASLR moved it */
+	if (k->recheck && k->state == KROOT_ABSENT)
+		k->state = KROOT_UNKNOWN;
+	k->recheck = false;
+	if (k->state == KROOT_UNKNOWN)
+		kroot_search(s);
+	return k->state == KROOT_FOUND ? &k->root : NULL;
+}
+
+int session_walk_root(struct session *s, int vcpu, struct walk_cpu *c,
+		      struct session_root *root)
+{
+	struct session_root none;
+	const struct vmci_root *k;
+	int ret;
+
+	if (!root)
+		root = &none;
+	if (vcpu < 0)
+		vcpu = s->cur_vcpu;
+	memset(root, 0, sizeof(*root));
+	root->vcpu = vcpu;
+	ret = session_vcpu_paging(s, vcpu, c);
+	if (!ret || !regs_missing(ret))
+		return ret;
+	k = session_kroot(s);
+	if (!k) {
+		root->regs_err = ret;
+		root->no_kernel_root = s->kroot.why;
+		return ret;
+	}
+	vmci_walk_cpu(k, s->pinfo.cbit, c);
+	root->kind = SESSION_ROOT_KERNEL;
+	root->regs_err = ret;
+	root->kernel = k;
+	return 0;
+}
+
+int session_walk_cpu(struct session *s, int vcpu, struct walk_cpu *c)
+{
+	return session_walk_root(s, vcpu, c, NULL);
+}
+
+const char *session_root_name(const struct session_root *root, char *buf,
+			      size_t len)
+{
+	if (root->kind == SESSION_ROOT_CR3)
+		snprintf(buf, len, "CR3 of vCPU %d", root->vcpu);
+	else if (root->regs_err == -ENODATA)
+		snprintf(buf, len,
+			 "init_top_pgt from VMCOREINFO (registers unavailable)");
+	else
+		snprintf(buf, len,
+			 "init_top_pgt from VMCOREINFO (vCPU %d's registers: %s)",
+			 root->vcpu, strerror(-root->regs_err));
+	return buf;
 }
 
 ssize_t session_read_virt(struct session *s, int vcpu, uint64_t va, void *buf,
@@ -267,6 +387,7 @@ void session_note_stop(struct session *s)
 	s->run_behind = false;
 	router_invalidate(s->router);
 	router_set_cache(s->router, true);
+	s->kroot.recheck = true;
 	/* A derived bitmap follows the page tables of the new stop. */
 	session_follow_bitmap(s);
 }

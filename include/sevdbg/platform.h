@@ -136,6 +136,9 @@ struct sim_config {
 	unsigned int latency_us; /* per firmware command */
 	int hc_fd;		 /* page-encryption record channel, -1 none */
 	bool launched;		 /* false: every DBG command fails */
+	/* --sim-regs=none: an SEV-ES guest on a host without the VMSA
+	 * command; its registers are unavailable (info.regs_encrypted). */
+	bool no_regs;
 	/* The guest's records change its memory but never reach the
 	 * kernel's bitmap (a stock guest without
 	 * KVM_FEATURE_MIGRATION_CONTROL): GET reports nr_ranges 0. */

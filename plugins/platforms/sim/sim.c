@@ -322,6 +322,7 @@ static int sim_info(struct platform *p, struct platform_info *info)
 	info->cbit = s->cfg.cbit;
 	info->policy = s->cfg.policy;
 	info->encrypted = true;
+	info->regs_encrypted = s->cfg.no_regs;
 	info->fw_latency_us = s->cfg.latency_us;
 	/* The kvm platform's rule (kvm_trust_bitmap): a kernel bitmap that
 	 * was never told anything is not followed. Records that arrived
