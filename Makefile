@@ -45,6 +45,7 @@ OBJS += gdbstub/base/bitmap.o
 OBJS += gdbstub/base/rsp.o
 OBJS += gdbstub/base/dumpfmt.o
 OBJS += gdbstub/base/sev.o
+OBJS += gdbstub/base/vmsa.o
 
 # --- back-ends: platforms (sim, kvm) and targets (qemu, core) --------------
 OBJS += plugins/platforms/sim/sim.o
@@ -58,6 +59,7 @@ OBJS += plugins/targets/qemu/qemu.o
 OBJS += plugins/targets/qemu/events.o
 OBJS += plugins/targets/qemu/qemu-bp.o
 OBJS += plugins/targets/qemu/attach.o
+OBJS += plugins/targets/qemu/sev-es.o
 OBJS += plugins/targets/qemu/launch.o
 OBJS += plugins/targets/qemu/types.o
 OBJS += plugins/targets/core/core.o

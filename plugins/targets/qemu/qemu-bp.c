@@ -49,6 +49,8 @@ int qemu_insert_bp(struct target *t, enum bp_type type, uint64_t addr,
 
 	if (rc)
 		return rc;
+	if (q->regs_encrypted)
+		return -EPERM; /* KVM refuses SET_GUEST_DEBUG on SEV-ES */
 	/* QEMU would write a plaintext int3 into encrypted memory. */
 	if (q->sev && type == BP_SW)
 		type = BP_HW;
