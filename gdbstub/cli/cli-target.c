@@ -75,11 +75,22 @@ static int cli_sim_option(struct cli_target *ct, int c, const char *arg)
 			return cli_bad(ct, "sim-policy", arg, "nodbg or dbg");
 		ct->sim.policy = strcmp(arg, "nodbg") ? 0 : SEV_POLICY_NODBG;
 		return 0;
+	case CLI_OPT_SIM_BITMAP:
+		if (strcmp(arg, "tracked") && strcmp(arg, "untracked"))
+			return cli_bad(ct, "sim-bitmap", arg,
+				       "tracked or untracked");
+		ct->sim.bitmap_untracked = !strcmp(arg, "untracked");
+		return 0;
 	case CLI_OPT_SIM_KEY:
 		if (cli_read_key(arg, ct->key))
 			return cli_bad(ct, "sim-key", arg,
 				       "a file of 16 raw bytes or 32 hex digits");
 		ct->sim.key = ct->key;
+		return 0;
+	case CLI_OPT_SIM_REGS:
+		if (strcmp(arg, "none") && strcmp(arg, "qemu"))
+			return cli_bad(ct, "sim-regs", arg, "none or qemu");
+		ct->sim.no_regs = !strcmp(arg, "none");
 		return 0;
 	default:
 		if (parse_u64(arg, 0, &v) || v > 10000000)
@@ -99,6 +110,12 @@ int cli_target_option(struct cli_target *ct, int c, const char *arg)
 	case CLI_OPT_READ_ONLY:
 		ct->topts.read_only = true;
 		return 0;
+	case CLI_OPT_SIM_ES:
+		ct->sim.es = true;
+		return 0;
+	case CLI_OPT_ALLOW_PARTIAL:
+		ct->topts.allow_partial = true;
+		return 0;
 	case CLI_OPT_ACCEL:
 		if (strcmp(arg, "tcg") && strcmp(arg, "kvm"))
 			return cli_bad(ct, "accel", arg, "tcg or kvm");
@@ -112,6 +129,8 @@ int cli_target_option(struct cli_target *ct, int c, const char *arg)
 	case CLI_OPT_SIM_POLICY:
 	case CLI_OPT_SIM_KEY:
 	case CLI_OPT_SIM_LATENCY:
+	case CLI_OPT_SIM_REGS:
+	case CLI_OPT_SIM_BITMAP:
 		return cli_sim_option(ct, c, arg);
 	}
 	/* getopt has already named the unknown option or missing value. */
@@ -154,7 +173,7 @@ int cli_target_spec(struct cli_target *ct, int argc, char **argv)
 
 int cli_target_open(struct cli_target *ct, struct target **t)
 {
-	char err[256] = "";
+	char err[512] = "";
 	int ret = target_open(ct->spec, &ct->topts, t, err, sizeof(err));
 
 	if (ret)
@@ -170,16 +189,31 @@ void cli_target_usage(FILE *f)
 
 	fputs("      --sim                use the SEV simulator even where SEV exists\n"
 	      "      --read-only          refuse every write to the guest\n"
+	      "      --allow-partial      serve a QEMU whose RAM is partly not\n"
+	      "                           shareable: reads of those backends\n"
+	      "                           fail, naming them (default: refuse)\n"
 	      "      --accel tcg|kvm      QEMU accelerator for launched guests\n"
 	      "                           (default: kvm only on hardware-backed KVM)\n"
 	      "      --sim-cbit N         simulated C-bit position (default 52)\n"
 	      "      --sim-policy nodbg   simulate a guest whose policy forbids\n"
 	      "                           debugging (every DBG_DECRYPT fails)\n"
 	      "      --sim-key FILE       16-byte AES key (raw or 32 hex digits)\n"
+	      "      --sim-es             simulate an SEV-ES guest: registers only\n"
+	      "                           from its encrypted VMSA; no single-step,\n"
+	      "                           no breakpoints (as KVM refuses them)\n"
+	      "      --sim-bitmap untracked\n"
+	      "                           simulate a guest whose page-encryption\n"
+	      "                           hypercalls never reach the kernel's bitmap\n"
+	      "                           (nr_ranges 0): shared pages are found from\n"
+	      "                           the page tables (default: tracked)\n"
 	      "      --sim-latency US     microseconds per simulated firmware command;\n"
 	      "                           commands run one at a time, as on the\n"
 	      "                           PSP (default 10: an assumption, see\n"
 	      "                           sevdbg(1); 0 = free)\n"
+	      "      --sim-regs none      an SEV-ES host without the VMSA command:\n"
+	      "                           no vCPU registers at all; a Linux guest's\n"
+	      "                           virtual addresses go through its\n"
+	      "                           VMCOREINFO (default: qemu, from QEMU)\n"
 	      "  -v, --verbose            debug messages on stderr\n"
 	      "  -h, --help               this text\n"
 	      "\nTARGET:\n",

@@ -278,6 +278,9 @@ static ssize_t walk_access(struct router *r, const struct walk_cpu *c,
 	ssize_t got;
 	int ret;
 
+	/* The address space ends at 2^64: never wrap round to page 0. */
+	if (va && len > -va)
+		len = -va;
 	while (done < len) {
 		ret = walk_translate(r, c, va + done, &res);
 		if (ret) {
@@ -488,12 +491,22 @@ int walk_verify(struct router *r, const struct walk_cpu *c, uint64_t va_start,
 		uint64_t va_end,
 		int (*fn)(const struct walk_mismatch *mm, void *arg), void *arg)
 {
+	return walk_verify_bitmap(r, c, NULL, va_start, va_end, fn, arg);
+}
+
+int walk_verify_bitmap(struct router *r, const struct walk_cpu *c,
+		       const struct bitmap *bm, uint64_t va_start,
+		       uint64_t va_end,
+		       int (*fn)(const struct walk_mismatch *mm, void *arg),
+		       void *arg)
+{
 	struct verify_ctx v = {.fn = fn, .arg = arg};
 	int ret;
 
 	if (!c->cbit || !walk_paging_on(c))
 		return -EINVAL;
-	v.bm = router_bitmap(r);
+	/* Before the walk: the router's copy is valid until its next call. */
+	v.bm = bm ? bm : router_bitmap(r);
 	v.ram = router_ram(r);
 	ret = walk_mappings(r, c, va_start, va_end, verify_mapping, &v);
 	if (ret < 0)

@@ -132,12 +132,30 @@ int server_stop_target(struct server *sv, int timeout_ms)
 	return ret;
 }
 
+/* SEV-ES: gdb is told why in the reply ("warning: Remote failure reply"). */
+static bool server_refuse_step(struct server *sv, const struct resume_req *req)
+{
+	const char *why = session_step_refusal(sv->s);
+
+	for (int i = 0; why && i < sv->nr_vcpus; i++) {
+		if (req->action[i] == RESUME_STEP ||
+		    req->action[i] == RESUME_RANGE) {
+			pr_err("%s", why);
+			sb_printf(&sv->reply, "E.%s", why);
+			return true;
+		}
+	}
+	return false;
+}
+
 static int server_resume(struct server *sv, const struct resume_req *req)
 {
 	int ret;
 
 	if (sv->waiting)
 		return -EBUSY;
+	if (server_refuse_step(sv, req))
+		return 0;
 	session_note_resume(sv->s);
 	ret = target_resume(sv->s->t, req);
 	if (ret) {
@@ -258,6 +276,11 @@ static int vcont_action(struct server *sv, const char *p, const char *end,
 			p += 3;
 		} else {
 			tid = (int64_t)strtoull(p + 1, &q, 16);
+			/* 0 is "any thread": the one gdb selected. */
+			if (q != p + 1 && tid == 0)
+				tid = (sv->c_vcpu >= 0 ? sv->c_vcpu
+						       : sv->g_vcpu) +
+				      1;
 			if (q == p + 1 || server_tid_vcpu(sv, tid) < 0)
 				return q == p + 1 ? -EINVAL : -ESRCH;
 			p = q;
@@ -325,6 +348,11 @@ static int server_bp(struct server *sv, const struct pkt_args *a, bool insert)
 	/* A software breakpoint is an int3 written into guest memory. */
 	if (insert && type == BP_SW && sv->s->read_only)
 		return -EPERM;
+	if (insert && session_bp_refusal(sv->s)) {
+		pr_err("%s", session_bp_refusal(sv->s));
+		sb_printf(&sv->reply, "E.%s", session_bp_refusal(sv->s));
+		return 0;
+	}
 	if (insert)
 		ret = target_insert_bp(sv->s->t, (enum bp_type)type, a->num[1],
 				       (unsigned int)a->num[2]);
@@ -346,13 +374,42 @@ int pkt_bp_remove(struct server *sv, const struct pkt_args *a)
 	return server_bp(sv, a, false);
 }
 
-int pkt_detach(struct server *sv, const struct pkt_args *a)
+/* Let go of the guest as gdb's detach means: running (--keep-stopped: not). */
+static int server_let_go(struct server *sv)
 {
-	int ret = target_detach(sv->s->t);
+	int ret;
 
+	if (sv->s->t->leave_stopped) {
+		pr_info("gdb left; the guest stays stopped (--keep-stopped)");
+		return 0;
+	}
+	ret = target_detach(sv->s->t);
 	if (ret && ret != -ENOSYS)
 		return ret;
 	session_note_resume(sv->s);
+	return 0;
+}
+
+void server_gdb_gone(struct server *sv)
+{
+	int ret;
+
+	if (sv->waiting || sv->s->t->running)
+		return; /* it runs already; the next gdb stops it */
+	ret = server_let_go(sv);
+	if (ret)
+		pr_err("gdb left without detaching, and resuming the guest failed: %s",
+		       strerror(-ret));
+	else if (!sv->s->t->leave_stopped)
+		pr_info("gdb left without detaching: the guest runs again (serve --keep-stopped leaves it stopped)");
+}
+
+int pkt_detach(struct server *sv, const struct pkt_args *a)
+{
+	int ret = server_let_go(sv);
+
+	if (ret)
+		return ret;
 	server_reply_str(sv, "OK");
 	sv->waiting = false; /* no stop reply is owed to a gdb that left */
 	sv->closing = true;

@@ -48,9 +48,9 @@
 struct kvm_page_enc_bitmap {
 	__u64 start_gfn;
 	__u64 num_pages;
-	__u64 enc_bitmap; /* user address of the bits (no union with a pointer) */
-	__u32 flags;	  /* must be 0 */
-	__u32 pad;	  /* must be 0 */
+	__u64 enc_bitmap;  /* user address of the bits */
+	__u32 flags;	   /* must be 0 */
+	__u32 pad;	   /* must be 0 */
 	__u64 nr_ranges;   /* GET, out: ranges told since the VM was created */
 	__u64 reserved[3]; /* must be 0 */
 };

@@ -27,8 +27,13 @@
 struct sim {
 	struct platform p;
 	const struct ram_map *ram;
+	uint64_t ram_gen; /* ram->gen bm is sized for */
 	struct sim_config cfg;
+	/* What the guest's memory really is: drives read_host and DBG. */
 	struct bitmap bm;
+	/* The kernel's bitmap (GET/SET) when records never reach it
+	 * (cfg.bitmap_untracked); otherwise bm is both. */
+	struct bitmap kbm;
 	/* XEX: C = E_k1(P ^ T) ^ T with T = E_k2(gpa of the 16-byte block). */
 	EVP_CIPHER_CTX *enc, *dec, *tweak;
 	uint8_t rx[SIM_HC_RECORD_SIZE]; /* partial record from the channel */
@@ -39,6 +44,10 @@ struct sim {
 	 * thread's DBG command takes this lock for its whole duration. */
 	pthread_mutex_t psp;
 	uint8_t tin[PAGE_SIZE], tw[PAGE_SIZE], blk[PAGE_SIZE];
+	/* SEV-ES: each vCPU's VMSA page as the hypervisor holds it (cipher-
+	 * text), and whether it is saved (stopped) or the vCPU runs. */
+	uint8_t *vmsa[SIM_MAX_VCPUS];
+	enum { VMSA_NONE, VMSA_RUNNING, VMSA_SAVED } vmsa_state[SIM_MAX_VCPUS];
 };
 
 static const struct platform_ops sim_ops;
@@ -283,28 +292,157 @@ static int sim_dbg_encrypt(struct platform *p, uint64_t gpa, const void *buf,
 	return ret;
 }
 
+/*
+ * The VMSA pages live outside guest RAM; their tweaks come from addresses
+ * no RAM has, one page per vCPU, so no two vCPUs share a keystream.
+ */
+#define SIM_VMSA_TWEAK_BASE (1ULL << 60)
+
+int sim_platform_save_vmsa(struct platform *p, int vcpu, const void *vmsa,
+			   size_t len)
+{
+	struct sim *s = to_sim(p);
+	uint64_t tweak = SIM_VMSA_TWEAK_BASE + (uint64_t)vcpu * PAGE_SIZE;
+	int ret = 0;
+
+	if (p->ops != &sim_ops || !s->cfg.es || vcpu < 0 ||
+	    vcpu >= SIM_MAX_VCPUS || len > PAGE_SIZE)
+		return -EINVAL;
+	if (!vmsa) {
+		if (s->vmsa_state[vcpu] == VMSA_SAVED)
+			s->vmsa_state[vcpu] = VMSA_RUNNING;
+		return 0;
+	}
+	if (!s->vmsa[vcpu] && !(s->vmsa[vcpu] = calloc(1, PAGE_SIZE)))
+		return -ENOMEM;
+	pthread_mutex_lock(&s->psp);
+	memset(s->blk, 0, PAGE_SIZE);
+	memcpy(s->blk, vmsa, len);
+	ret = sim_xex(s, true, tweak, s->blk, s->vmsa[vcpu], PAGE_SIZE);
+	OPENSSL_cleanse(s->blk, PAGE_SIZE);
+	pthread_mutex_unlock(&s->psp);
+	if (!ret)
+		s->vmsa_state[vcpu] = VMSA_SAVED;
+	return ret;
+}
+
+/* The series' KVM_SEV_DBG_DECRYPT_VMSA, its checks in the kernel's order. */
+static int sim_read_vmsa_locked(struct sim *s, int vcpu, void *buf, size_t len,
+				int *fw_error)
+{
+	uint64_t tweak = SIM_VMSA_TWEAK_BASE + (uint64_t)vcpu * PAGE_SIZE;
+	int ret;
+
+	*fw_error = 0;
+	if (!len || len > PAGE_SIZE)
+		return -EINVAL;
+	if (s->cfg.no_regs)
+		return -EINVAL; /* a stock kernel: no such command */
+	if (!s->cfg.es)
+		return -EOPNOTSUPP;
+	if (s->cfg.policy & SEV_POLICY_NODBG)
+		return -EPERM; /* KVM checks before the PSP would refuse */
+	if (vcpu < 0 || vcpu >= SIM_MAX_VCPUS ||
+	    s->vmsa_state[vcpu] == VMSA_NONE)
+		return -ENOENT;
+	if (s->vmsa_state[vcpu] == VMSA_RUNNING)
+		return -EBUSY;
+	s->st.decrypt_cmds++;
+	sim_firmware_delay(s);
+	if (!s->cfg.launched) {
+		s->st.fw_errors++;
+		*fw_error = SEV_RET_INVALID_GUEST_STATE;
+		return -EIO;
+	}
+	ret = sim_xex(s, false, tweak, s->vmsa[vcpu], s->blk, PAGE_SIZE);
+	if (!ret)
+		memcpy(buf, s->blk, len);
+	OPENSSL_cleanse(s->blk, PAGE_SIZE);
+	return ret;
+}
+
+static int sim_read_vmsa(struct platform *p, int vcpu, void *buf, size_t len,
+			 int *fw_error)
+{
+	struct sim *s = to_sim(p);
+	int ret;
+
+	pthread_mutex_lock(&s->psp);
+	ret = sim_read_vmsa_locked(s, vcpu, buf, len, fw_error);
+	pthread_mutex_unlock(&s->psp);
+	return ret;
+}
+
+/*
+ * Hot-plugged RAM: the series sizes its bitmap from the memslots, so a new
+ * memslot brings new bits, encrypted as every page starts.
+ */
+static int sim_follow_ram(struct sim *s)
+{
+	uint64_t npages = ALIGN_UP(ram_end(s->ram), PAGE_SIZE) >> PAGE_SHIFT;
+	int ret;
+
+	if (s->ram_gen == s->ram->gen)
+		return 0;
+	ret = bitmap_grow(&s->bm, npages);
+	if (!ret && s->kbm.words)
+		ret = bitmap_grow(&s->kbm, npages);
+	if (!ret)
+		s->ram_gen = s->ram->gen;
+	return ret;
+}
+
+static struct bitmap *sim_kernel_bitmap(struct sim *s)
+{
+	return s->cfg.bitmap_untracked ? &s->kbm : &s->bm;
+}
+
 static int sim_get_bitmap(struct platform *p, uint64_t start_gfn,
 			  uint64_t npages, uint8_t *bits)
 {
-	return bitmap_get(&to_sim(p)->bm, start_gfn, npages, bits);
+	struct sim *s = to_sim(p);
+
+	return sim_follow_ram(s)
+		       ?: bitmap_get(sim_kernel_bitmap(s), start_gfn, npages,
+				     bits);
 }
 
+/* The series counts a SET as a range told (userspace restoring it). */
 static int sim_set_bitmap(struct platform *p, uint64_t start_gfn,
 			  uint64_t npages, const uint8_t *bits)
 {
-	return bitmap_set(&to_sim(p)->bm, start_gfn, npages, bits);
+	struct sim *s = to_sim(p);
+	int ret = sim_follow_ram(s)
+			  ?: bitmap_set(sim_kernel_bitmap(s), start_gfn, npages,
+					bits);
+
+	if (!ret)
+		s->st.nr_ranges++;
+	return ret;
 }
+
+static int sim_sync(struct platform *p);
 
 static int sim_info(struct platform *p, struct platform_info *info)
 {
 	struct sim *s = to_sim(p);
 
 	memset(info, 0, sizeof(*info));
-	info->kind = "sim";
+	info->kind = s->cfg.es ? "sim-es" : "sim";
+	info->regs_encrypted = s->cfg.es || s->cfg.no_regs;
 	info->cbit = s->cfg.cbit;
 	info->policy = s->cfg.policy;
 	info->encrypted = true;
 	info->fw_latency_us = s->cfg.latency_us;
+	/* The kvm platform's rule (kvm_trust_bitmap): a kernel bitmap that
+	 * was never told anything is not followed. Records that arrived
+	 * while the guest ran count, so drain them first. */
+	sim_sync(p);
+	if (!s->st.nr_ranges) {
+		info->bitmap_from_paging = true;
+		info->bitmap_caveat =
+			"the guest never reported a page to the kernel's bitmap (nr_ranges 0): shared pages come from the guest's page tables, `verify` compares the two";
+	}
 	return 0;
 }
 
@@ -315,9 +453,12 @@ static void sim_apply(struct sim *s)
 	char why[80];
 
 	(void)sim_hc_record_decode(s->rx, &rec);
+	(void)sim_follow_ram(s); /* a record may be for hot-plugged RAM */
 	if (!bitmap_apply_record(&s->bm, rec.gpa, rec.npages, rec.attrs, why,
 				 sizeof(why))) {
 		s->st.records++;
+		if (!s->cfg.bitmap_untracked)
+			s->st.nr_ranges++;
 		return;
 	}
 	s->st.bad_records++;
@@ -428,8 +569,11 @@ static void sim_destroy(struct platform *p)
 	EVP_CIPHER_CTX_free(s->dec);
 	EVP_CIPHER_CTX_free(s->tweak);
 	bitmap_release(&s->bm);
+	bitmap_release(&s->kbm);
 	OPENSSL_cleanse(s->blk, sizeof(s->blk));
 	pthread_mutex_destroy(&s->psp);
+	for (int i = 0; i < SIM_MAX_VCPUS; i++)
+		free(s->vmsa[i]);
 	free(s);
 }
 
@@ -443,6 +587,7 @@ static const struct platform_ops sim_ops = {
 	.set_bitmap = sim_set_bitmap,
 	.info = sim_info,
 	.sync = sim_sync,
+	.read_vmsa = sim_read_vmsa,
 	.destroy = sim_destroy,
 };
 
@@ -497,11 +642,14 @@ int sim_platform_new(const struct ram_map *ram, const struct sim_config *cfg,
 	if (!s->cfg.cbit)
 		s->cfg.cbit = SIM_DEFAULT_CBIT;
 	s->ram = ram;
+	s->ram_gen = ram->gen;
 	pthread_mutex_init(&s->psp, NULL);
 	ret = bitmap_init(&s->bm,
 			  ALIGN_UP(ram_end(ram), PAGE_SIZE) >> PAGE_SHIFT);
+	if (!ret && s->cfg.bitmap_untracked)
+		ret = bitmap_init(&s->kbm, s->bm.npages);
 	if (ret)
-		goto err_free;
+		goto err_bitmap;
 	ret = sim_init_ciphers(s, cfg ? cfg->key : NULL);
 	if (ret)
 		goto err_ciphers;
@@ -513,8 +661,9 @@ err_ciphers:
 	EVP_CIPHER_CTX_free(s->enc);
 	EVP_CIPHER_CTX_free(s->dec);
 	EVP_CIPHER_CTX_free(s->tweak);
+err_bitmap:
+	bitmap_release(&s->kbm);
 	bitmap_release(&s->bm);
-err_free:
 	pthread_mutex_destroy(&s->psp);
 	free(s);
 	return ret;

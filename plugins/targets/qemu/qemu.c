@@ -27,16 +27,23 @@ static bool qemu_has_reg(unsigned int nr)
 	return nr < REGS_CS_BASE || nr > REGS_ES_BASE;
 }
 
+/* A vCPU's thread id in the form QEMU's gdbstub is in (rspc_fmt_tid). */
+static const char *qemu_tid(struct qemu *q, int vcpu, char *buf, size_t len)
+{
+	rspc_fmt_tid(&q->rsp, buf, len, q->pids[vcpu], q->tids[vcpu]);
+	return buf;
+}
+
 static int qemu_select(struct qemu *q, int vcpu)
 {
-	char cmd[32];
+	char cmd[32], tid[24];
 	int rc;
 
 	if (vcpu < 0 || vcpu >= q->nr_vcpus)
 		return -EINVAL;
 	if (q->g_tid == q->tids[vcpu])
 		return 0;
-	snprintf(cmd, sizeof(cmd), "Hg%x", q->tids[vcpu]);
+	snprintf(cmd, sizeof(cmd), "Hg%s", qemu_tid(q, vcpu, tid, sizeof(tid)));
 	rc = rspc_cmd(&q->rsp, cmd);
 	if (rc)
 		return rc;
@@ -67,19 +74,47 @@ static int qemu_vcpu_cmd(struct qemu *q, int vcpu, const char *cmd)
 }
 
 /* The guest is about to run (or QEMU's view changed): forget registers. */
-static void qemu_regs_drop(struct qemu *q)
+void qemu_regs_drop(struct qemu *q)
 {
 	memset(q->regs_valid, 0, sizeof(q->regs_valid));
 }
 
+/*
+ * The guest runs, resumed by someone else (QMP cont): QEMU's gdbstub stops
+ * a running VM on the first byte it receives and drops that packet, so
+ * stop it first, properly, and say so.
+ */
+static int qemu_pause_behind(struct qemu *q)
+{
+	int rc = qemu_sync(&q->t); /* is it still running? */
+
+	if (rc < 0 || !q->vm_running)
+		return rc < 0 ? rc : 0;
+	rc = rspc_interrupt(&q->rsp);
+	while (!rc) {
+		rc = rspc_recv(&q->rsp, -1);
+		if (!rc &&
+		    (q->rsp.pkt.buf[0] == 'T' || q->rsp.pkt.buf[0] == 'S'))
+			break;
+	}
+	if (rc)
+		return rc;
+	pr_info("stopped the guest (resumed behind the debugger's back) to reach its vCPUs");
+	q->vm_running = false;
+	q->g_tid = 0;
+	qemu_regs_drop(q);
+	return 0;
+}
+
 /* Every synchronous gdbstub use goes through here. */
-static int qemu_ready(struct qemu *q)
+int qemu_ready(struct qemu *q)
 {
 	if (q->rsp.stray_stop) {
 		/* The VM ran and stopped behind our back (see rspc_cmd). */
 		q->rsp.stray_stop = false;
 		q->g_tid = 0;
 		qemu_regs_drop(q);
+		qemu_es_save(q);
 	}
 	if (q->dead)
 		return -ESRCH;
@@ -87,23 +122,18 @@ static int qemu_ready(struct qemu *q)
 		return -EBUSY;
 	if (q->detached)
 		return qemu_reconnect(q);
+	if (q->vm_running)
+		return qemu_pause_behind(q);
 	return 0;
 }
 
-static int qemu_read_regs(struct target *t, int vcpu, struct regs *regs)
+/* The registers QEMU's gdbstub reports, even those SEV-ES withholds. */
+int qemu_fetch_regs(struct qemu *q, int vcpu, struct regs *regs)
 {
-	struct qemu *q = to_qemu(t);
 	const char *hex;
 	size_t off = 0;
 	int rc;
 
-	rc = qemu_ready(q);
-	if (rc)
-		return rc;
-	if (q->regs_encrypted) { /* SEV-ES: unavailable, never invented */
-		memset(regs, 0, sizeof(*regs));
-		return vcpu >= 0 && vcpu < q->nr_vcpus ? 0 : -EINVAL;
-	}
 	if (vcpu >= 0 && vcpu < q->nr_vcpus && q->regs_valid[vcpu]) {
 		*regs = q->regs[vcpu];
 		return 0;
@@ -131,6 +161,21 @@ static int qemu_read_regs(struct target *t, int vcpu, struct regs *regs)
 	q->regs[vcpu] = *regs;
 	q->regs_valid[vcpu] = true;
 	return 0;
+}
+
+static int qemu_read_regs(struct target *t, int vcpu, struct regs *regs)
+{
+	struct qemu *q = to_qemu(t);
+	int rc;
+
+	rc = qemu_ready(q);
+	if (rc)
+		return rc;
+	if (q->regs_encrypted) { /* SEV-ES: unavailable, never invented */
+		memset(regs, 0, sizeof(*regs));
+		return vcpu >= 0 && vcpu < q->nr_vcpus ? 0 : -EINVAL;
+	}
+	return qemu_fetch_regs(q, vcpu, regs);
 }
 
 static int qemu_write_regs(struct target *t, int vcpu, const struct regs *r);
@@ -194,9 +239,10 @@ static int qemu_resume(struct target *t, const struct resume_req *req)
 {
 	struct qemu *q = to_qemu(t);
 	struct strbuf sb;
+	char tid[24];
 	int rc, steps = 0;
 
-	rc = qemu_ready(q);
+	rc = qemu_ready(q) ?: qemu_es_check_resume(q, req);
 	if (rc)
 		return rc;
 	sb_init(&sb);
@@ -208,7 +254,8 @@ static int qemu_resume(struct target *t, const struct resume_req *req)
 		case RESUME_STOP:
 			break;
 		case RESUME_CONT:
-			sb_printf(&sb, ";c:%x", q->tids[i]);
+			sb_printf(&sb, ";c:%s",
+				  qemu_tid(q, i, tid, sizeof(tid)));
 			q->cont_mask |= 1ULL << i;
 			break;
 		case RESUME_RANGE:
@@ -218,7 +265,8 @@ static int qemu_resume(struct target *t, const struct resume_req *req)
 			/* QEMU has no 'r': we step while in the range */
 			__attribute__((fallthrough));
 		case RESUME_STEP:
-			sb_printf(&sb, ";s:%x", q->tids[i]);
+			sb_printf(&sb, ";s:%s",
+				  qemu_tid(q, i, tid, sizeof(tid)));
 			steps++;
 			break;
 		}
@@ -231,11 +279,14 @@ static int qemu_resume(struct target *t, const struct resume_req *req)
 	sb_release(&sb);
 	if (rc)
 		return rc;
+	qmp_drop_events(&q->qmp); /* what happened before is moot now */
 	q->running = true;
+	q->vm_running = false;
 	q->interrupted = false;
 	q->pending = false;
 	q->g_tid = 0;
 	qemu_regs_drop(q);
+	qemu_es_running(q);
 	return 0;
 }
 
@@ -267,20 +318,17 @@ static int qemu_event_fd(struct target *t)
 	return to_qemu(t)->rsp.fd;
 }
 
-static int qemu_vcpu_of(struct qemu *q, int tid)
+/* The vCPU of a thread id in either form; 0 when QEMU named none. */
+static int qemu_vcpu_of(struct qemu *q, const char *id)
 {
+	int pid, tid;
+
+	if (rspc_parse_tid(id, NULL, &pid, &tid))
+		return 0;
 	for (int i = 0; i < q->nr_vcpus; i++)
-		if (q->tids[i] == tid)
+		if (q->tids[i] == tid && (*id != 'p' || q->pids[i] == pid))
 			return i;
 	return 0;
-}
-
-static const struct qemu_bp *qemu_bp_at(struct qemu *q, uint64_t pc)
-{
-	for (size_t i = 0; i < q->nr_bps; i++)
-		if (q->bps[i].addr == pc && q->bps[i].type <= BP_HW)
-			return &q->bps[i];
-	return NULL;
 }
 
 static uint64_t qemu_pc(struct qemu *q, int vcpu)
@@ -308,8 +356,7 @@ static void qemu_parse_stop(struct qemu *q, const char *p,
 		semi = strchr(colon, ';');
 		klen = colon - p;
 		if (klen == 6 && !strncmp(p, "thread", 6)) {
-			ev->vcpu = qemu_vcpu_of(q, (int)strtol(colon + 1, NULL,
-							       16));
+			ev->vcpu = qemu_vcpu_of(q, colon + 1);
 		} else if (klen >= 5 && !strncmp(colon - 5, "watch", 5)) {
 			ev->kind = STOP_WATCH;
 			ev->watch_addr = strtoull(colon + 1, NULL, 16);
@@ -359,17 +406,19 @@ static void qemu_gone(struct qemu *q, struct stop_event *ev)
 	q->running = false;
 }
 
-/* One more step of tid; the vCPUs gdb let run keep running. */
-static int qemu_step(struct qemu *q, int tid)
+/* One more step of vcpu; the vCPUs gdb let run keep running. */
+static int qemu_step(struct qemu *q, int vcpu)
 {
 	struct strbuf sb;
+	char tid[24];
 	int rc;
 
 	sb_init(&sb);
-	sb_printf(&sb, "vCont;s:%x", tid);
+	sb_printf(&sb, "vCont;s:%s", qemu_tid(q, vcpu, tid, sizeof(tid)));
 	for (int i = 0; i < q->nr_vcpus; i++)
 		if (q->cont_mask & (1ULL << i))
-			sb_printf(&sb, ";c:%x", q->tids[i]);
+			sb_printf(&sb, ";c:%s",
+				  qemu_tid(q, i, tid, sizeof(tid)));
 	qemu_regs_drop(q);
 	rc = sb.oom ? -ENOMEM : rspc_send(&q->rsp, sb.buf);
 	sb_release(&sb);
@@ -396,7 +445,24 @@ static bool qemu_step_again(struct qemu *q, struct stop_event *ev)
 		return false;
 	}
 	q->g_tid = 0;
-	return !qemu_step(q, q->step_tid);
+	return !qemu_step(q, ev->vcpu);
+}
+
+/* Memory hot-plugged while the guest ran joins the RAM map at its stop. */
+static void qemu_follow_stop(struct qemu *q)
+{
+	char err[256] = "";
+	int rc;
+
+	rc = qemu_follow_ram(&q->qmp, q->pid, &q->ram, &q->t.ram, err,
+			     sizeof(err));
+	if (rc < 0)
+		pr_warn("cannot follow QEMU's RAM layout (the RAM map stays as it was): %s",
+			err[0] ? err : strerror(-rc));
+	else if (rc)
+		pr_info("guest RAM changed (memory hot-plug): %zu ranges, %llu MiB",
+			q->t.ram.nr,
+			(unsigned long long)(ram_total(&q->t.ram) >> 20));
 }
 
 static int qemu_wait_stop(struct target *t, struct stop_event *ev)
@@ -438,83 +504,13 @@ static int qemu_wait_stop(struct target *t, struct stop_event *ev)
 		}
 		q->step_tid = 0;
 		q->g_tid = 0;
-		qmp_drain(&q->qmp); /* STOP/RESUME events pile up otherwise */
+		/* The events of our own run: the stop is news enough. */
+		qmp_drop_events(&q->qmp);
+		qemu_follow_stop(q);
 		qemu_classify_trap(q, ev);
+		qemu_es_save(q);
 		return 0;
 	}
-}
-
-static int qemu_z(struct qemu *q, char op, enum bp_type type, uint64_t addr,
-		  unsigned int kind)
-{
-	char cmd[64];
-	int rc;
-
-	snprintf(cmd, sizeof(cmd), "%c%d,%llx,%x", op, type,
-		 (unsigned long long)addr, kind);
-	rc = rspc_cmd(&q->rsp, cmd);
-	if (!rc && !q->rsp.pkt.len)
-		rc = -ENOSYS; /* QEMU does not support this kind */
-	return rc;
-}
-
-static int qemu_hw_slots_used(struct qemu *q)
-{
-	int n = 0;
-
-	for (size_t i = 0; i < q->nr_bps; i++)
-		n += q->bps[i].type != BP_SW;
-	return n;
-}
-
-static int qemu_insert_bp(struct target *t, enum bp_type type, uint64_t addr,
-			  unsigned int kind)
-{
-	struct qemu *q = to_qemu(t);
-	struct qemu_bp *n;
-	int rc = qemu_ready(q);
-
-	if (rc)
-		return rc;
-	/* QEMU would write a plaintext int3 into encrypted memory. */
-	if (q->sev && type == BP_SW)
-		type = BP_HW;
-	if (q->sev && type != BP_SW && qemu_hw_slots_used(q) >= SEV_HW_SLOTS) {
-		pr_err("all %d hardware breakpoint/watchpoint slots are in use (an SEV guest cannot take software breakpoints): delete one first",
-		       SEV_HW_SLOTS);
-		return -ENOSPC;
-	}
-	n = realloc(q->bps, (q->nr_bps + 1) * sizeof(*n));
-	if (!n)
-		return -ENOMEM;
-	q->bps = n;
-	rc = qemu_z(q, 'Z', type, addr, kind);
-	if (rc)
-		return rc;
-	q->bps[q->nr_bps++] = (struct qemu_bp){type, addr, kind};
-	return 0;
-}
-
-static int qemu_remove_bp(struct target *t, enum bp_type type, uint64_t addr,
-			  unsigned int kind)
-{
-	struct qemu *q = to_qemu(t);
-	int rc = qemu_ready(q);
-
-	if (rc)
-		return rc;
-	if (q->sev && type == BP_SW)
-		type = BP_HW;
-	rc = qemu_z(q, 'z', type, addr, kind);
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < q->nr_bps; i++) {
-		if (q->bps[i].type == type && q->bps[i].addr == addr) {
-			q->bps[i] = q->bps[--q->nr_bps];
-			break;
-		}
-	}
-	return 0;
 }
 
 /*
@@ -532,6 +528,20 @@ static int qemu_park_fd(struct qemu *q)
 	close(p[0]);
 	close(p[1]);
 	return 0;
+}
+
+/*
+ * 'D' resumes the VM and drops QEMU's breakpoints; in multiprocess mode
+ * QEMU 7.2 answers a bare 'D' with E22 and wants the process: D;pid.
+ */
+static int qemu_send_detach(struct qemu *q)
+{
+	char cmd[32] = "D";
+
+	if (q->rsp.multiprocess)
+		snprintf(cmd, sizeof(cmd), "D;%x",
+			 q->nr_vcpus ? q->pids[0] : 1);
+	return rspc_cmd(&q->rsp, cmd);
 }
 
 static int qemu_reconnect(struct qemu *q)
@@ -555,6 +565,7 @@ static int qemu_reconnect(struct qemu *q)
 	q->running = false;
 	q->g_tid = 0;
 	qemu_regs_drop(q);
+	qemu_es_save(q);
 	return 0;
 }
 
@@ -566,7 +577,7 @@ static int qemu_detach(struct target *t)
 	if (rc)
 		return rc;
 	/* QEMU's D drops every breakpoint and resumes the VM. */
-	rc = rspc_cmd(&q->rsp, "D");
+	rc = qemu_send_detach(q);
 	q->nr_bps = 0;
 	q->detached = true;
 	qemu_regs_drop(q);
@@ -602,9 +613,14 @@ static int qemu_describe(struct target *t, char *buf, size_t len)
 		 "qemu (pid %d, %s, accel %s, %d vCPUs)%s; platform: %s%s",
 		 q->pid, q->launch ? "launched by sevdbg" : "attached",
 		 q->accel, q->nr_vcpus, q->dead ? " -- QEMU is gone" : "",
-		 q->regs_encrypted ? "kvm (SEV-ES guest: registers unavailable)"
-		 : q->sev	   ? "kvm (QEMU reports an SEV guest)"
-				   : "sim (no SEV guest: simulated encryption)",
+		 q->sev ? (q->regs_encrypted
+				   ? "kvm (SEV-ES guest: registers from its VMSA)"
+				   : "kvm (QEMU reports an SEV guest)")
+		 : !q->regs_encrypted
+			 ? "sim (no SEV guest: simulated encryption)"
+		 : q->sim_no_regs
+			 ? "sim (no SEV guest: simulated encryption; --sim-regs none: registers unavailable)"
+			 : "sim (no SEV guest: simulated SEV-ES, registers from an encrypted VMSA)",
 		 !q->sev && q->hc_fd < 0
 			 ? ", without a page-encryption record channel"
 			 : "");
@@ -623,7 +639,7 @@ static void qemu_destroy(struct target *t)
 	    !t->leave_stopped) {
 		if (q->running) /* leave someone else's guest running */
 			rspc_interrupt(&q->rsp), rspc_recv(&q->rsp, 1000);
-		rspc_cmd(&q->rsp, "D");
+		qemu_send_detach(q);
 	}
 	rspc_close(&q->rsp);
 	if (t->plat)
@@ -631,8 +647,7 @@ static void qemu_destroy(struct target *t)
 	if (q->hc_fd >= 0)
 		close(q->hc_fd);
 	ram_free(&t->ram);
-	if (q->map)
-		munmap(q->map, q->map_size);
+	qemu_unmap_ram(&q->ram);
 	if (q->own_dir[0] && !q->dead && q->qmp.fd >= 0) {
 		char *out = NULL, err[128]; /* close the gdbstub we opened */
 
@@ -667,6 +682,7 @@ const struct target_ops qemu_target_ops = {
 	.remove_bp = qemu_remove_bp,
 	.detach = qemu_detach,
 	.kill = qemu_kill,
+	.sync = qemu_sync,
 	.describe = qemu_describe,
 	.destroy = qemu_destroy,
 };
