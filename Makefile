@@ -161,6 +161,10 @@ check: all $(UNIT_PROGS) $(CHECK_DEPS)
 check-kernel:
 	kernel/check
 
+# Opt-in (a full kernel build and a boot under TCG): see kernel/README.
+check-kernel-boot:
+	kernel/check --boot
+
 # --- install -----------------------------------------------------------------
 # The program, its man page and the demo guest. No headers and no library:
 # libsevdbg.a is the build's internal archive, not an API anyone may link
@@ -182,7 +186,7 @@ clean:
 distclean: clean
 	rm -f config.mak config.h
 
-.PHONY: all check check-kernel install clean distclean
+.PHONY: all check check-kernel check-kernel-boot install clean distclean
 .SECONDARY:
 
 -include $(shell find gdbstub plugins tests bench -name '*.d' 2>/dev/null)

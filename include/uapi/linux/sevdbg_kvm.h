@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * The KVM ABI the sevdbg bridge uses: the page encryption bitmap ioctls of
- * the series in kernel/patches, KVM_HC_MAP_GPA_RANGE, and SEV debugging.
+ * The KVM ABI the sevdbg bridge uses: the page encryption bitmap ioctls and
+ * the VMSA command of the series in kernel/patches, KVM_HC_MAP_GPA_RANGE,
+ * and SEV debugging.
  *
  * Every definition equals the kernel's; `kernel/check` compiles both and
  * compares them.  Each group is guarded, so this header may be used alone
@@ -20,14 +21,15 @@
 #endif
 
 /*
- * Page encryption bitmap (kernel/patches): one bit per 4 KiB guest page,
- * bit i of byte i / 8 for gfn start_gfn + i, 1 = encrypted.  GET reports
- * in nr_ranges how many ranges the bitmap has been told about since the VM
- * became an SEV guest (recorded KVM_HC_MAP_GPA_RANGE calls and SETs): 0
- * means it was never told anything, so its "all encrypted" is not to be
- * trusted.  With num_pages 0, enc_bitmap may be 0 and GET returns
- * nr_ranges only.  KVM_CHECK_EXTENSION(KVM_CAP_SEV_PAGE_ENC_BITMAP) on the
- * VM fd is 1 when the kernel has the series.
+ * Page encryption bitmap (patches 0004, 0005): one bit per 4 KiB guest
+ * page, bit i of byte i / 8 for gfn start_gfn + i, 1 = encrypted.  GET
+ * reports in nr_ranges how many ranges the bitmap has been told about
+ * since the VM became an SEV guest (recorded KVM_HC_MAP_GPA_RANGE calls
+ * and SETs): 0 means it was never told anything, so its "all encrypted"
+ * is not to be trusted.  With num_pages 0, enc_bitmap may be 0 and GET
+ * returns nr_ranges only.  KVM_CHECK_EXTENSION(KVM_CAP_SEV_PAGE_ENC_BITMAP)
+ * on the VM fd is 1 when the kernel has the series: it tells "kernel lacks
+ * it" from "not an SEV VM" (both ENOTTY).
  *
  * KVM_SEV_DBG_DECRYPT_VMSA (patch 0012) is a KVM_MEMORY_ENCRYPT_OP command:
  * it copies len bytes (1..4096) of the decrypted VMSA (struct
