@@ -144,6 +144,9 @@ CHECK_DEPS ?=
 check: all $(UNIT_PROGS) $(CHECK_DEPS)
 	$(Q)CMOCKA_MESSAGE_OUTPUT=TAP tests/run $(CHECK_PROGS) $(CHECK_SCRIPTS)
 
+# Everything `make check` runs, built but not run (tests/load-repeat).
+check-build: all $(UNIT_PROGS) $(CHECK_DEPS)
+
 check-kernel:
 	kernel/check
 
@@ -168,7 +171,7 @@ clean:
 distclean: clean
 	rm -f config.mak config.h
 
-.PHONY: all check check-kernel install clean distclean
+.PHONY: all check check-build check-kernel install clean distclean
 .SECONDARY:
 
 -include $(shell find gdbstub plugins tests bench -name '*.d' 2>/dev/null)
