@@ -45,6 +45,7 @@ OBJS += gdbstub/base/bitmap.o
 OBJS += gdbstub/base/rsp.o
 OBJS += gdbstub/base/dumpfmt.o
 OBJS += gdbstub/base/sev.o
+OBJS += gdbstub/base/vmsa.o
 
 # --- back-ends: platforms (sim, kvm) and targets (qemu, core) --------------
 OBJS += plugins/platforms/sim/sim.o
@@ -56,6 +57,7 @@ OBJS += plugins/targets/qemu/rspclient.o
 OBJS += plugins/targets/qemu/qemu-ram.o
 OBJS += plugins/targets/qemu/qemu.o
 OBJS += plugins/targets/qemu/attach.o
+OBJS += plugins/targets/qemu/sev-es.o
 OBJS += plugins/targets/qemu/launch.o
 OBJS += plugins/targets/qemu/types.o
 OBJS += plugins/targets/core/core.o
@@ -68,6 +70,7 @@ OBJS += gdbstub/mem/platform.o
 OBJS += gdbstub/mem/target.o
 OBJS += gdbstub/mem/router.o
 OBJS += gdbstub/mem/walk.o
+OBJS += gdbstub/mem/vmci.o
 OBJS += gdbstub/mem/session.o
 
 # --- dump writer -------------------------------------------------------------
@@ -81,6 +84,13 @@ OBJS += gdbstub/dump/dump-filter.o
 OBJS += gdbstub/dump/dump-mm.o
 OBJS += gdbstub/dump/kdump-codec.o
 OBJS += gdbstub/dump/kdump-pool.o
+
+# --- audit: what the host sees (sevdbg audit) ----------------------------
+OBJS += gdbstub/audit/audit.o
+OBJS += gdbstub/audit/audit-maps.o
+OBJS += gdbstub/audit/audit-labels.o
+OBJS += gdbstub/audit/audit-scan.o
+OBJS += gdbstub/audit/audit-out.o
 
 # --- commands: the table shared by the shell and monitor, the shell ---------
 OBJS += gdbstub/cmd/cmd.o
@@ -109,6 +119,7 @@ OBJS += gdbstub/cli/cli-serve.o
 OBJS += gdbstub/cli/cli-dump.o
 OBJS += gdbstub/cli/cli-shell.o
 OBJS += gdbstub/cli/cli-demo.o
+OBJS += gdbstub/cli/cli-audit.o
 
 MAIN_OBJS = gdbstub/cli/main.o
 

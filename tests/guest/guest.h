@@ -11,6 +11,7 @@
 #define DIRECT_MAP_BASE 0xffff888000000000ul /* all RAM: base + phys */
 #define ALIAS_1G_BASE	0xffffc90000000000ul /* first 1 GiB, one 1G page */
 #define APIC_VIRT	0xffffffffff000000ul /* xAPIC MMIO, uncached */
+#define LEAK_VIRT	0xffffc90040000000ul /* leak mode: bad mapping */
 #define APIC_PHYS	0xfee00000ul
 
 #define PAGE_SIZE	4096ul
@@ -102,8 +103,13 @@ struct ram_range {
 extern uint64_t kernel_cr3;
 extern uint64_t ram_top;
 void paging_init(uint64_t start_info_pa);
+void map_private_alias(uint64_t va, uint64_t pa);
 void set_memory_shared(void *va, unsigned long npages);
 void set_memory_private(void *va, unsigned long npages);
+
+/* vmcoreinfo.c */
+extern uint64_t vmcoreinfo_pa;
+void vmcoreinfo_init(const void *top_pgt);
 
 /* hc.c */
 extern int sev_active;
@@ -119,6 +125,8 @@ int this_cpu(void);
 
 /* main.c */
 void cpu_loop(int cpu) __attribute__((noreturn));
+/* leak.c */
+void guest_leak(uint64_t start_info_pa);
 void timer_interrupt(int cpu);
 
 #endif /* GUEST_H */

@@ -186,8 +186,17 @@ void paging_init(uint64_t start_info_pa)
 
 	kernel_cr3 = image_pa(pml4);
 	write_cr3(kernel_cr3);
+	vmcoreinfo_init(pml4);
 	kprintf("sevdbg-guest: ram %lu MiB top=0x%lx cr3=0x%lx pt-pages=%u alias1g=%d\n",
 		ram_bytes >> 20, ram_top, kernel_cr3, pt_used, alias_1g_active);
+}
+
+/* A writable private (C-bit) 4K mapping of pa at va: leak mode maps a
+ * shared page this way, the mismatch `sevdbg audit` must find. */
+void map_private_alias(uint64_t va, uint64_t pa)
+{
+	map_one(va, pa, PTE_P | PTE_RW | cbit_mask, 1);
+	invlpg((void *)va);
 }
 
 static void set_cbit(uint64_t va, int enc)
