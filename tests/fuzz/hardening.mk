@@ -63,3 +63,26 @@ check-valgrind: $(UNIT_PROGS)
 	$(Q)tests/fuzz/check-valgrind $(UNIT_PROGS)
 
 .PHONY: check-valgrind
+
+# `make fuzz-long`: each harness for FUZZ_LONG_RUNS inputs (10 million by
+# default: hours per harness), nice'd, finds added to its corpus. Opt-in;
+# `make check` only runs the smoke runs.
+FUZZ_LONG_RUNS ?= 10000000
+FUZZ_LONG = nice -n 10 tests/fuzz/fuzz-$(1) -runs=$(FUZZ_LONG_RUNS) \
+	-print_final_stats=1 $(2) tests/fuzz/corpus-$(1)
+
+ifeq ($(FUZZ_CC),)
+fuzz-long:
+	@echo "make fuzz-long: FUZZ_CC is empty in config.mak; install clang" \
+	      "(Debian package: clang) and run ./configure again" >&2; exit 1
+else
+fuzz-long: tests/fuzz/fuzz-rsp tests/fuzz/fuzz-qmp tests/fuzz/fuzz-qmp-event \
+		tests/fuzz/fuzz-bitmap tests/fuzz/fuzz-core
+	$(call FUZZ_LONG,rsp,-dict=tests/fuzz/rsp.dict)
+	$(call FUZZ_LONG,qmp,-dict=tests/fuzz/qmp.dict)
+	$(call FUZZ_LONG,qmp-event,-dict=tests/fuzz/qmp-event.dict)
+	$(call FUZZ_LONG,bitmap,)
+	$(call FUZZ_LONG,core,-max_len=65536 -rss_limit_mb=1024)
+endif
+
+.PHONY: fuzz-long
