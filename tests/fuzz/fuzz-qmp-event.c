@@ -88,8 +88,7 @@ static void check_state(const struct qmp *q, int rc, const char *err)
 	      "a SHUTDOWN noted without an event name");
 }
 
-static void fuzz_op(struct fuzz_qmp *f, uint8_t op, const uint8_t *d,
-		    size_t n)
+static void fuzz_op(struct fuzz_qmp *f, uint8_t op, const uint8_t *d, size_t n)
 {
 	struct qmp *q = &f->q;
 	char err[256] = "", *out = NULL;
