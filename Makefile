@@ -158,6 +158,9 @@ CHECK_DEPS ?=
 check: all $(UNIT_PROGS) $(CHECK_DEPS)
 	$(Q)CMOCKA_MESSAGE_OUTPUT=TAP tests/run $(CHECK_PROGS) $(CHECK_SCRIPTS)
 
+# Everything `make check` runs, built but not run (tests/load-repeat).
+check-build: all $(UNIT_PROGS) $(CHECK_DEPS)
+
 check-kernel:
 	kernel/check
 
@@ -186,7 +189,7 @@ clean:
 distclean: clean
 	rm -f config.mak config.h
 
-.PHONY: all check check-kernel check-kernel-boot install clean distclean
+.PHONY: all check check-build check-kernel check-kernel-boot install clean distclean
 .SECONDARY:
 
 -include $(shell find gdbstub plugins tests bench -name '*.d' 2>/dev/null)

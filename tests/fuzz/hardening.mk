@@ -5,6 +5,8 @@ FUZZ_QMP_SRCS = tests/fuzz/fuzz-qmp.c plugins/targets/qemu/qmp.c \
 		plugins/targets/qemu/qemu-ram.c plugins/targets/qemu/qemu-layout.c \
 		plugins/targets/qemu/rspclient.c gdbstub/base/rsp.c gdbstub/base/ram.c \
 		gdbstub/base/util.c gdbstub/base/strbuf.c
+FUZZ_QMP_EVENT_SRCS = tests/fuzz/fuzz-qmp-event.c plugins/targets/qemu/qmp.c \
+		      gdbstub/base/util.c gdbstub/base/strbuf.c
 FUZZ_BITMAP_SRCS = tests/fuzz/fuzz-bitmap.c plugins/platforms/sim/sim.c gdbstub/mem/platform.c \
 		   gdbstub/base/bitmap.c gdbstub/base/ram.c gdbstub/base/util.c gdbstub/base/strbuf.c
 HARDEN_FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer \
@@ -17,15 +19,21 @@ tests/fuzz/fuzz-qmp: $(FUZZ_QMP_SRCS) plugins/targets/qemu/qemu.h config.mak
 	$(Q)$(FUZZ_CC) $(HARDEN_FUZZ_FLAGS) $(CPPFLAGS) -std=gnu11 -o $@ \
 		$(FUZZ_QMP_SRCS) -ljansson
 
+tests/fuzz/fuzz-qmp-event: $(FUZZ_QMP_EVENT_SRCS) plugins/targets/qemu/qemu.h \
+		config.mak
+	$(quiet) FUZZCC $@
+	$(Q)$(FUZZ_CC) $(HARDEN_FUZZ_FLAGS) $(CPPFLAGS) -std=gnu11 -o $@ \
+		$(FUZZ_QMP_EVENT_SRCS) -ljansson
+
 tests/fuzz/fuzz-bitmap: $(FUZZ_BITMAP_SRCS) config.mak
 	$(quiet) FUZZCC $@
 	$(Q)$(FUZZ_CC) $(HARDEN_FUZZ_FLAGS) $(CPPFLAGS) -std=gnu11 -o $@ \
 		$(FUZZ_BITMAP_SRCS) -lcrypto
 
-CHECK_DEPS += tests/fuzz/fuzz-qmp tests/fuzz/fuzz-bitmap
+CHECK_DEPS += tests/fuzz/fuzz-qmp tests/fuzz/fuzz-bitmap tests/fuzz/fuzz-qmp-event
 endif
 CHECK_PROGS += tests/fuzz/hardening-smoke
-CLEAN_FILES += tests/fuzz/fuzz-qmp tests/fuzz/fuzz-bitmap
+CLEAN_FILES += tests/fuzz/fuzz-qmp tests/fuzz/fuzz-bitmap tests/fuzz/fuzz-qmp-event
 
 # `make fuzz FUZZ_SECONDS=N`: each harness for N seconds in turn (fuzz.mk
 # runs the RSP one; fuzz-core.mk has no long run, so it is here); new
@@ -35,9 +43,12 @@ fuzz::
 	@echo "make fuzz: FUZZ_CC is empty in config.mak; install clang" \
 	      "(Debian package: clang) and run ./configure again" >&2; exit 1
 else
-fuzz:: tests/fuzz/fuzz-qmp tests/fuzz/fuzz-bitmap tests/fuzz/fuzz-core
+fuzz:: tests/fuzz/fuzz-qmp tests/fuzz/fuzz-bitmap tests/fuzz/fuzz-core \
+		tests/fuzz/fuzz-qmp-event
 	tests/fuzz/fuzz-qmp -max_total_time=$(FUZZ_SECONDS) \
 		-dict=tests/fuzz/qmp.dict tests/fuzz/corpus-qmp
+	tests/fuzz/fuzz-qmp-event -max_total_time=$(FUZZ_SECONDS) \
+		-dict=tests/fuzz/qmp-event.dict tests/fuzz/corpus-qmp-event
 	tests/fuzz/fuzz-bitmap -max_total_time=$(FUZZ_SECONDS) \
 		tests/fuzz/corpus-bitmap
 	tests/fuzz/fuzz-core -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
@@ -53,3 +64,26 @@ check-valgrind: $(UNIT_PROGS)
 	$(Q)tests/fuzz/check-valgrind $(UNIT_PROGS)
 
 .PHONY: check-valgrind
+
+# `make fuzz-long`: each harness for FUZZ_LONG_RUNS inputs (10 million by
+# default: hours per harness), nice'd, finds added to its corpus. Opt-in;
+# `make check` only runs the smoke runs.
+FUZZ_LONG_RUNS ?= 10000000
+FUZZ_LONG = nice -n 10 tests/fuzz/fuzz-$(1) -runs=$(FUZZ_LONG_RUNS) \
+	-print_final_stats=1 $(2) tests/fuzz/corpus-$(1)
+
+ifeq ($(FUZZ_CC),)
+fuzz-long:
+	@echo "make fuzz-long: FUZZ_CC is empty in config.mak; install clang" \
+	      "(Debian package: clang) and run ./configure again" >&2; exit 1
+else
+fuzz-long: tests/fuzz/fuzz-rsp tests/fuzz/fuzz-qmp tests/fuzz/fuzz-qmp-event \
+		tests/fuzz/fuzz-bitmap tests/fuzz/fuzz-core
+	$(call FUZZ_LONG,rsp,-dict=tests/fuzz/rsp.dict)
+	$(call FUZZ_LONG,qmp,-dict=tests/fuzz/qmp.dict)
+	$(call FUZZ_LONG,qmp-event,-dict=tests/fuzz/qmp-event.dict)
+	$(call FUZZ_LONG,bitmap,)
+	$(call FUZZ_LONG,core,-max_len=65536 -rss_limit_mb=1024)
+endif
+
+.PHONY: fuzz-long

@@ -1,10 +1,56 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # A minimal gdb remote-protocol client for the hardening tests: framing,
 # acks, escapes and run-length decoding, over a unix socket or a child's stdio.
+import ctypes
 import os
+import signal
 import socket
 import subprocess
 import time
+
+# A loaded machine (parallel builds, sanitizers) stretches every wait:
+# SEVDBG_TEST_TIMEOUT_SCALE multiplies the deadlines of these tests.
+try:
+    TIMEOUT_SCALE = max(0.1, float(os.environ.get(
+        'SEVDBG_TEST_TIMEOUT_SCALE', '1')))
+except ValueError:
+    TIMEOUT_SCALE = 1.0
+
+
+def scaled(seconds):
+    """A deadline in seconds, stretched by SEVDBG_TEST_TIMEOUT_SCALE."""
+    return seconds * TIMEOUT_SCALE
+
+
+def _die_with_parent():
+    # In the child before exec: a test killed outright (SIGKILL, OOM)
+    # takes its servers with it; PR_SET_PDEATHSIG = 1.
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
+
+
+def spawn(argv, **kw):
+    """Popen for a server the test must not leave behind."""
+    return subprocess.Popen(argv, preexec_fn=_die_with_parent, **kw)
+
+
+def reap(proc, grace=5.0):
+    """Stop proc (SIGTERM, then SIGKILL after grace seconds) and wait."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=scaled(grace))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
+def exit_on_signals():
+    """Turn SIGTERM/SIGHUP into SystemExit so finally blocks run."""
+    def handler(signum, frame):
+        raise SystemExit(128 + signum)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, handler)
 
 
 def checksum(data):
@@ -38,22 +84,22 @@ class Rsp:
     """One connection. recv() returns decoded payloads (bytes)."""
 
     def __init__(self, sock=None, proc=None, timeout=10.0):
-        self.sock, self.proc, self.timeout = sock, proc, timeout
+        self.sock, self.proc = sock, proc
+        self.timeout = scaled(timeout)
         self.buf = b''
         self.noack = False
 
     @classmethod
     def unix(cls, path, timeout=10.0):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(timeout)
+        s.settimeout(scaled(timeout))
         s.connect(path)
         return cls(sock=s, timeout=timeout)
 
     @classmethod
     def stdio(cls, argv, env=None, timeout=10.0):
-        p = subprocess.Popen(argv, stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             env=env)
+        p = spawn(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                  stderr=subprocess.PIPE, env=env)
         os.set_blocking(p.stdout.fileno(), False)
         return cls(proc=p, timeout=timeout)
 
@@ -85,7 +131,8 @@ class Rsp:
         return d
 
     def recv(self, timeout=None):
-        deadline = time.time() + (timeout or self.timeout)
+        timeout = scaled(timeout) if timeout else self.timeout
+        deadline = time.time() + timeout
         while True:
             start = self.buf.find(b'$')
             if start >= 0:
@@ -98,8 +145,7 @@ class Rsp:
                         self.raw_send(b'+')
                     return decode(body)
             if time.time() >= deadline:
-                raise TimeoutError('no reply within %.1f s' %
-                                   (timeout or self.timeout))
+                raise TimeoutError('no reply within %.1f s' % timeout)
             d = self._read(deadline)
             if d:
                 self.buf += d
@@ -121,7 +167,7 @@ class Rsp:
             except OSError:
                 pass
             try:
-                self.proc.wait(timeout=5)
+                self.proc.wait(timeout=scaled(5))
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()

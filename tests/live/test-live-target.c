@@ -59,18 +59,37 @@ static uint64_t pa(struct live *l, const char *name)
 	return sym(l, name, NULL) - KERNEL_VMA;
 }
 
+/* A deadline in ms, stretched by SEVDBG_TEST_TIMEOUT_SCALE: TCG on a
+ * loaded machine runs the guest many times slower than on a quiet one. */
+static uint64_t deadline_ms(int ms)
+{
+	const char *s = getenv("SEVDBG_TEST_TIMEOUT_SCALE");
+	double scale = s ? strtod(s, NULL) : 1.0;
+
+	if (!(scale >= 1.0))
+		scale = 1.0;
+	return now_ns() / 1000000 + (uint64_t)(ms * scale);
+}
+
+static bool expired(uint64_t deadline)
+{
+	return now_ns() / 1000000 >= deadline;
+}
+
 static int wait_stop(struct target *t, struct stop_event *ev, int ms)
 {
-	for (int i = 0; i < ms / 10; i++) {
-		struct pollfd p = {.fd = target_event_fd(t), .events = POLLIN};
-		int rc;
+	uint64_t end = deadline_ms(ms);
 
-		poll(&p, 1, 10);
-		rc = target_wait_stop(t, ev);
+	for (;;) {
+		struct pollfd p = {.fd = target_event_fd(t), .events = POLLIN};
+		int rc = target_wait_stop(t, ev);
+
 		if (rc != -EAGAIN)
 			return rc;
+		if (expired(end))
+			return -ETIMEDOUT;
+		poll(&p, 1, 10);
 	}
-	return -ETIMEDOUT;
 }
 
 static void resume_all(struct live *l)
@@ -357,8 +376,9 @@ static void test_mailbox(void **state)
 	assert_int_equal(read_u64(l, "mailbox_seen"), val);
 	snprintf(line, sizeof(line), "mailbox: 0x%llx",
 		 (unsigned long long)val);
-	for (int i = 0; i < 50 && !serial_has(l, line); i++)
-		usleep(20000);
+	for (uint64_t end = deadline_ms(20000);
+	     !serial_has(l, line) && !expired(end);)
+		usleep(20000); /* the console log is a file: poll it */
 	assert_true(serial_has(l, line));
 }
 
@@ -369,18 +389,25 @@ static void test_flip_follows(void **state)
 	uint64_t gpa = pa(l, "flip_region"), count;
 	int seen[2] = {0, 0};
 
-	for (int i = 0; i < 6 && !(seen[0] && seen[1]); i++) {
+	uint64_t last = read_u64(l, "flip_count"), end = deadline_ms(120000);
+
+	/* Stop now and then until the guest has been seen in both states:
+	 * however slowly it runs (TCG under load), only the deadline ends
+	 * the wait, and a stop that saw no new flip does not count. */
+	while (!(seen[0] && seen[1]) && !expired(end)) {
 		struct stop_event ev;
 		bool enc;
 		uint8_t b;
 
 		resume_all(l);
-		usleep(900000);
+		usleep(300000);
 		assert_int_equal(target_interrupt(l->t), 0);
 		assert_int_equal(wait_stop(l->t, &ev, 5000), 0);
 		router_invalidate(l->r);
-		if (read_u64(l, "flip_in_progress"))
+		if (read_u64(l, "flip_in_progress") ||
+		    read_u64(l, "flip_count") == last)
 			continue;
+		last = read_u64(l, "flip_count");
 		assert_int_equal(router_page_encrypted(l->r, gpa, &enc), 0);
 		assert_int_equal(enc,
 				 !(read_u64(l, "flip_state") & 0xffffffff));
@@ -400,9 +427,13 @@ static void test_detach_reattach(void **state)
 
 	t0 = read_u64(l, "ticks");
 	assert_int_equal(target_detach(l->t), 0);
-	usleep(300000); /* detached: the guest runs */
-	router_invalidate(l->r);
-	t1 = read_u64(l, "ticks");
+	/* Detached, the guest runs: its tick counter moves. */
+	for (uint64_t end = deadline_ms(20000);; usleep(50000)) {
+		router_invalidate(l->r);
+		t1 = read_u64(l, "ticks");
+		if (t1 > t0 || expired(end))
+			break;
+	}
 	assert_true(t1 > t0);
 	/* The next use re-attaches (and stops the guest). */
 	assert_true(rip(l, 0) >= KERNEL_VMA);
@@ -471,8 +502,10 @@ static pid_t spawn_qemu(const char *dir, bool share, char *qmp, size_t len)
 		_exit(127);
 	}
 	/* The socket file appears at bind(), before QEMU listens: a
-	 * connect in between is refused, so wait for one that is not. */
-	for (int i = 0; i < 500 && !qmp_listening(qmp); i++)
+	 * connect in between is refused, so wait for one that is not
+	 * (seconds on a loaded machine). */
+	for (uint64_t end = deadline_ms(60000);
+	     !qmp_listening(qmp) && !expired(end);)
 		usleep(20000);
 	return pid;
 }

@@ -34,6 +34,7 @@
 #include "sevdbg/simhc.h"
 #include "sevdbg/target.h"
 #include "sevdbg/util.h"
+#include "test-target.h"
 
 #define TT_VCPUS    2
 #define TT_REGION   (2ULL << 20)
@@ -52,9 +53,11 @@ struct tt_bp {
 struct tt {
 	struct target t;
 	struct regs regs[TT_VCPUS];
+	struct regs regs0[TT_VCPUS]; /* as opened (test_target_reset) */
 	struct tt_bp bps[TT_MAX_BPS];
 	int nr_bps;
 	uint8_t *mem; /* both regions, hole not mapped */
+	int memfd;    /* the pristine RAM: mem is a private mapping of it */
 	int evfd;
 	bool running, pending, exited;
 	struct stop_event ev;
@@ -357,6 +360,7 @@ static void tt_destroy(struct target *t)
 	platform_destroy(t->plat);
 	ram_free(&t->ram);
 	munmap(tt->mem, 2 * tt->region);
+	close(tt->memfd);
 	close(tt->evfd);
 	free(tt);
 }
@@ -414,13 +418,49 @@ static void tt_init_regs(struct regs *r, int n)
 	regs_set(r, REGS_MXCSR, 0x1f80);
 }
 
-static int tt_map_ram(struct tt *tt)
+static void tt_put64(struct tt *tt, uint64_t gpa, uint64_t v)
+{
+	memcpy(tt->mem + gpa, &v, 8); /* tables live in region "lo" */
+}
+
+/* Identity and higher-half 2 MiB mappings, private (C-bit set). */
+static void tt_build_tables(struct tt *tt, unsigned int cbit)
+{
+	const uint64_t pw = 0x3, c = 1ULL << cbit;
+	uint64_t i;
+
+	memset(tt->mem + 0x9000, 0, 0x4000);
+	tt_put64(tt, 0x9000, 0xa000 | pw | c);
+	tt_put64(tt, 0x9000 + 511 * 8, 0xc000 | pw | c);
+	tt_put64(tt, 0xa000, 0xb000 | pw | c);
+	tt_put64(tt, 0xc000 + 510 * 8, 0xb000 | pw | c);
+	for (i = 0; i < 3; i++) /* PS: 2 MiB pages */
+		tt_put64(tt, 0xb000 + i * 8, (i << 21) | 0x80 | pw | c);
+}
+
+/* RAM as a private mapping of tt->memfd, at tt->mem (MAP_FIXED) if set:
+ * remapping throws away every write in one call (test_target_reset). */
+static int tt_map_private(struct tt *tt)
+{
+	void *p = mmap(tt->mem, 2 * tt->region, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | (tt->mem ? MAP_FIXED : 0), tt->memfd, 0);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	tt->mem = p;
+	return 0;
+}
+
+static int tt_map_ram(struct tt *tt, unsigned int cbit)
 {
 	uint64_t off, v;
 	int ret;
 
-	tt->mem = mmap(NULL, 2 * tt->region, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	tt->memfd = memfd_create("sevdbg-test-ram", MFD_CLOEXEC);
+	if (tt->memfd < 0 || ftruncate(tt->memfd, (off_t)(2 * tt->region)))
+		return -errno;
+	tt->mem = mmap(NULL, 2 * tt->region, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       tt->memfd, 0);
 	if (tt->mem == MAP_FAILED) {
 		tt->mem = NULL;
 		return -ENOMEM;
@@ -430,6 +470,11 @@ static int tt_map_ram(struct tt *tt)
 		    (off < tt->region ? off : off - tt->region + tt->hi_gpa);
 		memcpy(tt->mem + off, &v, 8);
 	}
+	if (tt->paging)
+		tt_build_tables(tt, cbit);
+	ret = tt_map_private(tt); /* over the shared one */
+	if (ret)
+		return ret;
 	ret = ram_add(&tt->t.ram, 0, tt->region, tt->mem, "lo");
 	if (!ret)
 		ret = ram_add(&tt->t.ram, tt->hi_gpa, tt->region,
@@ -482,48 +527,39 @@ bad:
 	return -EINVAL;
 }
 
-static void tt_put64(struct tt *tt, uint64_t gpa, uint64_t v)
-{
-	memcpy(tt->mem + gpa, &v, 8); /* tables live in region "lo" */
-}
-
-/* Identity and higher-half 2 MiB mappings, private (C-bit set). */
-static void tt_build_tables(struct tt *tt, unsigned int cbit)
-{
-	const uint64_t pw = 0x3, c = 1ULL << cbit;
-	uint64_t i;
-
-	memset(tt->mem + 0x9000, 0, 0x4000);
-	tt_put64(tt, 0x9000, 0xa000 | pw | c);
-	tt_put64(tt, 0x9000 + 511 * 8, 0xc000 | pw | c);
-	tt_put64(tt, 0xa000, 0xb000 | pw | c);
-	tt_put64(tt, 0xc000 + 510 * 8, 0xb000 | pw | c);
-	for (i = 0; i < 3; i++) /* PS: 2 MiB pages */
-		tt_put64(tt, 0xb000 + i * 8, (i << 21) | 0x80 | pw | c);
-}
-
 static void tt_paging_regs(struct regs *r)
 {
 	regs_set(r, REGS_CR0, 0x80000011);
 	regs_set(r, REGS_EFER, 0x500);
 }
 
+static void tt_init_vcpus(struct tt *tt)
+{
+	int n;
+
+	for (n = 0; n < TT_VCPUS; n++) {
+		tt_init_regs(&tt->regs0[n], n);
+		if (tt->paging)
+			tt_paging_regs(&tt->regs0[n]);
+	}
+	memcpy(tt->regs, tt->regs0, sizeof(tt->regs));
+}
+
 static int tt_open(const char *arg, const struct target_opts *o,
 		   struct target **out, char *err, size_t errlen)
 {
 	struct tt *tt = calloc(1, sizeof(*tt));
-	int ret, n;
+	int ret;
 
 	if (!tt)
 		return -ENOMEM;
 	tt->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	tt->memfd = -1;
 	tt->region = TT_REGION;
 	tt->hi_gpa = TT_HI_GPA;
 	ret = tt->evfd < 0 ? -errno : tt_parse(tt, arg, err, errlen);
 	if (!ret)
-		ret = tt_map_ram(tt);
-	if (!ret && tt->paging)
-		tt_build_tables(tt, o && o->sim ? o->sim->cbit : 52);
+		ret = tt_map_ram(tt, o && o->sim ? o->sim->cbit : 52);
 	if (!ret)
 		ret = sim_platform_new(&tt->t.ram, o ? o->sim : NULL,
 				       &tt->t.plat);
@@ -533,11 +569,7 @@ static int tt_open(const char *arg, const struct target_opts *o,
 		ret = tt_share(tt->t.plat, tt->hi_gpa, 1);
 	if (ret)
 		goto fail;
-	for (n = 0; n < TT_VCPUS; n++) {
-		tt_init_regs(&tt->regs[n], n);
-		if (tt->paging)
-			tt_paging_regs(&tt->regs[n]);
-	}
+	tt_init_vcpus(tt);
 	tt->t.ops = &tt_ops;
 	tt->t.priv = tt;
 	tt->t.live = !tt->is_static;
@@ -553,10 +585,27 @@ fail:
 	ram_free(&tt->t.ram);
 	if (tt->mem)
 		munmap(tt->mem, 2 * tt->region);
+	if (tt->memfd >= 0)
+		close(tt->memfd);
 	if (tt->evfd >= 0)
 		close(tt->evfd);
 	free(tt);
 	return ret;
+}
+
+int test_target_reset(struct target *t)
+{
+	struct tt *tt = tt_of(t);
+	uint64_t n;
+
+	if (read(tt->evfd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		return -errno;
+	tt->nr_bps = 0;
+	tt->running = tt->pending = tt->exited = false;
+	tt->resumes = 0;
+	t->running = false;
+	memcpy(tt->regs, tt->regs0, sizeof(tt->regs));
+	return tt_map_private(tt);
 }
 
 static const struct target_type tt_type = {
