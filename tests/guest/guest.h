@@ -101,7 +101,10 @@ struct ram_range {
 };
 extern uint64_t kernel_cr3;
 extern uint64_t ram_top;
-void paging_init(uint64_t start_info_pa);
+/* How boot.S was entered (boot_protocol), and what ebx pointed to. */
+#define BOOT_PVH 1 /* struct hvm_start_info, QEMU -kernel */
+#define BOOT_MB2 2 /* multiboot2 information, GRUB (also under OVMF) */
+void paging_init(uint64_t info_pa, int protocol);
 void set_memory_shared(void *va, unsigned long npages);
 void set_memory_private(void *va, unsigned long npages);
 

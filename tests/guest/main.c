@@ -163,12 +163,12 @@ static void fill_patterns(void)
 		bss_dec_page[i] = (uint8_t)(0xff - i * 3);
 }
 
-void kmain(uint64_t start_info_pa)
+void kmain(uint64_t info_pa, int protocol)
 {
 	serial_init();
 	kprintf("sevdbg-guest: booting\n");
 	kprintf("sevdbg-guest: sev=%d cbit=%d\n", sev_active, sev_cbit);
-	paging_init(start_info_pa);
+	paging_init(info_pa, protocol);
 	idt_init();
 	apic_timer_calibrate();
 	apic_init(0);
