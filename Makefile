@@ -49,6 +49,7 @@ OBJS += gdbstub/base/sev.o
 # --- back-ends: platforms (sim, kvm) and targets (qemu, core) --------------
 OBJS += plugins/platforms/sim/sim.o
 OBJS += plugins/platforms/kvm/kvm.o
+OBJS += plugins/platforms/kvm/sevfd.o
 OBJS += plugins/targets/targets.o
 OBJS += plugins/targets/qemu/qmp.o
 OBJS += plugins/targets/qemu/rspclient.o
@@ -67,6 +68,7 @@ OBJS += gdbstub/mem/platform.o
 OBJS += gdbstub/mem/target.o
 OBJS += gdbstub/mem/router.o
 OBJS += gdbstub/mem/walk.o
+OBJS += gdbstub/mem/vmci.o
 OBJS += gdbstub/mem/session.o
 
 # --- dump writer -------------------------------------------------------------
@@ -80,6 +82,13 @@ OBJS += gdbstub/dump/dump-filter.o
 OBJS += gdbstub/dump/dump-mm.o
 OBJS += gdbstub/dump/kdump-codec.o
 OBJS += gdbstub/dump/kdump-pool.o
+
+# --- audit: what the host sees (sevdbg audit) ----------------------------
+OBJS += gdbstub/audit/audit.o
+OBJS += gdbstub/audit/audit-maps.o
+OBJS += gdbstub/audit/audit-labels.o
+OBJS += gdbstub/audit/audit-scan.o
+OBJS += gdbstub/audit/audit-out.o
 
 # --- commands: the table shared by the shell and monitor, the shell ---------
 OBJS += gdbstub/cmd/cmd.o
@@ -108,6 +117,7 @@ OBJS += gdbstub/cli/cli-serve.o
 OBJS += gdbstub/cli/cli-dump.o
 OBJS += gdbstub/cli/cli-shell.o
 OBJS += gdbstub/cli/cli-demo.o
+OBJS += gdbstub/cli/cli-audit.o
 
 MAIN_OBJS = gdbstub/cli/main.o
 

@@ -46,6 +46,8 @@ static void demo_usage(FILE *f)
 	      "                       debugging: private reads fail\n"
 	      "      --sim-latency US microseconds per simulated firmware command\n"
 	      "                       (default 10, an assumption; 0 = free)\n"
+	      "      --sim-regs none  no vCPU registers (SEV-ES without the\n"
+	      "                       VMSA command): gdb reads memory only\n"
 	      "  -v, --verbose        debug messages on stderr\n"
 	      "  -h, --help           this text\n"
 	      "\n"
@@ -62,6 +64,7 @@ static int demo_options(struct demo_args *a, int argc, char **argv)
 		{"accel", required_argument, NULL, CLI_OPT_ACCEL},
 		{"sim-policy", required_argument, NULL, CLI_OPT_SIM_POLICY},
 		{"sim-latency", required_argument, NULL, CLI_OPT_SIM_LATENCY},
+		{"sim-regs", required_argument, NULL, CLI_OPT_SIM_REGS},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},

@@ -75,11 +75,22 @@ static int cli_sim_option(struct cli_target *ct, int c, const char *arg)
 			return cli_bad(ct, "sim-policy", arg, "nodbg or dbg");
 		ct->sim.policy = strcmp(arg, "nodbg") ? 0 : SEV_POLICY_NODBG;
 		return 0;
+	case CLI_OPT_SIM_BITMAP:
+		if (strcmp(arg, "tracked") && strcmp(arg, "untracked"))
+			return cli_bad(ct, "sim-bitmap", arg,
+				       "tracked or untracked");
+		ct->sim.bitmap_untracked = !strcmp(arg, "untracked");
+		return 0;
 	case CLI_OPT_SIM_KEY:
 		if (cli_read_key(arg, ct->key))
 			return cli_bad(ct, "sim-key", arg,
 				       "a file of 16 raw bytes or 32 hex digits");
 		ct->sim.key = ct->key;
+		return 0;
+	case CLI_OPT_SIM_REGS:
+		if (strcmp(arg, "none") && strcmp(arg, "qemu"))
+			return cli_bad(ct, "sim-regs", arg, "none or qemu");
+		ct->sim.no_regs = !strcmp(arg, "none");
 		return 0;
 	default:
 		if (parse_u64(arg, 0, &v) || v > 10000000)
@@ -112,6 +123,8 @@ int cli_target_option(struct cli_target *ct, int c, const char *arg)
 	case CLI_OPT_SIM_POLICY:
 	case CLI_OPT_SIM_KEY:
 	case CLI_OPT_SIM_LATENCY:
+	case CLI_OPT_SIM_REGS:
+	case CLI_OPT_SIM_BITMAP:
 		return cli_sim_option(ct, c, arg);
 	}
 	/* getopt has already named the unknown option or missing value. */
@@ -176,10 +189,19 @@ void cli_target_usage(FILE *f)
 	      "      --sim-policy nodbg   simulate a guest whose policy forbids\n"
 	      "                           debugging (every DBG_DECRYPT fails)\n"
 	      "      --sim-key FILE       16-byte AES key (raw or 32 hex digits)\n"
+	      "      --sim-bitmap untracked\n"
+	      "                           simulate a guest whose page-encryption\n"
+	      "                           hypercalls never reach the kernel's bitmap\n"
+	      "                           (nr_ranges 0): shared pages are found from\n"
+	      "                           the page tables (default: tracked)\n"
 	      "      --sim-latency US     microseconds per simulated firmware command;\n"
 	      "                           commands run one at a time, as on the\n"
 	      "                           PSP (default 10: an assumption, see\n"
 	      "                           sevdbg(1); 0 = free)\n"
+	      "      --sim-regs none      an SEV-ES host without the VMSA command:\n"
+	      "                           no vCPU registers at all; a Linux guest's\n"
+	      "                           virtual addresses go through its\n"
+	      "                           VMCOREINFO (default: qemu, from QEMU)\n"
 	      "  -v, --verbose            debug messages on stderr\n"
 	      "  -h, --help               this text\n"
 	      "\nTARGET:\n",

@@ -21,8 +21,9 @@ struct session;
  * its argument struct, which starts with a struct cli_target, is zeroed and
  * cli_target_init()ed; parse() fills it from argv (argv[0] is the name);
  * then the TARGET is opened, a session started on it, and run() called;
- * release() undoes parse(). Exit status: 0 ok, 1 runtime error (run() or
- * the target failed), 2 usage error.
+ * release() undoes parse(). Exit status: 0 ok, 2 usage error, and for a
+ * runtime error (run() or the target failed) error_status, 1 if unset;
+ * run() may also return an exit status of its own (audit: 1 = findings).
  */
 struct cli_cmd {
 	const char *name;
@@ -31,13 +32,15 @@ struct cli_cmd {
 	void (*usage)(FILE *f); /* `sevdbg NAME --help` */
 	/* 0 to go on, 1 after --help, -EINVAL (the reason is printed). */
 	int (*parse)(void *args, int argc, char **argv);
-	/* s->t is the open target; 0 or -errno (the reason is printed). */
+	/* s->t is the open target; 0, an exit status > 0, or -errno (the
+	 * reason is printed). */
 	int (*run)(void *args, struct session *s);
+	int error_status;
 	void (*release)(void *args); /* may be NULL */
 };
 
 extern const struct cli_cmd cli_serve_cmd, cli_dump_cmd, cli_shell_cmd,
-	cli_demo_cmd;
+	cli_demo_cmd, cli_audit_cmd;
 
 /* SIGINT/SIGTERM/SIGHUP blocked and delivered to the returned signalfd,
  * which ends serving (struct transport_listen.quit_fd). */
@@ -70,6 +73,8 @@ enum cli_target_opt {
 	CLI_OPT_SIM_POLICY,
 	CLI_OPT_SIM_KEY,
 	CLI_OPT_SIM_LATENCY,
+	CLI_OPT_SIM_REGS,
+	CLI_OPT_SIM_BITMAP,
 };
 
 /* For a subcommand's `struct option` table. */
@@ -81,6 +86,8 @@ enum cli_target_opt {
 		{"sim-policy", required_argument, NULL, CLI_OPT_SIM_POLICY},   \
 		{"sim-key", required_argument, NULL, CLI_OPT_SIM_KEY},         \
 		{"sim-latency", required_argument, NULL, CLI_OPT_SIM_LATENCY}, \
+		{"sim-regs", required_argument, NULL, CLI_OPT_SIM_REGS},       \
+		{"sim-bitmap", required_argument, NULL, CLI_OPT_SIM_BITMAP},   \
 	{                                                                      \
 		"verbose", no_argument, NULL, 'v'                              \
 	}

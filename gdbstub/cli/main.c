@@ -14,10 +14,8 @@
 #include "sevdbg/util.h"
 
 static const struct cli_cmd *const subcommands[] = {
-	&cli_serve_cmd,
-	&cli_dump_cmd,
-	&cli_shell_cmd,
-	&cli_demo_cmd,
+	&cli_serve_cmd, &cli_dump_cmd,	&cli_shell_cmd,
+	&cli_demo_cmd,	&cli_audit_cmd,
 };
 
 /* The target and a session on it, with the reason on stderr on failure. */
@@ -61,11 +59,12 @@ static int cli_run(const struct cli_cmd *c, int argc, char **argv)
 		status = ret == 1 ? 0 : 2;
 		goto out;
 	}
-	status = 1;
+	status = c->error_status ? c->error_status : 1;
 	if (cli_open(ct, &t, &s))
 		goto out;
-	if (!c->run(args, &s))
-		status = 0;
+	ret = c->run(args, &s);
+	if (ret >= 0)
+		status = ret;
 	session_release(&s);
 	target_destroy(t);
 out:

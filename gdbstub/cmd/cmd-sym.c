@@ -126,6 +126,16 @@ void cmd_relocate(struct cmd_ctx *ctx)
 		pr_warn("%s", err);
 }
 
+void cmd_env_relocate(struct session *s, struct cmd_env *env)
+{
+	struct strbuf out;
+	struct cmd_ctx ctx = {.s = s, .out = &out, .env = env};
+
+	sb_init(&out);
+	cmd_relocate(&ctx);
+	sb_release(&out);
+}
+
 struct symtab *cmd_syms(struct cmd_ctx *ctx)
 {
 	return ctx->env ? ctx->env->syms : NULL;

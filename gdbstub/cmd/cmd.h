@@ -88,6 +88,13 @@ struct cmd_env {
 	const char *repeat; /* what an empty line runs again, or NULL */
 };
 
+/*
+ * Move env's symbols to where the guest has them (a Linux kernel's KASLR
+ * offset), as every command does before it runs; for callers outside the
+ * table. Needs a stopped guest; warnings go to stderr.
+ */
+void cmd_env_relocate(struct session *s, struct cmd_env *env);
+
 /* cmd_run with a caller-built context (ctx->out, ->s, ->env set). */
 int cmd_exec(struct cmd_ctx *ctx, const char *line);
 

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -333,58 +332,23 @@ void dump_sevdbg_fill(struct dump_ctx *c, uint8_t *desc)
 	}
 }
 
-/* Stop every vCPU (interrupt + wait); *stopped says whether we did. */
+/* Stop every vCPU; *stopped says whether we did. */
 static int dump_stop_guest(struct dump_ctx *c, bool *stopped)
 {
-	struct target *t = c->s->t;
-	struct stop_event ev;
-	struct pollfd pfd;
-	uint64_t deadline = now_ns() + STOP_TIMEOUT_MS * 1000000ULL;
+	char why[160];
 	int ret;
 
-	*stopped = false;
-	if (!t->live || !t->running)
-		return 0;
-	ret = target_interrupt(t);
-	if (ret)
-		return dump_fail(c, ret, "cannot stop the guest: %s",
-				 strerror(-ret));
-	for (;;) {
-		ret = target_wait_stop(t, &ev);
-		if (ret == 0)
-			break;
-		if (ret != -EAGAIN)
-			return dump_fail(c, ret,
-					 "waiting for the guest to stop failed: %s",
-					 strerror(-ret));
-		if (now_ns() > deadline || interrupted(c))
-			return dump_fail(c, -ETIMEDOUT,
-					 "the guest did not stop within %d s; nothing dumped",
-					 STOP_TIMEOUT_MS / 1000);
-		pfd.fd = target_event_fd(t);
-		pfd.events = POLLIN;
-		if (pfd.fd >= 0)
-			poll(&pfd, 1, 100);
-		else
-			usleep(10000);
-	}
-	if (ev.kind == STOP_EXITED || ev.kind == STOP_KILLED)
-		return dump_fail(c, -ESRCH, "the guest is gone: %s", ev.why);
-	*stopped = true;
-	session_note_stop(c->s);
-	return 0;
+	ret = session_stop_guest(c->s, STOP_TIMEOUT_MS, stopped, why,
+				 sizeof(why));
+	if (ret == -ETIMEDOUT)
+		return dump_fail(c, ret, "%s; nothing dumped", why);
+	return ret ? dump_fail(c, ret, "%s", why) : 0;
 }
 
 static int dump_resume_guest(struct dump_ctx *c)
 {
-	struct resume_req req;
-	int i, ret;
+	int ret = session_resume_guest(c->s);
 
-	memset(&req, 0, sizeof(req));
-	for (i = 0; i < c->nr_vcpus && i < TARGET_MAX_VCPUS; i++)
-		req.action[i] = RESUME_CONT;
-	session_note_resume(c->s);
-	ret = target_resume(c->s->t, &req);
 	if (ret)
 		pr_warn("the dump is complete but resuming the guest failed: %s",
 			strerror(-ret));

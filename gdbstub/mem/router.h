@@ -59,6 +59,7 @@ void router_invalidate(struct router *r);
  * memory through r meanwhile: every page then counts as encrypted (page
  * tables are private). Returns 0 or -errno (then every page is encrypted).
  * The result is kept, also while the guest runs, until router_rederive().
+ * fn NULL follows the platform's bitmap again.
  */
 struct bitmap;
 typedef int (*router_derive_fn)(struct router *r, void *arg,

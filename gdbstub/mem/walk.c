@@ -488,12 +488,22 @@ int walk_verify(struct router *r, const struct walk_cpu *c, uint64_t va_start,
 		uint64_t va_end,
 		int (*fn)(const struct walk_mismatch *mm, void *arg), void *arg)
 {
+	return walk_verify_bitmap(r, c, NULL, va_start, va_end, fn, arg);
+}
+
+int walk_verify_bitmap(struct router *r, const struct walk_cpu *c,
+		       const struct bitmap *bm, uint64_t va_start,
+		       uint64_t va_end,
+		       int (*fn)(const struct walk_mismatch *mm, void *arg),
+		       void *arg)
+{
 	struct verify_ctx v = {.fn = fn, .arg = arg};
 	int ret;
 
 	if (!c->cbit || !walk_paging_on(c))
 		return -EINVAL;
-	v.bm = router_bitmap(r);
+	/* Before the walk: the router's copy is valid until its next call. */
+	v.bm = bm ? bm : router_bitmap(r);
 	v.ram = router_ram(r);
 	ret = walk_mappings(r, c, va_start, va_end, verify_mapping, &v);
 	if (ret < 0)

@@ -93,6 +93,14 @@ int walk_verify(struct router *r, const struct walk_cpu *c, uint64_t va_start,
 		uint64_t va_end,
 		int (*fn)(const struct walk_mismatch *mm, void *arg),
 		void *arg);
+struct bitmap;
+/* The same against bm instead of the bitmap the router follows (the
+ * kernel's, when the router derives its own from the page tables). */
+int walk_verify_bitmap(struct router *r, const struct walk_cpu *c,
+		       const struct bitmap *bm, uint64_t va_start,
+		       uint64_t va_end,
+		       int (*fn)(const struct walk_mismatch *mm, void *arg),
+		       void *arg);
 
 /*
  * A bitmap from the page tables, for hosts without the series (DESIGN §3.4):
@@ -100,7 +108,6 @@ int walk_verify(struct router *r, const struct walk_cpu *c, uint64_t va_start,
  * C-bit (the kernel direct map carries each page's C-bit). Returns the
  * number of pages marked shared (capped at INT32_MAX) or -errno.
  */
-struct bitmap;
 int walk_shared_scan(struct router *r, const struct walk_cpu *c,
 		     uint64_t va_start, uint64_t va_end, struct bitmap *out);
 

@@ -30,8 +30,11 @@ struct platform_info {
 	uint32_t policy;     /* guest policy (SEV_POLICY_*) */
 	bool encrypted;	     /* false: every page is plain (bitmap all 0) */
 	bool regs_encrypted; /* SEV-ES: register state is in the VMSA */
-	/* No bitmap of its own (get_bitmap is not to be called): the memory
-	 * model derives one from the guest's page tables at every stop. */
+	/* No bitmap to follow: the memory model derives one from the
+	 * guest's page tables at every stop. Either there is none
+	 * (get_bitmap fails) or it is not trusted: the guest never reported
+	 * to it (nr_ranges 0), and get_bitmap answers only for `verify`.
+	 * May change between stops; the session asks at every stop. */
 	bool bitmap_from_paging;
 	/* Non-NULL: why the bitmap is not a record of what the guest said
 	 * (shown beside it), e.g. a dump that carries no bitmap at all. */
@@ -133,6 +136,13 @@ struct sim_config {
 	unsigned int latency_us; /* per firmware command */
 	int hc_fd;		 /* page-encryption record channel, -1 none */
 	bool launched;		 /* false: every DBG command fails */
+	/* --sim-regs=none: an SEV-ES guest on a host without the VMSA
+	 * command; its registers are unavailable (info.regs_encrypted). */
+	bool no_regs;
+	/* The guest's records change its memory but never reach the
+	 * kernel's bitmap (a stock guest without
+	 * KVM_FEATURE_MIGRATION_CONTROL): GET reports nr_ranges 0. */
+	bool bitmap_untracked;
 };
 int sim_platform_new(const struct ram_map *ram, const struct sim_config *cfg,
 		     struct platform **out);
@@ -145,6 +155,8 @@ struct sim_stats {
 	uint64_t records, bad_records;	     /* page-encryption records */
 	uint64_t garbage_bytes;		     /* skipped while resyncing */
 	uint64_t firmware_ns; /* modelled PSP busy time (commands x latency) */
+	uint64_t nr_ranges;   /* what the series' GET reports (records + SETs
+			       * that reached the kernel's bitmap) */
 };
 /* -EINVAL if p is not a sim platform. */
 int sim_platform_stats(struct platform *p, struct sim_stats *st);
@@ -170,4 +182,12 @@ int kvm_find_vm_fd(int pid, int *fd, char *err, size_t errlen);
 int kvm_platform_attach_vm_fd(int vm_fd, bool mirror, const struct ram_map *ram,
 			      unsigned int cbit, struct platform **out,
 			      char *err, size_t errlen);
+/*
+ * Why a DBG command failed (ret: -errno, fw: firmware status), naming the
+ * cause: EBADF is KVM finding no /dev/sev at the owner's fd number in our
+ * process (sev_number: where sevdbg put it, -1 if it did not), ENOTTY a
+ * VM that is not SEV.
+ */
+void kvm_dbg_strerror(int ret, int fw, int sev_number, char *err,
+		      size_t errlen);
 #endif

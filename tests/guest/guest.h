@@ -11,6 +11,7 @@
 #define DIRECT_MAP_BASE 0xffff888000000000ul /* all RAM: base + phys */
 #define ALIAS_1G_BASE	0xffffc90000000000ul /* first 1 GiB, one 1G page */
 #define APIC_VIRT	0xffffffffff000000ul /* xAPIC MMIO, uncached */
+#define LEAK_VIRT	0xffffc90040000000ul /* leak mode: bad mapping */
 #define APIC_PHYS	0xfee00000ul
 
 #define PAGE_SIZE	4096ul
@@ -105,8 +106,23 @@ extern uint64_t ram_top;
 #define BOOT_PVH 1 /* struct hvm_start_info, QEMU -kernel */
 #define BOOT_MB2 2 /* multiboot2 information, GRUB (also under OVMF) */
 void paging_init(uint64_t info_pa, int protocol);
+/* Multiboot2 information: 8-byte aligned tags after {total_size, 0}; every
+ * tag starts with type and size (entry_* only in the mmap tag). */
+struct mb2_tag {
+	uint32_t type, size;
+	uint32_t entry_size, entry_version;
+};
+#define MB2_TAG_END	0
+#define MB2_TAG_CMDLINE 1 /* then the NUL-terminated command line */
+#define MB2_TAG_MMAP	6
+const struct mb2_tag *mb2_find_tag(const void *mbi, uint32_t type);
+void map_private_alias(uint64_t va, uint64_t pa);
 void set_memory_shared(void *va, unsigned long npages);
 void set_memory_private(void *va, unsigned long npages);
+
+/* vmcoreinfo.c */
+extern uint64_t vmcoreinfo_pa;
+void vmcoreinfo_init(const void *top_pgt);
 
 /* hc.c */
 extern int sev_active;
@@ -122,6 +138,8 @@ int this_cpu(void);
 
 /* main.c */
 void cpu_loop(int cpu) __attribute__((noreturn));
+/* leak.c */
+void guest_leak(uint64_t info_pa, int protocol);
 void timer_interrupt(int cpu);
 
 #endif /* GUEST_H */

@@ -183,6 +183,7 @@ void kmain(uint64_t info_pa, int protocol)
 	fill_patterns();
 	flip_fill();
 	flip_toggle(); /* flip_region starts shared, flip_count 1 */
+	guest_leak(info_pa, protocol); /* only with sevdbg.leak */
 	kprintf("sevdbg-guest: shared dma_buf=0x%lx bss_dec_page=0x%lx flip_region=0x%lx private_page=0x%lx\n",
 		dma_buf_pa, bss_dec_page_pa, flip_region_pa, private_page_pa);
 

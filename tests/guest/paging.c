@@ -28,19 +28,6 @@ struct hvm_memmap_table_entry {
 	uint32_t type, reserved;
 };
 
-/* The multiboot2 information structure: 8-byte aligned tags after this. */
-struct mb2_info {
-	uint32_t total_size, reserved;
-};
-
-/* Every tag starts with type and size; the mmap tag goes on like this. */
-struct mb2_tag {
-	uint32_t type, size;
-	uint32_t entry_size, entry_version; /* MB2_TAG_MMAP only */
-};
-
-#define MB2_TAG_END	  0
-#define MB2_TAG_MMAP	  6
 #define BOOT_IDENTITY_END 0x40000000ul /* boot.S's tables map [0, 1 GiB) */
 
 extern char _text[], _end[], __shared_start[], __shared_end[];
@@ -137,31 +124,39 @@ static void read_pvh_memmap(uint64_t start_info_pa)
 		add_memmap_entry(&e[i]);
 }
 
+/* The multiboot2 information's first tag of a type, or NULL. */
+const struct mb2_tag *mb2_find_tag(const void *mbi, uint32_t type)
+{
+	uint32_t total = *(const uint32_t *)mbi, off;
+	const struct mb2_tag *t;
+
+	for (off = 8; off + 8 <= total; off += (t->size + 7) & ~7u) {
+		t = (const void *)((uintptr_t)mbi + off);
+		if (t->type == MB2_TAG_END || t->size < 8)
+			break;
+		if (t->type == type)
+			return t;
+	}
+	return NULL;
+}
+
 /* GRUB's mmap tag (from the EFI memory map under OVMF): its entries have
  * the layout of PVH's, type 1 is RAM. */
 static void read_mb2_memmap(uint64_t mbi_pa)
 {
-	const struct mb2_info *mbi = (void *)mbi_pa;
 	const struct mb2_tag *t;
-	uint64_t off;
 	uint32_t i, n;
 
-	if (!mbi_pa || mbi_pa + mbi->total_size > BOOT_IDENTITY_END)
+	if (!mbi_pa || mbi_pa + *(const uint32_t *)mbi_pa > BOOT_IDENTITY_END)
 		panic("multiboot2 information at %lx: not below 1 GiB\n",
 		      mbi_pa);
-	for (off = 8; off + 8 <= mbi->total_size; off += (t->size + 7) & ~7u) {
-		t = (const void *)(mbi_pa + off);
-		if (t->type == MB2_TAG_END || t->size < 8)
-			break;
-		if (t->type != MB2_TAG_MMAP)
-			continue;
-		n = (t->size - 16) / t->entry_size;
-		for (i = 0; i < n; i++)
-			add_memmap_entry((const void *)((uintptr_t)t + 16 +
-							i * t->entry_size));
-		return;
-	}
-	panic("multiboot2 information has no memory map\n");
+	t = mb2_find_tag((const void *)mbi_pa, MB2_TAG_MMAP);
+	if (!t)
+		panic("multiboot2 information has no memory map\n");
+	n = (t->size - 16) / t->entry_size;
+	for (i = 0; i < n; i++)
+		add_memmap_entry(
+			(const void *)((uintptr_t)t + 16 + i * t->entry_size));
 }
 
 static void read_memmap(uint64_t info_pa, int protocol)
@@ -243,8 +238,17 @@ void paging_init(uint64_t info_pa, int protocol)
 
 	kernel_cr3 = image_pa(pml4);
 	write_cr3(kernel_cr3);
+	vmcoreinfo_init(pml4);
 	kprintf("sevdbg-guest: ram %lu MiB top=0x%lx cr3=0x%lx pt-pages=%u alias1g=%d\n",
 		ram_bytes >> 20, ram_top, kernel_cr3, pt_used, alias_1g_active);
+}
+
+/* A writable private (C-bit) 4K mapping of pa at va: leak mode maps a
+ * shared page this way, the mismatch `sevdbg audit` must find. */
+void map_private_alias(uint64_t va, uint64_t pa)
+{
+	map_one(va, pa, PTE_P | PTE_RW | cbit_mask, 1);
+	invlpg((void *)va);
 }
 
 static void set_cbit(uint64_t va, int enc)

@@ -7,6 +7,7 @@ tests/live/test-live-target: tests/live/test-live-target.o $(LIB)
 	$(quiet) LINK $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
-CHECK_PROGS += $(LIVE_PROGS) tests/live/gdb-live
+CHECK_PROGS += $(LIVE_PROGS) tests/live/gdb-live tests/live/untracked-live \
+	tests/live/sev-host-check
 CHECK_DEPS += $(LIVE_PROGS) $(PROGRAM)
 CLEAN_FILES += $(LIVE_PROGS) tests/live/*.o

@@ -119,14 +119,15 @@ static void share_pages(struct fixture *f)
 	assert_int_equal(sim_platform_feed(f->p, rec, sizeof(rec)), 0);
 }
 
-static int setup_policy(void **state, uint32_t policy)
+static int setup_cfg(void **state, uint32_t policy, bool untracked)
 {
 	static const uint8_t key[16] = "sevdbg-test-key!";
 	struct sim_config cfg = {.key = key,
 				 .launched = true,
 				 .hc_fd = -1,
 				 .cbit = 52,
-				 .policy = policy};
+				 .policy = policy,
+				 .bitmap_untracked = untracked};
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
@@ -150,12 +151,32 @@ static int setup_policy(void **state, uint32_t policy)
 
 static int setup(void **state)
 {
-	return setup_policy(state, 0);
+	return setup_cfg(state, 0, false);
 }
 
 static int setup_nodbg(void **state)
 {
-	return setup_policy(state, SEV_POLICY_NODBG);
+	return setup_cfg(state, SEV_POLICY_NODBG, false);
+}
+
+/*
+ * The guest's records never reach the kernel's bitmap; its direct map's
+ * first 2M in 4K pages (at 0x7000), the two shared pages without C-bit,
+ * as Linux maps them after set_memory_decrypted().
+ */
+static int setup_untracked(void **state)
+{
+	struct fixture *f;
+	uint64_t i;
+
+	setup_cfg(state, 0, true);
+	f = *state;
+	for (i = 0; i < 512; i++)
+		put64(f, 0x7000 + i * 8,
+		      i * PAGE_SIZE | (i == 0x105 || i == 0x106 ? 0 : CBIT) |
+			      3);
+	put64(f, PD_DMAP + 0 * 8, 0x7000 | CBIT | 3);
+	return 0;
 }
 
 static int teardown(void **state)
@@ -457,6 +478,28 @@ static void test_verify(void **state)
 	assert_out_has(f, "agrees with the bitmap");
 }
 
+/*
+ * The kernel's bitmap was never told (nr_ranges 0): sevdbg follows the page
+ * tables, reads the shared page right, and verify names the kernel's
+ * bitmap as the one that disagrees.
+ */
+static void test_verify_untracked(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(sh(f, "x/s 0x405000"), 0);
+	assert_out_has(f, SHARED);
+	assert_int_equal(sh(f, "bitmap 0x105000+4K"), 0);
+	assert_out_has(f, "nr_ranges 0");
+	assert_out_has(f, "1 shared");
+	assert_int_equal(mon(f, "sev verify 0x400000-0x410000"), -EILSEQ);
+	assert_out_has(f,
+		       "0x000000106000      1 pages: PTE C-bit set, bitmap says shared");
+	assert_out_has(f,
+		       "va 0x0000000000405000 pa 0x000000105000      1 pages: PTE C-bit clear, kernel bitmap says encrypted");
+	assert_out_has(f, "the kernel's bitmap disagrees with the page tables");
+}
+
 static void test_regs_vcpu(void **state)
 {
 	struct fixture *f = *state;
@@ -631,6 +674,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dis, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify_untracked,
+						setup_untracked, teardown),
 		cmocka_unit_test_setup_teardown(test_regs_vcpu, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_not_live, setup, teardown),

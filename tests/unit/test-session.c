@@ -2,17 +2,21 @@
 /*
  * Session tests with a fake target over the sim: virtual access through the
  * selected vCPU's CR3, read-only refusal, caches that follow run state.
+ * (Without registers, the kernel's root: test-vmci.c.)
  */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "sevdbg/dumpfmt.h"
 #include "sevdbg/platform.h"
 #include "sevdbg/ram.h"
 #include "sevdbg/regs.h"
@@ -28,6 +32,7 @@ struct fake {
 	struct target t;
 	uint8_t *mem;
 	bool regs_hidden; /* SEV-ES: control registers unavailable */
+	bool paging_off;  /* a guest at reset */
 };
 
 /* vCPU n uses the page tables at 0x10000 * (n + 1). */
@@ -41,7 +46,7 @@ static int fake_read_regs(struct target *t, int vcpu, struct regs *r)
 	regs_set(r, REGS_RIP, VA);
 	if (f->regs_hidden)
 		return 0;
-	regs_set(r, REGS_CR0, 0x80000011);
+	regs_set(r, REGS_CR0, f->paging_off ? 0x11 : 0x80000011);
 	regs_set(r, REGS_CR3, 0x10000ULL * (vcpu + 1));
 	regs_set(r, REGS_CR4, 0x20);
 	regs_set(r, REGS_EFER, 0xd00);
@@ -65,6 +70,15 @@ static void map(struct fake *f, uint64_t root, uint64_t pa)
 	put(f, root + 0x1000 + 510 * 8, (root + 0x2000) | 3 | CBIT);
 	put(f, root + 0x2000, (root + 0x3000) | 3 | CBIT);
 	put(f, root + 0x3000, pa | 3 | CBIT);
+}
+
+/* The guest's VMCOREINFO note at gpa, as Linux lays out its page. */
+static void put_note(struct fake *f, uint64_t gpa, const char *text)
+{
+	put_le32(f->mem + gpa, sizeof(VMCOREINFO_NAME));
+	put_le32(f->mem + gpa + 4, (uint32_t)strlen(text));
+	memcpy(f->mem + gpa + 12, VMCOREINFO_NAME, sizeof(VMCOREINFO_NAME));
+	memcpy(f->mem + gpa + VMCOREINFO_DESC_OFF, text, strlen(text));
 }
 
 static int setup(void **state)
@@ -287,7 +301,100 @@ static void test_bitmap_derived_from_page_tables(void **state)
 	assert_int_equal(router_read(s.router, 0x101000, buf, 16), 16);
 	assert_int_equal(nb.sim->stats.host_read_calls, before.host_read_calls);
 	session_release(&s);
+
+	/* ... unless VMCOREINFO names the kernel's tables: they tell. */
+	put_note(f, 0x3000,
+		 "OSRELEASE=6.1.0-test\nNUMBER(phys_base)=0\n"
+		 "SYMBOL(init_top_pgt)=ffffffff80010000\n");
+	assert_int_equal(session_init(&s, &f->t), 0);
+	before = nb.sim->stats;
+	assert_int_equal(router_read(s.router, 0x101000, buf, 16), 16);
+	assert_memory_equal(buf, "shared with host", 16);
+	assert_int_equal(nb.sim->stats.host_read_calls - before.host_read_calls,
+			 1);
+	session_release(&s);
 	f->t.plat = nb.sim;
+}
+
+/* Whether a router read of gpa logs a line containing what. */
+static bool stderr_of_read(struct session *s, uint64_t gpa, const char *what)
+{
+	char path[] = "/tmp/test-session.XXXXXX", log[512] = "";
+	int fd = mkstemp(path), saved = dup(STDERR_FILENO);
+	uint8_t buf[16];
+	ssize_t n;
+
+	assert_true(fd >= 0 && saved >= 0);
+	fflush(stderr);
+	dup2(fd, STDERR_FILENO);
+	assert_int_equal(router_read(s->router, gpa, buf, 16), 16);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	n = pread(fd, log, sizeof(log) - 1, 0);
+	close(fd);
+	unlink(path);
+	log[n > 0 ? n : 0] = '\0';
+	return strstr(log, what) != NULL;
+}
+
+/*
+ * A kernel bitmap the guest never reports to (--sim-bitmap=untracked): its
+ * GET says "all encrypted", DBG_DECRYPT of the really shared page gives
+ * garbage, and the session still reads it right, directly, because it
+ * follows the page tables until the bitmap has been told something.
+ */
+static void test_untracked_bitmap_not_trusted(void **state)
+{
+	static const uint8_t key[16] = "session-test-key";
+	struct sim_config cfg = {.key = key,
+				 .launched = true,
+				 .hc_fd = -1,
+				 .bitmap_untracked = true};
+	struct fake *f = *state;
+	struct platform *tracked = f->t.plat, *p;
+	struct platform_stats before;
+	uint8_t bits = 0, buf[16];
+	struct session s;
+	int fw;
+
+	assert_int_equal(sim_platform_new(&f->t.ram, &cfg, &p), 0);
+	f->t.plat = p;
+	put(f, 0x10000 + 0x3000 + 8, 0x101000 | 3); /* VA+4K, no C-bit */
+	memcpy(f->mem + 0x101000, "shared with host", 16);
+	sim_share(p, 0x101000);
+	assert_int_equal(platform_get_bitmap(p, 0x101, 8, &bits), 0);
+	assert_int_equal(bits, 0xff); /* the kernel never heard of it */
+	assert_int_equal(platform_dbg_decrypt(p, 0x101000, buf, 16, &fw), 0);
+	assert_memory_not_equal(buf, "shared with host", 16);
+
+	assert_int_equal(session_init(&s, &f->t), 0);
+	assert_true(s.pinfo.bitmap_from_paging);
+	assert_non_null(strstr(s.pinfo.bitmap_caveat, "nr_ranges 0"));
+	before = p->stats;
+	assert_int_equal(router_read(s.router, 0x101000, buf, 16), 16);
+	assert_memory_equal(buf, "shared with host", 16);
+	assert_int_equal(p->stats.host_read_calls - before.host_read_calls, 1);
+	assert_int_equal(router_read(s.router, 0x100000, buf, 16), 16);
+	assert_memory_equal(buf, "vcpu0 sees this", 16);
+
+	/* At reset (paging off) every page is encrypted, and that is no
+	 * bitmap error: the router reports none. */
+	f->paging_off = true;
+	session_note_stop(&s);
+	assert_false(stderr_of_read(&s, 0x100000, "no page-encryption bitmap"));
+	f->paging_off = false;
+
+	/* Once the bitmap has been told (a SET), the next stop follows it. */
+	assert_int_equal(platform_set_bitmap(p, 0x101, 1, (uint8_t[]){0}), 0);
+	session_note_stop(&s);
+	assert_false(s.pinfo.bitmap_from_paging);
+	assert_null(s.pinfo.bitmap_caveat);
+	assert_int_equal(router_read(s.router, 0x101000, buf, 16), 16);
+	assert_memory_equal(buf, "shared with host", 16);
+	session_release(&s);
+	platform_destroy(p);
+	f->t.plat = tracked;
 }
 
 int main(void)
@@ -299,6 +406,7 @@ int main(void)
 		T(test_registers_unavailable),
 		T(test_cache_follows_run_state),
 		T(test_bitmap_derived_from_page_tables),
+		T(test_untracked_bitmap_not_trusted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -369,6 +369,50 @@ static void test_feed_records(void **state)
 	assert_int_equal(bits_of(f->p, 0x400), 0xff);
 }
 
+/*
+ * --sim-bitmap=untracked: records change what the guest shares (the
+ * hardware's view) but not the kernel's bitmap, whose nr_ranges stays 0.
+ */
+static void test_untracked_records(void **state)
+{
+	struct sim_config cfg = {.key = key,
+				 .launched = true,
+				 .hc_fd = -1,
+				 .bitmap_untracked = true};
+	struct fixture *f = *state;
+	struct platform_info pi;
+	struct platform *p;
+	struct sim_stats st;
+	uint8_t rec[32], buf[16];
+	int fw;
+
+	assert_int_equal(sim_platform_new(&f->ram, &cfg, &p), 0);
+	record(rec, 12, 0x10000, 1, 0);
+	sim_platform_feed(p, rec, 32);
+	assert_int_equal(bits_of(p, 0x10), 0xff);
+	assert_int_equal(sim_platform_stats(p, &st), 0);
+	assert_int_equal(st.records, 1);
+	assert_int_equal(st.nr_ranges, 0);
+	/* The page is shared: plaintext to the host, garbage to DBG. */
+	assert_int_equal(platform_read_host(p, 0x10000, buf, 16), 0);
+	assert_memory_equal(buf, f->low + 0x10000, 16);
+	assert_int_equal(platform_dbg_decrypt(p, 0x10000, buf, 16, &fw), 0);
+	assert_memory_not_equal(buf, f->low + 0x10000, 16);
+	assert_int_equal(platform_info(p, &pi), 0);
+	assert_true(pi.bitmap_from_paging);
+	assert_non_null(pi.bitmap_caveat);
+	platform_destroy(p);
+
+	/* Tracked (the default): the same record reaches the bitmap. */
+	sim_platform_feed(f->p, rec, 32);
+	assert_int_equal(bits_of(f->p, 0x10), 0xfe);
+	assert_int_equal(sim_platform_stats(f->p, &st), 0);
+	assert_int_equal(st.nr_ranges, 1);
+	assert_int_equal(platform_info(f->p, &pi), 0);
+	assert_false(pi.bitmap_from_paging);
+	assert_null(pi.bitmap_caveat);
+}
+
 static void test_sync_pipe_and_file(void **state)
 {
 	struct fixture *f = *state;
@@ -553,6 +597,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_read_host_hole, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_feed_records, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_untracked_records, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sync_pipe_and_file, setup,
 						teardown),

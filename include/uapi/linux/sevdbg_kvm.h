@@ -20,22 +20,34 @@
 #endif
 
 /*
- * Page encryption bitmap (patches 0003, 0004): one bit per 4 KiB guest
- * page, bit i of byte i / 8 for gfn start_gfn + i, 1 = encrypted.
- * Numbers 0xf0 and 0xf1: see kernel/README for why not 0xc5 and 0xc6.
+ * Page encryption bitmap (kernel/patches): one bit per 4 KiB guest page,
+ * bit i of byte i / 8 for gfn start_gfn + i, 1 = encrypted.  GET reports
+ * in nr_ranges how many ranges the bitmap has been told about since the VM
+ * became an SEV guest (recorded KVM_HC_MAP_GPA_RANGE calls and SETs): 0
+ * means it was never told anything, so its "all encrypted" is not to be
+ * trusted.  With num_pages 0, enc_bitmap may be 0 and GET returns
+ * nr_ranges only.  KVM_CHECK_EXTENSION(KVM_CAP_SEV_PAGE_ENC_BITMAP) on the
+ * VM fd is 1 when the kernel has the series.
+ *
+ * Numbers far from where upstream grows (kernel/README says why): ioctls
+ * 0xf0 and 0xf1, capability 1000.  The whole group comes with the series,
+ * so a patched <linux/kvm.h> (which has the capability) defines it already.
  */
-#ifndef KVM_GET_PAGE_ENC_BITMAP
+#ifndef KVM_CAP_SEV_PAGE_ENC_BITMAP
 struct kvm_page_enc_bitmap {
 	__u64 start_gfn;
 	__u64 num_pages;
-	union {
-		void *enc_bitmap;
-		__u64 padding;
-	};
+	__u64 enc_bitmap;  /* user address of the bits */
+	__u32 flags;	   /* must be 0 */
+	__u32 pad;	   /* must be 0 */
+	__u64 nr_ranges;   /* GET, out: ranges told since the VM was created */
+	__u64 reserved[3]; /* must be 0 */
 };
 
-#define KVM_GET_PAGE_ENC_BITMAP _IOW(KVMIO, 0xf0, struct kvm_page_enc_bitmap)
+#define KVM_GET_PAGE_ENC_BITMAP _IOWR(KVMIO, 0xf0, struct kvm_page_enc_bitmap)
 #define KVM_SET_PAGE_ENC_BITMAP _IOW(KVMIO, 0xf1, struct kvm_page_enc_bitmap)
+
+#define KVM_CAP_SEV_PAGE_ENC_BITMAP 1000
 #endif
 
 /*

@@ -21,6 +21,7 @@
 #include "sevdbg/platform.h"
 #include "sevdbg/ram.h"
 #include "sevdbg/util.h"
+#include "plugins/platforms/kvm/sevfd.h"
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -36,8 +37,12 @@ struct kvm_plat {
 	int vm_fd;    /* our mirror VM, or the VM itself if owned */
 	int owner_fd; /* QEMU's VM fd (a duplicate), -1 if none */
 	int sev_fd;   /* /dev/sev if it opens, else -1 */
+	/* The thread holding /dev/sev at QEMU's number (sevfd.h), NULL
+	 * when the VM is our own and any /dev/sev fd will do. */
+	struct sevfd *gate;
+	int sev_number; /* QEMU's /dev/sev fd number, -1 if unknown */
 	struct platform_info info;
-	bool series;	 /* KVM_GET_PAGE_ENC_BITMAP works */
+	bool series;	 /* KVM_CAP_SEV_PAGE_ENC_BITMAP answers */
 	uint8_t *bounce; /* one page, page aligned */
 };
 
@@ -78,23 +83,41 @@ static int kvm_write_host(struct platform *p, uint64_t gpa, const void *buf,
 	return 0;
 }
 
-/* One KVM_SEV_DBG_{DE,EN}CRYPT; KVM pins both user pages. */
+struct kvm_dbg_req {
+	int vm_fd;
+	struct kvm_sev_cmd cmd;
+};
+
+static int kvm_dbg_ioctl(void *arg)
+{
+	struct kvm_dbg_req *q = arg;
+
+	return ioctl(q->vm_fd, KVM_MEMORY_ENCRYPT_OP, &q->cmd) < 0 ? -errno : 0;
+}
+
+/*
+ * One KVM_SEV_DBG_{DE,EN}CRYPT; KVM pins both user pages. On a mirror it
+ * runs in the thread whose fd table has /dev/sev at QEMU's number, the
+ * only place KVM looks (sev->fd; cmd.sev_fd is ignored for DBG commands).
+ */
 static int kvm_sev_dbg(struct kvm_plat *k, uint32_t id, uint64_t src,
 		       uint64_t dst, size_t len, int *fw_error)
 {
 	struct kvm_sev_dbg dbg = {.src_uaddr = src,
 				  .dst_uaddr = dst,
 				  .len = (uint32_t)len};
-	struct kvm_sev_cmd cmd = {.id = id,
-				  .data = (uint64_t)(uintptr_t)&dbg,
-				  .sev_fd = (uint32_t)k->sev_fd};
+	struct kvm_dbg_req q =
+		{.vm_fd = k->gate ? sevfd_fd(k->gate) : k->vm_fd,
+		 .cmd = {.id = id,
+			 .data = (uint64_t)(uintptr_t)&dbg,
+			 .sev_fd = (uint32_t)(k->gate ? k->sev_number
+						      : k->sev_fd)}};
+	int ret;
 
-	if (ioctl(k->vm_fd, KVM_MEMORY_ENCRYPT_OP, &cmd) < 0) {
-		*fw_error = (int)cmd.error;
-		return -errno;
-	}
-	*fw_error = 0;
-	return 0;
+	ret = k->gate ? sevfd_call(k->gate, kvm_dbg_ioctl, &q)
+		      : kvm_dbg_ioctl(&q);
+	*fw_error = ret ? (int)q.cmd.error : 0;
+	return ret;
 }
 
 static int kvm_dbg_decrypt(struct platform *p, uint64_t gpa, void *buf,
@@ -132,14 +155,20 @@ static int kvm_dbg_encrypt(struct platform *p, uint64_t gpa, const void *buf,
 			   (uintptr_t)hva, len, fw_error);
 }
 
+/* nr_ranges (GET only) may be NULL. */
 static int kvm_bitmap_ioctl(struct kvm_plat *k, unsigned long req,
-			    uint64_t start_gfn, uint64_t npages, void *bits)
+			    uint64_t start_gfn, uint64_t npages, void *bits,
+			    uint64_t *nr_ranges)
 {
 	struct kvm_page_enc_bitmap b = {.start_gfn = start_gfn,
-					.num_pages = npages};
+					.num_pages = npages,
+					.enc_bitmap = (uintptr_t)bits};
 
-	b.enc_bitmap = bits;
-	return ioctl(k->vm_fd, req, &b) < 0 ? -errno : 0;
+	if (ioctl(k->vm_fd, req, &b) < 0)
+		return -errno;
+	if (nr_ranges)
+		*nr_ranges = b.nr_ranges;
+	return 0;
 }
 
 static int kvm_get_bitmap(struct platform *p, uint64_t start_gfn,
@@ -148,11 +177,12 @@ static int kvm_get_bitmap(struct platform *p, uint64_t start_gfn,
 	struct kvm_plat *k = to_kvm(p);
 
 	/* Without the series the memory model derives the bitmap from the
-	 * page tables (info.bitmap_from_paging). */
+	 * page tables (info.bitmap_from_paging); with it but untrusted, the
+	 * kernel's bitmap still answers, for `verify` to compare. */
 	if (!k->series)
 		return -EOPNOTSUPP;
 	return kvm_bitmap_ioctl(k, KVM_GET_PAGE_ENC_BITMAP, start_gfn, npages,
-				bits);
+				bits, NULL);
 }
 
 static int kvm_set_bitmap(struct platform *p, uint64_t start_gfn,
@@ -163,12 +193,41 @@ static int kvm_set_bitmap(struct platform *p, uint64_t start_gfn,
 	if (!k->series)
 		return -EOPNOTSUPP;
 	return kvm_bitmap_ioctl(k, KVM_SET_PAGE_ENC_BITMAP, start_gfn, npages,
-				(void *)bits);
+				(void *)bits, NULL);
+}
+
+/*
+ * Trust the kernel's bitmap only with evidence that the guest reports to
+ * it (DESIGN.md §3.4): a stock guest without KVM_FEATURE_MIGRATION_CONTROL
+ * never does, and the bitmap's "all encrypted" would send shared pages
+ * through DBG_DECRYPT. Asked again at every stop: a guest that sevdbg
+ * launched starts reporting only once it boots.
+ */
+static void kvm_trust_bitmap(struct kvm_plat *k)
+{
+	uint64_t nr = 0;
+	int ret;
+
+	if (!k->series)
+		return;
+	ret = kvm_bitmap_ioctl(k, KVM_GET_PAGE_ENC_BITMAP, 0, 0, NULL, &nr);
+	k->info.bitmap_from_paging = ret || !nr;
+	if (ret)
+		k->info.bitmap_caveat =
+			"the kernel's page-encryption bitmap does not answer: shared pages come from the guest's page tables";
+	else if (!nr)
+		k->info.bitmap_caveat =
+			"the guest never reported a page to the kernel's bitmap (nr_ranges 0; it lacks KVM_FEATURE_MIGRATION_CONTROL): shared pages come from the guest's page tables, `verify` compares the two";
+	else
+		k->info.bitmap_caveat = NULL;
 }
 
 static int kvm_info(struct platform *p, struct platform_info *info)
 {
-	*info = to_kvm(p)->info;
+	struct kvm_plat *k = to_kvm(p);
+
+	kvm_trust_bitmap(k);
+	*info = k->info;
 	return 0;
 }
 
@@ -176,6 +235,7 @@ static void kvm_destroy(struct platform *p)
 {
 	struct kvm_plat *k = to_kvm(p);
 
+	sevfd_stop(k->gate);
 	if (k->vm_fd >= 0)
 		close(k->vm_fd);
 	if (k->owner_fd >= 0)
@@ -277,6 +337,30 @@ out:
 	return ret;
 }
 
+/* Why the first DBG_DECRYPT failed, each errno of 6.1's sev.c by name. */
+void kvm_dbg_strerror(int ret, int fw, int sev_number, char *err, size_t errlen)
+{
+	if (fw)
+		snprintf(err, errlen, "KVM_SEV_DBG_DECRYPT failed: %s",
+			 sev_fw_strerror(fw));
+	else if (ret == -EBADF && sev_number >= 0)
+		snprintf(err, errlen,
+			 "KVM_SEV_DBG_DECRYPT: KVM found no /dev/sev at fd %d, QEMU's number, in the thread that asked (EBADF): a bug in sevdbg's fd placement, please report it",
+			 sev_number);
+	else if (ret == -EBADF)
+		snprintf(err, errlen,
+			 "KVM_SEV_DBG_DECRYPT: KVM looks up the VM owner's /dev/sev fd number in the calling process and found none there (EBADF): attach by QEMU's pid so sevdbg can hold /dev/sev at that number");
+	else if (ret == -ENOTTY)
+		snprintf(err, errlen,
+			 "KVM_MEMORY_ENCRYPT_OP refused (ENOTTY): the VM is not an SEV guest, or KVM has no SEV support (load kvm_amd with sev=1)");
+	else if (ret == -ENOMEM)
+		snprintf(err, errlen,
+			 "KVM_SEV_DBG_DECRYPT: KVM could not pin the two pages of the command (ENOMEM): raise sevdbg's locked-memory limit (ulimit -l) or run it as root (CAP_IPC_LOCK)");
+	else
+		snprintf(err, errlen, "KVM_SEV_DBG_DECRYPT failed: %s",
+			 strerror(-ret));
+}
+
 /* A first DBG_DECRYPT tells whether the firmware will talk to us at all. */
 static int kvm_probe_dbg(struct kvm_plat *k, char *err, size_t errlen)
 {
@@ -300,13 +384,7 @@ static int kvm_probe_dbg(struct kvm_plat *k, char *err, size_t errlen)
 		k->info.policy |= SEV_POLICY_NODBG;
 		return 0;
 	}
-	if (fw)
-		snprintf(err, errlen, "KVM_SEV_DBG_DECRYPT failed: %s",
-			 sev_fw_strerror(fw));
-	else
-		snprintf(err, errlen,
-			 "KVM_MEMORY_ENCRYPT_OP refused: %s (the VM is not an SEV guest, or KVM has no SEV support: load kvm_amd with sev=1)",
-			 strerror(-ret));
+	kvm_dbg_strerror(ret, fw, k->sev_number, err, errlen);
 	return ret;
 }
 
@@ -336,21 +414,33 @@ static int kvm_make_mirror(struct kvm_plat *k, char *err, size_t errlen)
 /* Without the series the bitmap comes from the page tables (§3.4). */
 static void kvm_probe_bitmap(struct kvm_plat *k)
 {
-	uint8_t byte = 0;
-	int ret;
-
-	ret = kvm_bitmap_ioctl(k, KVM_GET_PAGE_ENC_BITMAP, 0, 8, &byte);
-	k->series = ret == 0;
-	if (k->series)
+	k->series = ioctl(k->vm_fd, KVM_CHECK_EXTENSION,
+			  KVM_CAP_SEV_PAGE_ENC_BITMAP) > 0;
+	if (k->series) {
+		kvm_trust_bitmap(k);
+		if (k->info.bitmap_from_paging)
+			pr_info("kvm: %s", k->info.bitmap_caveat);
 		return;
+	}
 	k->info.bitmap_from_paging = true;
-	pr_info("kvm: no KVM_GET_PAGE_ENC_BITMAP (%s): this kernel lacks the sevdbg series (kernel/), so shared pages are found from the guest's page tables",
-		strerror(-ret));
+	k->info.bitmap_caveat =
+		"this kernel lacks the sevdbg series (no KVM_CAP_SEV_PAGE_ENC_BITMAP): shared pages come from the guest's page tables";
+	pr_info("kvm: %s", k->info.bitmap_caveat);
 }
 
-int kvm_platform_attach_vm_fd(int vm_fd, bool mirror, const struct ram_map *ram,
-			      unsigned int cbit, struct platform **out,
-			      char *err, size_t errlen)
+/* On a mirror, DBG commands go through a thread holding /dev/sev at QEMU's
+ * number; our own VM (mirror = false) uses the fd SEV_INIT was given. */
+static int kvm_place_sev(struct kvm_plat *k, char *err, size_t errlen)
+{
+	if (k->sev_number < 0)
+		return 0;
+	return sevfd_start("/dev/sev", k->sev_number, k->vm_fd, &k->gate, err,
+			   errlen);
+}
+
+static int kvm_attach(int vm_fd, bool mirror, int sev_number,
+		      const struct ram_map *ram, unsigned int cbit,
+		      struct platform **out, char *err, size_t errlen)
 {
 	struct kvm_plat *k;
 	int ret;
@@ -359,6 +449,7 @@ int kvm_platform_attach_vm_fd(int vm_fd, bool mirror, const struct ram_map *ram,
 	if (!k)
 		return -ENOMEM;
 	k->kvm_fd = k->vm_fd = k->owner_fd = k->sev_fd = -1;
+	k->sev_number = mirror ? sev_number : -1;
 	k->ram = ram;
 	k->p.ops = &kvm_ops;
 	k->p.priv = k;
@@ -385,6 +476,8 @@ int kvm_platform_attach_vm_fd(int vm_fd, bool mirror, const struct ram_map *ram,
 		k->vm_fd = fcntl(vm_fd, F_DUPFD_CLOEXEC, 0);
 		ret = k->vm_fd < 0 ? -errno : 0;
 	}
+	if (!ret)
+		ret = kvm_place_sev(k, err, errlen);
 	if (ret)
 		goto err;
 	ret = kvm_probe_dbg(k, err, errlen);
@@ -398,12 +491,19 @@ err:
 	return ret;
 }
 
+int kvm_platform_attach_vm_fd(int vm_fd, bool mirror, const struct ram_map *ram,
+			      unsigned int cbit, struct platform **out,
+			      char *err, size_t errlen)
+{
+	return kvm_attach(vm_fd, mirror, -1, ram, cbit, out, err, errlen);
+}
+
 int kvm_platform_new(const struct kvm_attach *a, struct platform **out,
 		     char *err, size_t errlen)
 {
-	char dummy[8];
+	char dummy[8], fd_dir[64];
 	unsigned int cbit = 0;
-	int ret, fd;
+	int ret, fd, sev_number;
 
 	if (!err) {
 		err = dummy;
@@ -415,8 +515,11 @@ int kvm_platform_new(const struct kvm_attach *a, struct platform **out,
 	ret = kvm_find_vm_fd(a->qemu_pid, &fd, err, errlen);
 	if (ret)
 		return ret;
-	ret = kvm_platform_attach_vm_fd(fd, true, a->ram, cbit, out, err,
-					errlen);
+	snprintf(fd_dir, sizeof(fd_dir), "/proc/%d/fd", a->qemu_pid);
+	ret = sevfd_find(fd_dir, "/dev/sev", &sev_number, err, errlen);
+	if (!ret)
+		ret = kvm_attach(fd, true, sev_number, a->ram, cbit, out, err,
+				 errlen);
 	close(fd);
 	return ret;
 }

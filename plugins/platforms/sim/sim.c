@@ -28,7 +28,11 @@ struct sim {
 	struct platform p;
 	const struct ram_map *ram;
 	struct sim_config cfg;
+	/* What the guest's memory really is: drives read_host and DBG. */
 	struct bitmap bm;
+	/* The kernel's bitmap (GET/SET) when records never reach it
+	 * (cfg.bitmap_untracked); otherwise bm is both. */
+	struct bitmap kbm;
 	/* XEX: C = E_k1(P ^ T) ^ T with T = E_k2(gpa of the 16-byte block). */
 	EVP_CIPHER_CTX *enc, *dec, *tweak;
 	uint8_t rx[SIM_HC_RECORD_SIZE]; /* partial record from the channel */
@@ -283,17 +287,31 @@ static int sim_dbg_encrypt(struct platform *p, uint64_t gpa, const void *buf,
 	return ret;
 }
 
+static struct bitmap *sim_kernel_bitmap(struct sim *s)
+{
+	return s->cfg.bitmap_untracked ? &s->kbm : &s->bm;
+}
+
 static int sim_get_bitmap(struct platform *p, uint64_t start_gfn,
 			  uint64_t npages, uint8_t *bits)
 {
-	return bitmap_get(&to_sim(p)->bm, start_gfn, npages, bits);
+	return bitmap_get(sim_kernel_bitmap(to_sim(p)), start_gfn, npages,
+			  bits);
 }
 
+/* The series counts a SET as a range told (userspace restoring it). */
 static int sim_set_bitmap(struct platform *p, uint64_t start_gfn,
 			  uint64_t npages, const uint8_t *bits)
 {
-	return bitmap_set(&to_sim(p)->bm, start_gfn, npages, bits);
+	struct sim *s = to_sim(p);
+	int ret = bitmap_set(sim_kernel_bitmap(s), start_gfn, npages, bits);
+
+	if (!ret)
+		s->st.nr_ranges++;
+	return ret;
 }
+
+static int sim_sync(struct platform *p);
 
 static int sim_info(struct platform *p, struct platform_info *info)
 {
@@ -304,7 +322,17 @@ static int sim_info(struct platform *p, struct platform_info *info)
 	info->cbit = s->cfg.cbit;
 	info->policy = s->cfg.policy;
 	info->encrypted = true;
+	info->regs_encrypted = s->cfg.no_regs;
 	info->fw_latency_us = s->cfg.latency_us;
+	/* The kvm platform's rule (kvm_trust_bitmap): a kernel bitmap that
+	 * was never told anything is not followed. Records that arrived
+	 * while the guest ran count, so drain them first. */
+	sim_sync(p);
+	if (!s->st.nr_ranges) {
+		info->bitmap_from_paging = true;
+		info->bitmap_caveat =
+			"the guest never reported a page to the kernel's bitmap (nr_ranges 0): shared pages come from the guest's page tables, `verify` compares the two";
+	}
 	return 0;
 }
 
@@ -318,6 +346,8 @@ static void sim_apply(struct sim *s)
 	if (!bitmap_apply_record(&s->bm, rec.gpa, rec.npages, rec.attrs, why,
 				 sizeof(why))) {
 		s->st.records++;
+		if (!s->cfg.bitmap_untracked)
+			s->st.nr_ranges++;
 		return;
 	}
 	s->st.bad_records++;
@@ -428,6 +458,7 @@ static void sim_destroy(struct platform *p)
 	EVP_CIPHER_CTX_free(s->dec);
 	EVP_CIPHER_CTX_free(s->tweak);
 	bitmap_release(&s->bm);
+	bitmap_release(&s->kbm);
 	OPENSSL_cleanse(s->blk, sizeof(s->blk));
 	pthread_mutex_destroy(&s->psp);
 	free(s);
@@ -500,8 +531,10 @@ int sim_platform_new(const struct ram_map *ram, const struct sim_config *cfg,
 	pthread_mutex_init(&s->psp, NULL);
 	ret = bitmap_init(&s->bm,
 			  ALIGN_UP(ram_end(ram), PAGE_SIZE) >> PAGE_SHIFT);
+	if (!ret && s->cfg.bitmap_untracked)
+		ret = bitmap_init(&s->kbm, s->bm.npages);
 	if (ret)
-		goto err_free;
+		goto err_bitmap;
 	ret = sim_init_ciphers(s, cfg ? cfg->key : NULL);
 	if (ret)
 		goto err_ciphers;
@@ -513,8 +546,9 @@ err_ciphers:
 	EVP_CIPHER_CTX_free(s->enc);
 	EVP_CIPHER_CTX_free(s->dec);
 	EVP_CIPHER_CTX_free(s->tweak);
+err_bitmap:
+	bitmap_release(&s->kbm);
 	bitmap_release(&s->bm);
-err_free:
 	pthread_mutex_destroy(&s->psp);
 	free(s);
 	return ret;

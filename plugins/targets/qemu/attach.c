@@ -130,12 +130,16 @@ static int qemu_platform(struct qemu *q, const char *hc,
 	if (q->hc_fd < 0)
 		pr_warn("no page-encryption record channel (give hc=FILE, the file of QEMU's isa-debugcon chardev): every page stays encrypted in the sim");
 	cfg.hc_fd = q->hc_fd;
+	q->regs_encrypted = cfg.no_regs; /* as SEV-ES without the VMSA */
 	rc = sim_platform_new(&q->t.ram, &cfg, &q->t.plat);
 	if (rc)
 		snprintf(err, errlen, "cannot start the SEV simulator: %s",
 			 strerror(-rc));
 	else
-		pr_info("platform: sim (QEMU runs no SEV guest; encryption is simulated)");
+		pr_info("platform: sim (QEMU runs no SEV guest; encryption is simulated%s)",
+			cfg.no_regs
+				? "; --sim-regs none: registers unavailable, as on SEV-ES without the VMSA command"
+				: "");
 	return rc;
 }
 

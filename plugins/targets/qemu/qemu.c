@@ -602,9 +602,12 @@ static int qemu_describe(struct target *t, char *buf, size_t len)
 		 "qemu (pid %d, %s, accel %s, %d vCPUs)%s; platform: %s%s",
 		 q->pid, q->launch ? "launched by sevdbg" : "attached",
 		 q->accel, q->nr_vcpus, q->dead ? " -- QEMU is gone" : "",
-		 q->regs_encrypted ? "kvm (SEV-ES guest: registers unavailable)"
-		 : q->sev	   ? "kvm (QEMU reports an SEV guest)"
-				   : "sim (no SEV guest: simulated encryption)",
+		 !q->sev ? q->regs_encrypted
+				   ? "sim (no SEV guest: simulated encryption; --sim-regs none: registers unavailable)"
+				   : "sim (no SEV guest: simulated encryption)"
+		 : q->regs_encrypted
+			 ? "kvm (SEV-ES guest: registers unavailable)"
+			 : "kvm (QEMU reports an SEV guest)",
 		 !q->sev && q->hc_fd < 0
 			 ? ", without a page-encryption record channel"
 			 : "");
