@@ -110,6 +110,9 @@ int cli_target_option(struct cli_target *ct, int c, const char *arg)
 	case CLI_OPT_READ_ONLY:
 		ct->topts.read_only = true;
 		return 0;
+	case CLI_OPT_SIM_ES:
+		ct->sim.es = true;
+		return 0;
 	case CLI_OPT_ACCEL:
 		if (strcmp(arg, "tcg") && strcmp(arg, "kvm"))
 			return cli_bad(ct, "accel", arg, "tcg or kvm");
@@ -189,6 +192,9 @@ void cli_target_usage(FILE *f)
 	      "      --sim-policy nodbg   simulate a guest whose policy forbids\n"
 	      "                           debugging (every DBG_DECRYPT fails)\n"
 	      "      --sim-key FILE       16-byte AES key (raw or 32 hex digits)\n"
+	      "      --sim-es             simulate an SEV-ES guest: registers only\n"
+	      "                           from its encrypted VMSA; no single-step,\n"
+	      "                           no breakpoints (as KVM refuses them)\n"
 	      "      --sim-bitmap untracked\n"
 	      "                           simulate a guest whose page-encryption\n"
 	      "                           hypercalls never reach the kernel's bitmap\n"

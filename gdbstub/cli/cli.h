@@ -74,6 +74,7 @@ enum cli_target_opt {
 	CLI_OPT_SIM_KEY,
 	CLI_OPT_SIM_LATENCY,
 	CLI_OPT_SIM_REGS,
+	CLI_OPT_SIM_ES,
 	CLI_OPT_SIM_BITMAP,
 };
 
@@ -87,6 +88,7 @@ enum cli_target_opt {
 		{"sim-key", required_argument, NULL, CLI_OPT_SIM_KEY},         \
 		{"sim-latency", required_argument, NULL, CLI_OPT_SIM_LATENCY}, \
 		{"sim-regs", required_argument, NULL, CLI_OPT_SIM_REGS},       \
+		{"sim-es", no_argument, NULL, CLI_OPT_SIM_ES},                 \
 		{"sim-bitmap", required_argument, NULL, CLI_OPT_SIM_BITMAP},   \
 	{                                                                      \
 		"verbose", no_argument, NULL, 'v'                              \

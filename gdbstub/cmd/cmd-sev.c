@@ -534,6 +534,8 @@ CMD_FN(stats)
 	sb_printf(ctx->out,
 		  "bitmap       %llu refreshes (%llu platform calls)\n",
 		  X(r.bitmap_refreshes), X(p->bitmap_calls));
+	if (ctx->s->pinfo.regs_encrypted) /* SEV-ES: registers cost too */
+		sb_printf(ctx->out, "read_vmsa    %10llu\n", X(p->vmsa_calls));
 	sb_printf(ctx->out, "errors       %llu\n", X(p->errors));
 	return 0;
 }

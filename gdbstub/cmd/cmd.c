@@ -61,8 +61,9 @@ static const struct cmd commands[] = {
 	{"regs", "[--json] [VCPU]", "registers of the selected (or given) vCPU",
 	 CMD_SHELL | CMD_JSON, cmd_do_regs,
 	 "General, segment and control registers. SEV-ES guests keep them\n"
-	 "encrypted in the VMSA: then they are unavailable. Also `info\n"
-	 "registers`."},
+	 "in the encrypted VMSA: they come from the firmware's decryption\n"
+	 "(the series' VMSA patch), else they are unavailable and `regs`\n"
+	 "says why. Also `info registers`."},
 	{"x", "[/NFU] [ADDR [COUNT]]",
 	 "examine memory: U size b/h/w/g, F x/d/u/s/i, /p or p:ADDR physical",
 	 CMD_SHELL | CMD_REPEAT, cmd_do_x,

@@ -16,6 +16,7 @@
 #include "gdbstub/mem/router.h"
 #include "gdbstub/mem/session.h"
 #include "sevdbg/util.h"
+#include "sevdbg/vmsa.h"
 
 /*
  * Where Linux puts the direct map without KASLR; the scan covers the whole
@@ -88,6 +89,13 @@ int session_init(struct session *s, struct target *t)
 		s->pinfo.encrypted = true;
 	}
 	s->read_only = t->read_only;
+	if (s->pinfo.regs_encrypted) {
+		s->vmsa_regs = calloc(TARGET_MAX_VCPUS, sizeof(*s->vmsa_regs));
+		if (!s->vmsa_regs) {
+			router_free(s->router);
+			return -ENOMEM;
+		}
+	}
 	if (s->pinfo.bitmap_from_paging)
 		router_set_derived_bitmap(s->router, session_derive_bitmap, s);
 	/* A stopped (or dead) guest can be cached; a running one cannot. */
@@ -104,6 +112,72 @@ void session_release(struct session *s)
 	s->router = NULL;
 	free(s->kroot.page);
 	s->kroot.page = NULL;
+	free(s->vmsa_regs);
+	s->vmsa_regs = NULL;
+}
+
+/* One VMSA decrypted into s->vmsa_regs[vcpu]; a refusal leaves it empty. */
+static void session_vmsa_fetch(struct session *s, int vcpu)
+{
+	uint8_t vmsa[SEV_ES_VMSA_SIZE];
+	struct regs *r = &s->vmsa_regs[vcpu];
+	int fw = 0, ret;
+
+	ret = platform_read_vmsa(s->t->plat, vcpu, vmsa, sizeof(vmsa), &fw);
+	if (ret) {
+		memset(r, 0, sizeof(*r));
+		snprintf(s->regs_why, sizeof(s->regs_why),
+			 "SEV-ES keeps them in the encrypted VMSA, and %s",
+			 sev_vmsa_strerror(ret, fw));
+		pr_debug("session: vCPU %d's VMSA: %s (%d, firmware %d)", vcpu,
+			 s->regs_why, ret, fw);
+	} else {
+		vmsa_to_regs(vmsa, r);
+		s->regs_why[0] = '\0';
+	}
+	memset(vmsa, 0, sizeof(vmsa));
+	s->vmsa_valid |= 1ULL << vcpu;
+}
+
+int session_read_regs(struct session *s, int vcpu, struct regs *regs)
+{
+	if (!s->vmsa_regs)
+		return target_read_regs(s->t, vcpu, regs);
+	if (vcpu < 0 || vcpu >= TARGET_MAX_VCPUS ||
+	    vcpu >= target_nr_vcpus(s->t))
+		return -EINVAL;
+	if (s->t->running)
+		return -EBUSY;
+	if (!(s->vmsa_valid & (1ULL << vcpu)))
+		session_vmsa_fetch(s, vcpu);
+	*regs = s->vmsa_regs[vcpu];
+	/* A platform without a VMSA (a dump): the target may know them. */
+	if (!regs->valid[REGS_RIP] && !s->t->live)
+		return target_read_regs(s->t, vcpu, regs);
+	return 0;
+}
+
+const char *session_regs_why(const struct session *s)
+{
+	if (s->regs_why[0])
+		return s->regs_why;
+	return s->pinfo.regs_encrypted
+		       ? "SEV-ES keeps them in the encrypted VMSA"
+		       : "the target does not report them";
+}
+
+const char *session_step_refusal(const struct session *s)
+{
+	if (!s->pinfo.regs_encrypted)
+		return NULL;
+	return "SEV-ES guest: single-step is impossible, the hypervisor cannot set the trap flag in the encrypted VMSA (KVM refuses KVM_SET_GUEST_DEBUG). Use continue and interrupt (Ctrl-C)";
+}
+
+const char *session_bp_refusal(const struct session *s)
+{
+	if (!s->pinfo.regs_encrypted)
+		return NULL;
+	return "SEV-ES guest: no breakpoints or watchpoints, KVM refuses KVM_SET_GUEST_DEBUG for an encrypted vCPU and an int3 would need its registers rewound. Use continue and interrupt (Ctrl-C)";
 }
 
 /* Register errors after which the kernel's own root stands in; not
@@ -120,7 +194,7 @@ static int session_vcpu_paging(struct session *s, int vcpu, struct walk_cpu *c)
 	int ret;
 
 	memset(&regs, 0, sizeof(regs));
-	ret = target_read_regs(s->t, vcpu, &regs);
+	ret = session_read_regs(s, vcpu, &regs);
 	if (ret)
 		return ret;
 	/* SEV-ES: control registers live in the encrypted VMSA. */
@@ -342,12 +416,14 @@ int session_resume_guest(struct session *s)
 
 void session_note_resume(struct session *s)
 {
+	s->vmsa_valid = 0;
 	router_invalidate(s->router);
 	router_set_cache(s->router, false);
 }
 
 void session_note_stop(struct session *s)
 {
+	s->vmsa_valid = 0;
 	router_invalidate(s->router);
 	router_set_cache(s->router, true);
 	s->kroot.recheck = true;

@@ -62,6 +62,15 @@ struct session {
 	const char *dump_dir;
 	volatile int *interrupted; /* set by SIGINT handlers; may be NULL */
 	struct session_kroot kroot;
+	/*
+	 * SEV-ES (pinfo.regs_encrypted): registers decrypted from each
+	 * vCPU's VMSA, kept until the guest runs (one firmware command per
+	 * vCPU per stop, not one per memory access the walker makes), and
+	 * why the last VMSA could not be read ("" = it could).
+	 */
+	struct regs *vmsa_regs; /* TARGET_MAX_VCPUS entries */
+	uint64_t vmsa_valid;	/* bit per vCPU */
+	char regs_why[256];
 };
 
 /* Open the router over t's platform; 0 or -errno. */
@@ -77,6 +86,23 @@ void session_release(struct session *s);
  */
 int session_walk_root(struct session *s, int vcpu, struct walk_cpu *c,
 		      struct session_root *root);
+/*
+ * A vCPU's registers: from the target, or on SEV-ES from the decrypted
+ * VMSA. A VMSA that cannot be read leaves every register unavailable
+ * (returns 0, s->regs_why says why); never -errno for that, so gdb sees
+ * <unavailable> registers and memory stays readable.
+ */
+int session_read_regs(struct session *s, int vcpu, struct regs *regs);
+/* Why registers are unavailable, for messages: regs_why or a default. */
+const char *session_regs_why(const struct session *s);
+/*
+ * What SEV-ES forbids: NULL when allowed, else a sentence (no $ # * }:
+ * it goes into RSP replies) that names the cause and what to do instead.
+ */
+const char *session_step_refusal(const struct session *s);
+const char *session_bp_refusal(const struct session *s);
+
+/* session_walk_root() without asking which root. */
 int session_walk_cpu(struct session *s, int vcpu, struct walk_cpu *c);
 /* "CR3 of vCPU 1", "init_top_pgt from VMCOREINFO (registers unavailable)" */
 const char *session_root_name(const struct session_root *root, char *buf,
