@@ -1,5 +1,5 @@
-/* boot.S - PVH entry (32-bit, paging off) into the higher-half image, the AP
- * real-mode trampoline, and the interrupt entry stubs of the test guest. */
+/* boot.S - PVH and multiboot2 entries (32-bit, paging off) into the
+ * higher-half image, the AP real-mode trampoline, and the interrupt stubs. */
 
 #define KERNEL_VMA 0xffffffff80000000
 #define PA(x) ((x) - KERNEL_VMA)
@@ -11,6 +11,33 @@
 #define EFER_LME (1 << 8)
 #define CR0_PE_WP_PG 0x80010001
 #define CR4_PAE (1 << 5)
+
+#define MB2_HEADER_MAGIC 0xe85250d6
+#define MB2_BOOTLOADER_MAGIC 0x36d76289
+#define MB2_HEADER_LEN (mb2_header_end - mb2_header)
+#define BOOT_PVH 1 /* as in guest.h; ebx: struct hvm_start_info */
+#define BOOT_MB2 2 /* ebx: the multiboot2 information structure */
+
+/* Multiboot2 header (in the first 32 KiB of the file, guest.ld puts it
+ * first): GRUB, also GRUB started by OVMF as an SEV guest's firmware does,
+ * loads the ELF's segments at their physical addresses and enters mb2_start
+ * in 32-bit protected mode, paging off, after ExitBootServices. */
+	.section .multiboot2, "a"
+	.balign 8
+	.globl mb2_header
+mb2_header:
+	.long MB2_HEADER_MAGIC
+	.long 0 /* architecture: i386 protected mode */
+	.long MB2_HEADER_LEN
+	.long -(MB2_HEADER_MAGIC + MB2_HEADER_LEN)
+	.balign 8 /* entry address tag: e_entry is a 64-bit virtual address */
+	.short 3, 0
+	.long 12
+	.long PA(mb2_start)
+	.balign 8 /* end tag */
+	.short 0, 0
+	.long 8
+mb2_header_end:
 
 /* XEN_ELFNOTE_PHYS32_ENTRY: QEMU -kernel enters here via its PVH option ROM. */
 	.section .note.Xen, "a", @note
@@ -29,6 +56,17 @@
 pvh_start:
 	cli
 	cld
+	movl $BOOT_PVH, PA(boot_protocol)
+	jmp boot_common
+
+	.globl mb2_start
+mb2_start:
+	cli
+	cld
+	cmpl $MB2_BOOTLOADER_MAGIC, %eax
+	jne 9f
+	movl $BOOT_MB2, PA(boot_protocol)
+boot_common:
 	movl %ebx, PA(boot_start_info_pa)
 
 	/* .bss and the shared sections after it: never trust the loader. */
@@ -99,6 +137,8 @@ pvh_start:
 	orl $CR0_PE_WP_PG, %eax
 	movl %eax, %cr0
 	ljmp $0x08, $PA(start64_low)
+9:	hlt /* not started by a multiboot2 loader: nothing to read RAM from */
+	jmp 9b
 
 	.code64
 start64_low:
@@ -122,6 +162,7 @@ start64:
 	leaq boot_stack_top(%rip), %rsp
 	xorl %ebp, %ebp /* outermost frame for gdb's bt */
 	movq boot_start_info_pa(%rip), %rdi
+	movl boot_protocol(%rip), %esi
 	call kmain
 3:	cli
 	hlt
@@ -306,9 +347,11 @@ boot_gdtr64:
 	.word boot_gdt_end - boot_gdt - 1
 	.quad boot_gdt
 	.balign 8
-	.globl boot_start_info_pa
+	.globl boot_start_info_pa, boot_protocol
 boot_start_info_pa:
 	.quad 0
+boot_protocol:
+	.long 0
 
 	.section .bss
 	.balign 4096

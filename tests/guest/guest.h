@@ -102,7 +102,20 @@ struct ram_range {
 };
 extern uint64_t kernel_cr3;
 extern uint64_t ram_top;
-void paging_init(uint64_t start_info_pa);
+/* How boot.S was entered (boot_protocol), and what ebx pointed to. */
+#define BOOT_PVH 1 /* struct hvm_start_info, QEMU -kernel */
+#define BOOT_MB2 2 /* multiboot2 information, GRUB (also under OVMF) */
+void paging_init(uint64_t info_pa, int protocol);
+/* Multiboot2 information: 8-byte aligned tags after {total_size, 0}; every
+ * tag starts with type and size (entry_* only in the mmap tag). */
+struct mb2_tag {
+	uint32_t type, size;
+	uint32_t entry_size, entry_version;
+};
+#define MB2_TAG_END	0
+#define MB2_TAG_CMDLINE 1 /* then the NUL-terminated command line */
+#define MB2_TAG_MMAP	6
+const struct mb2_tag *mb2_find_tag(const void *mbi, uint32_t type);
 void map_private_alias(uint64_t va, uint64_t pa);
 void set_memory_shared(void *va, unsigned long npages);
 void set_memory_private(void *va, unsigned long npages);
@@ -126,7 +139,7 @@ int this_cpu(void);
 /* main.c */
 void cpu_loop(int cpu) __attribute__((noreturn));
 /* leak.c */
-void guest_leak(uint64_t start_info_pa);
+void guest_leak(uint64_t info_pa, int protocol);
 void timer_interrupt(int cpu);
 
 #endif /* GUEST_H */

@@ -163,12 +163,12 @@ static void fill_patterns(void)
 		bss_dec_page[i] = (uint8_t)(0xff - i * 3);
 }
 
-void kmain(uint64_t start_info_pa)
+void kmain(uint64_t info_pa, int protocol)
 {
 	serial_init();
 	kprintf("sevdbg-guest: booting\n");
 	kprintf("sevdbg-guest: sev=%d cbit=%d\n", sev_active, sev_cbit);
-	paging_init(start_info_pa);
+	paging_init(info_pa, protocol);
 	idt_init();
 	apic_timer_calibrate();
 	apic_init(0);
@@ -183,7 +183,7 @@ void kmain(uint64_t start_info_pa)
 	fill_patterns();
 	flip_fill();
 	flip_toggle(); /* flip_region starts shared, flip_count 1 */
-	guest_leak(start_info_pa); /* only with -append sevdbg.leak */
+	guest_leak(info_pa, protocol); /* only with sevdbg.leak */
 	kprintf("sevdbg-guest: shared dma_buf=0x%lx bss_dec_page=0x%lx flip_region=0x%lx private_page=0x%lx\n",
 		dma_buf_pa, bss_dec_page_pa, flip_region_pa, private_page_pa);
 

@@ -28,6 +28,8 @@ struct hvm_memmap_table_entry {
 	uint32_t type, reserved;
 };
 
+#define BOOT_IDENTITY_END 0x40000000ul /* boot.S's tables map [0, 1 GiB) */
+
 extern char _text[], _end[], __shared_start[], __shared_end[];
 
 /* Exported for tests and for the AP entry code. */
@@ -87,9 +89,26 @@ static uint64_t *pte_lookup(uint64_t va)
 	return &t[(va >> 12) & 511];
 }
 
-static void read_memmap(uint64_t start_info_pa)
+static void add_memmap_entry(const struct hvm_memmap_table_entry *e)
 {
-	/* Still on the boot tables, which identity-map the first 1 GiB. */
+	uint64_t s = (e->addr + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	uint64_t end = (e->addr + e->size) & ~(PAGE_SIZE - 1);
+
+	kprintf("sevdbg-guest: memmap %016lx-%016lx type %u\n", e->addr,
+		e->addr + e->size, e->type);
+	if (e->type != E820_RAM || end <= s)
+		return;
+	if (nr_ram_ranges == MAX_RAM_RANGES)
+		panic("too many RAM ranges\n");
+	ram_ranges[nr_ram_ranges].start = s;
+	ram_ranges[nr_ram_ranges++].end = end;
+	ram_bytes += end - s;
+	if (end > ram_top)
+		ram_top = end;
+}
+
+static void read_pvh_memmap(uint64_t start_info_pa)
+{
 	const struct hvm_start_info *si = (void *)start_info_pa;
 	const struct hvm_memmap_table_entry *e;
 	uint32_t i;
@@ -101,21 +120,54 @@ static void read_memmap(uint64_t start_info_pa)
 		panic("PVH start_info has no memmap (version %u)\n",
 		      si->version);
 	e = (const void *)si->memmap_paddr;
-	for (i = 0; i < si->memmap_entries; i++) {
-		uint64_t s = (e[i].addr + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-		uint64_t end = (e[i].addr + e[i].size) & ~(PAGE_SIZE - 1);
+	for (i = 0; i < si->memmap_entries; i++)
+		add_memmap_entry(&e[i]);
+}
 
-		kprintf("sevdbg-guest: memmap %016lx-%016lx type %u\n",
-			e[i].addr, e[i].addr + e[i].size, e[i].type);
-		if (e[i].type != E820_RAM || end <= s)
-			continue;
-		if (nr_ram_ranges == MAX_RAM_RANGES)
-			panic("too many RAM ranges\n");
-		ram_ranges[nr_ram_ranges].start = s;
-		ram_ranges[nr_ram_ranges++].end = end;
-		ram_bytes += end - s;
-		if (end > ram_top)
-			ram_top = end;
+/* The multiboot2 information's first tag of a type, or NULL. */
+const struct mb2_tag *mb2_find_tag(const void *mbi, uint32_t type)
+{
+	uint32_t total = *(const uint32_t *)mbi, off;
+	const struct mb2_tag *t;
+
+	for (off = 8; off + 8 <= total; off += (t->size + 7) & ~7u) {
+		t = (const void *)((uintptr_t)mbi + off);
+		if (t->type == MB2_TAG_END || t->size < 8)
+			break;
+		if (t->type == type)
+			return t;
+	}
+	return NULL;
+}
+
+/* GRUB's mmap tag (from the EFI memory map under OVMF): its entries have
+ * the layout of PVH's, type 1 is RAM. */
+static void read_mb2_memmap(uint64_t mbi_pa)
+{
+	const struct mb2_tag *t;
+	uint32_t i, n;
+
+	if (!mbi_pa || mbi_pa + *(const uint32_t *)mbi_pa > BOOT_IDENTITY_END)
+		panic("multiboot2 information at %lx: not below 1 GiB\n",
+		      mbi_pa);
+	t = mb2_find_tag((const void *)mbi_pa, MB2_TAG_MMAP);
+	if (!t)
+		panic("multiboot2 information has no memory map\n");
+	n = (t->size - 16) / t->entry_size;
+	for (i = 0; i < n; i++)
+		add_memmap_entry(
+			(const void *)((uintptr_t)t + 16 + i * t->entry_size));
+}
+
+static void read_memmap(uint64_t info_pa, int protocol)
+{
+	/* Still on the boot tables, which identity-map the first 1 GiB. */
+	if (protocol == BOOT_MB2) {
+		kprintf("sevdbg-guest: started by multiboot2\n");
+		read_mb2_memmap(info_pa);
+	} else {
+		kprintf("sevdbg-guest: started by PVH\n");
+		read_pvh_memmap(info_pa);
 	}
 }
 
@@ -165,12 +217,12 @@ static int cpu_has_1g_pages(void)
 	return (d >> 26) & 1;
 }
 
-void paging_init(uint64_t start_info_pa)
+void paging_init(uint64_t info_pa, int protocol)
 {
 	uint64_t pa;
 
 	cbit_mask = 1ul << sev_cbit;
-	read_memmap(start_info_pa);
+	read_memmap(info_pa, protocol);
 	pml4 = pt_alloc();
 
 	for (pa = image_pa(_text); pa < image_pa(_end); pa += PAGE_SIZE)

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Sourced by tests/linux/check-linux and bench/dump --linux: find Debian's
-# cloud kernel and its debug vmlinux, and boot it with a busybox initramfs.
+# cloud kernel and its debug vmlinux, and boot it with a busybox initramfs,
+# with QEMU -kernel or, as an SEV guest boots, from an EFI disk through OVMF.
 # shellcheck shell=bash disable=SC2034 # the linux_* results are for callers
 
 LINUX_MARK=SEVDBG-LINUX-READY
@@ -69,19 +70,63 @@ linux_initrd() {
 			>"$1/initrd.gz"
 }
 
+# The kernel command line of both boot paths.
+linux_cmdline() {
+	echo "console=ttyS0 panic=-1${LINUX_APPEND:+ $LINUX_APPEND}"
+}
+
+# What linux_efi_disk (scripts/efi-disk) and an OVMF boot need, from Debian
+# packages only; sets linux_why and returns 1 when something is missing.
+# OVMF_CODE/OVMF_VARS as in tests/guest/run-qemu.
+linux_efi_find() {
+	local c
+	linux_why=$(scripts/efi-disk --check 2>&1) ||
+		{ linux_why="${linux_why#efi-disk: }"; return 1; }
+	for c in "${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}" \
+		"${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}"; do
+		[ -f "$c" ] || { linux_why="no $c (ovmf); $LINUX_PKGS"; return 1; }
+	done
+}
+
+# DIR/efi.img (scripts/efi-disk): GRUB, the kernel, the initramfs and a
+# loader entry with linux_cmdline, all under /EFI/sevdbg on the disk's EFI
+# system partition.
+linux_efi_disk() {
+	local dir=$1
+	[ -f "$dir/initrd.gz" ] || linux_initrd "$dir" || return 1
+	cat >"$dir/grub.cfg" <<-CFG &&
+	set timeout=0
+	menuentry "Debian $linux_ver (sevdbg check-linux)" {
+	    linux /EFI/sevdbg/vmlinuz $(linux_cmdline)
+	    initrd /EFI/sevdbg/initrd.gz
+	}
+	CFG
+		scripts/efi-disk "$dir/efi.img" "$dir/grub.cfg" \
+			"vmlinuz=$linux_kernel" "$dir/initrd.gz"
+}
+
 # Boot in DIR (run-qemu's files: qmp.sock, gdb.sock, hc.bin, serial.log,
 # qemu.pid) with MEM of RAM; wait up to 120 s for userspace. KASLR stays on.
 # -device vmcoreinfo gives QEMU's own dumps the guest's VMCOREINFO note (the
 # guest fills fw_cfg etc/vmcoreinfo); sevdbg finds the same note in RAM, so
 # crash reads KERNELOFFSET from both instead of guessing from the saved
 # vCPU state. LINUX_APPEND adds kernel parameters (e.g. nokaslr).
+# BOOT is kernel (QEMU -kernel, the default) or ovmf (DIR/efi.img through
+# OVMF and GRUB, built by linux_efi_disk if missing; linux_efi_find first).
 linux_boot() {
-	local dir=$1 mem=$2
+	local dir=$1 mem=$2 boot=${3:-kernel} how
 	[ -f "$dir/initrd.gz" ] || linux_initrd "$dir" || return 1
-	tests/guest/run-qemu --dir "$dir" --elf "$linux_kernel" --mem "$mem" \
-		--smp 2 --daemonize --pidfile "$dir/qemu.pid" -- \
-		-device vmcoreinfo -initrd "$dir/initrd.gz" \
-		-append "console=ttyS0 panic=-1 ${LINUX_APPEND:-}" >"$dir/qemu.out" 2>&1
+	case $boot in
+	kernel) how=(--elf "$linux_kernel" -- -initrd "$dir/initrd.gz"
+		-append "$(linux_cmdline)") ;;
+	ovmf) [ -f "$dir/efi.img" ] || linux_efi_disk "$dir" || return 1
+		how=(--efi-disk "$dir/efi.img" --) ;;
+	*) echo "linux_boot: unknown boot path '$boot' (kernel or ovmf)" >&2
+		return 1 ;;
+	esac
+	tests/guest/run-qemu --dir "$dir" --mem "$mem" --smp 2 --daemonize \
+		--pidfile "$dir/qemu.pid" "${how[@]}" -device vmcoreinfo \
+		>"$dir/qemu.out" 2>&1 || return 1
 	for _ in $(seq 600); do
 		grep -q "^$LINUX_MARK" "$dir/serial.log" 2>/dev/null && return 0
 		[ -f "$dir/qemu.pid" ] &&
