@@ -39,15 +39,16 @@ def spread(s, fmt='%.2f'):
             (s['median'], s['min'], s['max'], s['q1'], s['q3'], s['n']))
 
 
-def pair_line(name, a, b):
+def pair_line(name, a, b, scale=1.0, unit='s'):
     """One comparison: a and b are the per-pair seconds of the two sides,
-    in run order (a[i] and b[i] ran next to each other)."""
+    in run order (a[i] and b[i] ran next to each other); the medians are
+    printed times scale, in unit."""
     ratios = [x / y for x, y in zip(a, b) if y > 0]
     if not ratios:
         return '%s: no pairs' % name
-    return '%s: A %.3f s, B %.3f s (medians); A/B %s' % (
-        name, statistics.median(a), statistics.median(b),
-        spread(summary(ratios)))
+    return '%s: A %.3f %s, B %.3f %s (medians); A/B %s' % (
+        name, statistics.median(a) * scale, unit,
+        statistics.median(b) * scale, unit, spread(summary(ratios)))
 
 
 def read_pairs(path):
