@@ -176,13 +176,30 @@ size_t kdump_pool_bound(const struct kdump_pool *p)
 	return p->bound;
 }
 
+/*
+ * The caller has read its batch: rather than wait, it compresses what the
+ * workers have not taken yet (with its own codec: the same bytes whoever
+ * compresses a page). When reading is cheap (a --filter dump, the sim)
+ * that is one compressor more; when it is slow, there is nothing left.
+ */
 struct kdump_batch *kdump_pool_drain(struct kdump_pool *p)
 {
 	struct kdump_batch *b = p->flight;
+	uint32_t i, start, end;
 
 	if (!b)
 		return NULL;
 	pthread_mutex_lock(&p->lock);
+	while (p->next < b->nd) {
+		start = p->next;
+		end = MIN(start + KDUMP_CLAIM, b->nd);
+		p->next = end;
+		pthread_mutex_unlock(&p->lock);
+		for (i = start; i < end; i++)
+			compress_one(&p->inline_codec, b, i, p->bound);
+		pthread_mutex_lock(&p->lock);
+		p->finished += end - start;
+	}
 	while (p->finished < b->nd)
 		pthread_cond_wait(&p->done, &p->lock);
 	p->flight = NULL;
@@ -201,7 +218,7 @@ struct kdump_batch *kdump_pool_submit(struct kdump_pool *p)
 		for (i = 0; i < b->nd; i++)
 			compress_one(&p->inline_codec, b, i, p->bound);
 		p->flight = b;
-		p->finished = b->nd;
+		p->next = p->finished = b->nd;
 		return prev;
 	}
 	pthread_mutex_lock(&p->lock);
