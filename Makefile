@@ -45,6 +45,7 @@ OBJS += gdbstub/base/bitmap.o
 OBJS += gdbstub/base/rsp.o
 OBJS += gdbstub/base/dumpfmt.o
 OBJS += gdbstub/base/sev.o
+OBJS += gdbstub/base/vmsa.o
 
 # --- back-ends: platforms (sim, kvm) and targets (qemu, core) --------------
 OBJS += plugins/platforms/sim/sim.o
@@ -56,6 +57,7 @@ OBJS += plugins/targets/qemu/rspclient.o
 OBJS += plugins/targets/qemu/qemu-ram.o
 OBJS += plugins/targets/qemu/qemu.o
 OBJS += plugins/targets/qemu/attach.o
+OBJS += plugins/targets/qemu/sev-es.o
 OBJS += plugins/targets/qemu/launch.o
 OBJS += plugins/targets/qemu/types.o
 OBJS += plugins/targets/core/core.o
@@ -68,6 +70,7 @@ OBJS += gdbstub/mem/platform.o
 OBJS += gdbstub/mem/target.o
 OBJS += gdbstub/mem/router.o
 OBJS += gdbstub/mem/walk.o
+OBJS += gdbstub/mem/vmci.o
 OBJS += gdbstub/mem/session.o
 
 # --- dump writer -------------------------------------------------------------

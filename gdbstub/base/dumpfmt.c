@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * ELF note codecs shared by the dump writers and the core target: x86_64
- * NT_PRSTATUS, QEMU's QEMUCPUState note, and sevdbg's own SEVDBG note.
+ * ELF note codecs shared by the dump writers, the core target and the memory
+ * model: NT_PRSTATUS, QEMUCPUState, the SEVDBG note, the guest's VMCOREINFO.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sevdbg/dumpfmt.h"
@@ -299,4 +300,30 @@ size_t vmcoreinfo_match(const uint8_t *page)
 			return 0;
 	}
 	return descsz;
+}
+
+bool vmci_get(const char *text, size_t len, const char *key, int64_t *val)
+{
+	size_t klen = strlen(key), i = 0;
+	char num[32], *end;
+	bool hex = !strncmp(key, "SYMBOL(", 7) || !strcmp(key, "KERNELOFFSET");
+
+	while (i < len) {
+		const char *line = text + i, *nl = memchr(line, '\n', len - i);
+		size_t ll = nl ? (size_t)(nl - line) : len - i;
+
+		i += ll + 1;
+		if (ll <= klen || line[klen] != '=' || memcmp(line, key, klen))
+			continue;
+		ll -= klen + 1;
+		if (!ll || ll >= sizeof(num))
+			return false;
+		memcpy(num, line + klen + 1, ll);
+		num[ll] = '\0';
+		errno = 0;
+		*val = hex ? (int64_t)strtoull(num, &end, 16)
+			   : (int64_t)strtoll(num, &end, 10);
+		return !errno && *end == '\0';
+	}
+	return false;
 }

@@ -3,6 +3,7 @@
  * Facts about the SEV firmware that every layer reports: the names and
  * meanings of its status codes (AMD SEV API specification, chapter 4).
  */
+#include <errno.h>
 #include <stddef.h>
 
 #include "sevdbg/platform.h"
@@ -48,4 +49,30 @@ const char *sev_fw_strerror(int fw_error)
 	    names[fw_error])
 		return names[fw_error];
 	return "unknown firmware status";
+}
+
+const char *sev_vmsa_strerror(int ret, int fw_error)
+{
+	if (ret == -EPERM || fw_error == SEV_RET_POLICY_FAILURE)
+		return "the guest policy forbids debugging (NODBG): its VMSA stays encrypted; relaunch the guest with policy bit 0 clear";
+	if (ret == -EIO && fw_error)
+		return sev_fw_strerror(fw_error);
+	switch (ret) {
+	case -ENOSYS:
+		return "this platform has no VMSA to read (a dump, or not an SEV-ES guest)";
+	case -ENOTTY:
+	case -EINVAL:
+		/* A stock kernel answers EINVAL to an unknown command from a
+		 * mirror VM and ENOTTY without SEV; the series answers EINVAL
+		 * only for a VMSA not yet launched. */
+		return "KVM refused KVM_SEV_DBG_DECRYPT_VMSA: the host kernel lacks the sevdbg series' VMSA patch (kernel/patches), or the vCPU's VMSA is not launched yet";
+	case -EOPNOTSUPP:
+		return "the guest is SEV without -ES: its registers are not in a VMSA";
+	case -EBUSY:
+		return "the vCPU is running: stop the guest first";
+	case -ENOENT:
+		return "no such vCPU";
+	default:
+		return "reading the VMSA failed";
+	}
 }

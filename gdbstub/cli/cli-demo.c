@@ -44,8 +44,13 @@ static void demo_usage(FILE *f)
 	      "                       hardware-backed KVM, else tcg)\n"
 	      "      --sim-policy nodbg   a guest whose policy forbids\n"
 	      "                       debugging: private reads fail\n"
+	      "      --sim-es         an SEV-ES guest: registers come from its\n"
+	      "                       encrypted VMSA; continue and Ctrl-C work,\n"
+	      "                       single-step and breakpoints are refused\n"
 	      "      --sim-latency US microseconds per simulated firmware command\n"
 	      "                       (default 10, an assumption; 0 = free)\n"
+	      "      --sim-regs none  no vCPU registers (SEV-ES without the\n"
+	      "                       VMSA command): gdb reads memory only\n"
 	      "  -v, --verbose        debug messages on stderr\n"
 	      "  -h, --help           this text\n"
 	      "\n"
@@ -62,6 +67,8 @@ static int demo_options(struct demo_args *a, int argc, char **argv)
 		{"accel", required_argument, NULL, CLI_OPT_ACCEL},
 		{"sim-policy", required_argument, NULL, CLI_OPT_SIM_POLICY},
 		{"sim-latency", required_argument, NULL, CLI_OPT_SIM_LATENCY},
+		{"sim-regs", required_argument, NULL, CLI_OPT_SIM_REGS},
+		{"sim-es", no_argument, NULL, CLI_OPT_SIM_ES},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -186,7 +193,8 @@ static void demo_release(void *args)
 
 const struct cli_cmd cli_demo_cmd = {
 	.name = "demo",
-	.synopsis = "[--listen ...] [--accel tcg|kvm] [--sim-policy nodbg]",
+	.synopsis =
+		"[--listen ...] [--accel tcg|kvm] [--sim-policy nodbg] [--sim-es]",
 	.args_size = sizeof(struct demo_args),
 	.usage = demo_usage,
 	.parse = demo_parse,

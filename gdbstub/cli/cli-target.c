@@ -87,6 +87,11 @@ static int cli_sim_option(struct cli_target *ct, int c, const char *arg)
 				       "a file of 16 raw bytes or 32 hex digits");
 		ct->sim.key = ct->key;
 		return 0;
+	case CLI_OPT_SIM_REGS:
+		if (strcmp(arg, "none") && strcmp(arg, "qemu"))
+			return cli_bad(ct, "sim-regs", arg, "none or qemu");
+		ct->sim.no_regs = !strcmp(arg, "none");
+		return 0;
 	default:
 		if (parse_u64(arg, 0, &v) || v > 10000000)
 			return cli_bad(ct, "sim-latency", arg,
@@ -105,6 +110,9 @@ int cli_target_option(struct cli_target *ct, int c, const char *arg)
 	case CLI_OPT_READ_ONLY:
 		ct->topts.read_only = true;
 		return 0;
+	case CLI_OPT_SIM_ES:
+		ct->sim.es = true;
+		return 0;
 	case CLI_OPT_ACCEL:
 		if (strcmp(arg, "tcg") && strcmp(arg, "kvm"))
 			return cli_bad(ct, "accel", arg, "tcg or kvm");
@@ -118,6 +126,7 @@ int cli_target_option(struct cli_target *ct, int c, const char *arg)
 	case CLI_OPT_SIM_POLICY:
 	case CLI_OPT_SIM_KEY:
 	case CLI_OPT_SIM_LATENCY:
+	case CLI_OPT_SIM_REGS:
 	case CLI_OPT_SIM_BITMAP:
 		return cli_sim_option(ct, c, arg);
 	}
@@ -183,6 +192,9 @@ void cli_target_usage(FILE *f)
 	      "      --sim-policy nodbg   simulate a guest whose policy forbids\n"
 	      "                           debugging (every DBG_DECRYPT fails)\n"
 	      "      --sim-key FILE       16-byte AES key (raw or 32 hex digits)\n"
+	      "      --sim-es             simulate an SEV-ES guest: registers only\n"
+	      "                           from its encrypted VMSA; no single-step,\n"
+	      "                           no breakpoints (as KVM refuses them)\n"
 	      "      --sim-bitmap untracked\n"
 	      "                           simulate a guest whose page-encryption\n"
 	      "                           hypercalls never reach the kernel's bitmap\n"
@@ -192,6 +204,10 @@ void cli_target_usage(FILE *f)
 	      "                           commands run one at a time, as on the\n"
 	      "                           PSP (default 10: an assumption, see\n"
 	      "                           sevdbg(1); 0 = free)\n"
+	      "      --sim-regs none      an SEV-ES host without the VMSA command:\n"
+	      "                           no vCPU registers at all; a Linux guest's\n"
+	      "                           virtual addresses go through its\n"
+	      "                           VMCOREINFO (default: qemu, from QEMU)\n"
 	      "  -v, --verbose            debug messages on stderr\n"
 	      "  -h, --help               this text\n"
 	      "\nTARGET:\n",

@@ -73,6 +73,8 @@ enum cli_target_opt {
 	CLI_OPT_SIM_POLICY,
 	CLI_OPT_SIM_KEY,
 	CLI_OPT_SIM_LATENCY,
+	CLI_OPT_SIM_REGS,
+	CLI_OPT_SIM_ES,
 	CLI_OPT_SIM_BITMAP,
 };
 
@@ -85,6 +87,8 @@ enum cli_target_opt {
 		{"sim-policy", required_argument, NULL, CLI_OPT_SIM_POLICY},   \
 		{"sim-key", required_argument, NULL, CLI_OPT_SIM_KEY},         \
 		{"sim-latency", required_argument, NULL, CLI_OPT_SIM_LATENCY}, \
+		{"sim-regs", required_argument, NULL, CLI_OPT_SIM_REGS},       \
+		{"sim-es", no_argument, NULL, CLI_OPT_SIM_ES},                 \
 		{"sim-bitmap", required_argument, NULL, CLI_OPT_SIM_BITMAP},   \
 	{                                                                      \
 		"verbose", no_argument, NULL, 'v'                              \

@@ -119,15 +119,18 @@ static int bt_one(struct cmd_ctx *ctx, int vcpu, json_t *vcpus)
 
 static int bt_check(struct cmd_ctx *ctx)
 {
+	struct regs r;
+
 	if (!cmd_syms(ctx))
 		return cmd_err(ctx, -ENOENT,
 			       "bt needs the guest kernel's debug info: start the shell with --symbols ELF (Debian: the vmlinux of linux-image-*-dbg)");
 	if (ctx->s->t->running)
 		return cmd_err(ctx, -EBUSY,
 			       "the guest is running; `stop` it first");
-	if (ctx->s->pinfo.regs_encrypted)
-		return cmd_err(ctx, -EACCES,
-			       "registers unavailable: SEV-ES keeps them encrypted in the VMSA");
+	if (!session_read_regs(ctx->s, ctx->s->cur_vcpu, &r) &&
+	    !r.valid[REGS_RIP])
+		return cmd_err(ctx, -EACCES, "registers unavailable: %s",
+			       session_regs_why(ctx->s));
 	return 0;
 }
 

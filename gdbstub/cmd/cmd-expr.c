@@ -49,12 +49,7 @@ static int cx_reg(void *arg, const char *name, uint64_t *val, char *why,
 			break;
 	if (i == REGS_ST0)
 		return -ENOENT;
-	if (ctx->s->pinfo.regs_encrypted) {
-		snprintf(why, whylen,
-			 "registers unavailable: SEV-ES keeps them encrypted in the VMSA");
-		return -EACCES;
-	}
-	ret = target_read_regs(ctx->s->t, vcpu, &r);
+	ret = session_read_regs(ctx->s, vcpu, &r);
 	if (ret == -EBUSY) {
 		snprintf(why, whylen,
 			 "the guest is running; `stop` it to read vCPU %d's registers",
@@ -62,8 +57,8 @@ static int cx_reg(void *arg, const char *name, uint64_t *val, char *why,
 		return ret;
 	}
 	if (ret || !r.valid[i]) {
-		snprintf(why, whylen, "vCPU %d's %s is unavailable%s%s", vcpu,
-			 name, ret ? ": " : "", ret ? strerror(-ret) : "");
+		snprintf(why, whylen, "vCPU %d's %s is unavailable: %s", vcpu,
+			 name, ret ? strerror(-ret) : session_regs_why(ctx->s));
 		return ret ? ret : -ENODATA;
 	}
 	*val = regs_get(&r, i);

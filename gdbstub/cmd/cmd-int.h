@@ -49,8 +49,15 @@ int cmd_err(struct cmd_ctx *ctx, int err, const char *fmt, ...)
 int cmd_usage(struct cmd_ctx *ctx, const char *name);
 bool cmd_interrupted(const struct cmd_ctx *ctx);
 
-/* The selected vCPU's paging state; explains a failure in ctx->out. */
+/*
+ * The selected vCPU's paging state (its CR3, or the kernel's root from
+ * VMCOREINFO without registers: which one in *root, may be NULL); explains
+ * a failure in ctx->out.
+ */
 struct walk_cpu;
+struct session_root;
+int cmd_walk_root(struct cmd_ctx *ctx, struct walk_cpu *c,
+		  struct session_root *root);
 int cmd_walk_cpu(struct cmd_ctx *ctx, struct walk_cpu *c);
 
 /* Read/write guest memory; on failure the reason is appended to ctx->out

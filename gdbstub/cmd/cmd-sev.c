@@ -45,18 +45,54 @@ struct status_info {
 	uint64_t addr, gpa;
 	bool phys, enc;
 	struct walk_result wr;
+	struct walk_cpu cpu;
+	struct session_root root;
 	const struct ram_region *reg;
 };
+
+/*
+ * Which page tables a virtual address went through: a vCPU's CR3, or,
+ * without registers, the kernel's own root from VMCOREINFO.
+ */
+static json_t *root_json(const struct session_root *root,
+			 const struct walk_cpu *c)
+{
+	const struct vmci_root *k = root->kernel;
+	char name[160];
+
+	session_root_name(root, name, sizeof(name));
+	if (root->kind == SESSION_ROOT_CR3)
+		return json_pack("{s:s, s:i, s:I, s:s}", "source", "cr3",
+				 "vcpu", root->vcpu, "table",
+				 (json_int_t)c->cr3, "describe", name);
+	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:i, s:s, s:s}", "source",
+			 "vmcoreinfo", "table", (json_int_t)k->pgd,
+			 "init_top_pgt", (json_int_t)k->init_top_pgt,
+			 "phys_base", (json_int_t)k->phys_base, "kernel_offset",
+			 (json_int_t)k->kernel_offset, "levels",
+			 k->la57 ? 5 : 4, "osrelease", k->osrelease, "describe",
+			 name);
+}
 
 static void status_text(struct cmd_ctx *ctx, const struct status_info *si)
 {
 	struct strbuf *o = ctx->out;
+	char root[160];
 
 	sb_printf(o, "address   0x%llx (%s", X(si->addr),
 		  si->phys ? "guest-physical)" : "virtual, ");
 	if (!si->phys)
-		sb_printf(o, "vCPU %d)", ctx->s->cur_vcpu);
+		sb_printf(o, "%s)",
+			  session_root_name(&si->root, root, sizeof(root)));
 	cmd_put_sym(ctx, si->addr);
+	if (!si->phys && si->root.kind == SESSION_ROOT_KERNEL)
+		sb_printf(o,
+			  "\nroot      init_top_pgt 0x%llx at 0x%llx, %d-level; Linux %s, KERNELOFFSET 0x%llx",
+			  X(si->root.kernel->init_top_pgt),
+			  X(si->root.kernel->pgd),
+			  si->root.kernel->la57 ? 5 : 4,
+			  si->root.kernel->osrelease,
+			  X(si->root.kernel->kernel_offset));
 	sb_printf(o, "\npage      0x%llx in %s\n", X(si->gpa & PAGE_MASK),
 		  si->reg->name[0] ? si->reg->name : "RAM");
 	sb_printf(o, "bitmap    %s\n", si->enc ? "encrypted" : "shared");
@@ -87,6 +123,7 @@ static int status_json(struct cmd_ctx *ctx, const struct status_info *si)
 
 	if (o && !si->phys) {
 		json_object_set_new(o, "vcpu", json_integer(ctx->s->cur_vcpu));
+		json_object_set_new(o, "root", root_json(&si->root, &si->cpu));
 		if (si->wr.status == WALK_OK) {
 			json_object_set_new(o, "page_size",
 					    json_integer((json_int_t)si->wr
@@ -108,7 +145,6 @@ static int status_json(struct cmd_ctx *ctx, const struct status_info *si)
 CMD_FN(status)
 {
 	struct status_info si = {0};
-	struct walk_cpu c;
 	char why[160];
 	int ret;
 
@@ -120,10 +156,10 @@ CMD_FN(status)
 	si.phys |= !strcmp(argv[0], "status/p");
 	si.gpa = si.addr;
 	if (!si.phys) {
-		ret = cmd_walk_cpu(ctx, &c);
+		ret = cmd_walk_root(ctx, &si.cpu, &si.root);
 		if (ret)
 			return ret;
-		ret = walk_translate(ctx->s->router, &c, si.addr, &si.wr);
+		ret = walk_translate(ctx->s->router, &si.cpu, si.addr, &si.wr);
 		if (ret || (si.wr.status != WALK_OK &&
 			    si.wr.status != WALK_PAGING_OFF))
 			return cmd_err(ctx, ret ? ret : -EFAULT, "%s",
@@ -325,7 +361,8 @@ static const char *paging_mode(const struct walk_cpu *c)
 }
 
 static int translate_json(struct cmd_ctx *ctx, const struct walk_result *wr,
-			  const char *why)
+			  const struct walk_cpu *c,
+			  const struct session_root *root, const char *why)
 {
 	json_t *lv = json_array(), *o;
 	int i;
@@ -342,8 +379,9 @@ static int translate_json(struct cmd_ctx *ctx, const struct walk_result *wr,
 						(json_int_t)l->entry, "cbit",
 						l->cbit));
 	}
-	o = json_pack("{s:I, s:i, s:o}", "va", (json_int_t)wr->va, "vcpu",
-		      ctx->s->cur_vcpu, "levels", lv);
+	o = json_pack("{s:I, s:i, s:o, s:o}", "va", (json_int_t)wr->va, "vcpu",
+		      ctx->s->cur_vcpu, "root", root_json(root, c), "levels",
+		      lv);
 	if (o && why) {
 		json_object_set_new(o, "error", json_string(why));
 		json_object_set_new(o, "fail_level",
@@ -362,9 +400,10 @@ static int translate_json(struct cmd_ctx *ctx, const struct walk_result *wr,
 CMD_FN(translate)
 {
 	struct walk_result wr = {0};
+	struct session_root root;
 	struct walk_cpu c;
 	const char *why = NULL;
-	char buf[160];
+	char buf[160], name[160];
 	uint64_t va;
 	bool phys;
 	int ret, i;
@@ -376,20 +415,21 @@ CMD_FN(translate)
 		return cmd_err(ctx, -EINVAL,
 			       "translate takes a virtual address");
 	if (!ret)
-		ret = cmd_walk_cpu(ctx, &c);
+		ret = cmd_walk_root(ctx, &c, &root);
 	if (ret)
 		return ret;
 	ret = walk_translate(ctx->s->router, &c, va, &wr);
 	if (ret || (wr.status != WALK_OK && wr.status != WALK_PAGING_OFF))
 		why = walk_strerror(&wr, buf, sizeof(buf));
 	if (ctx->json) {
-		translate_json(ctx, &wr, why);
+		translate_json(ctx, &wr, &c, &root, why);
 		return why ? (ret ? ret : -EFAULT) : 0;
 	}
 	sb_printf(ctx->out, "va 0x%llx", X(va));
 	cmd_put_sym(ctx, va);
-	sb_printf(ctx->out, " (vCPU %d, %s, CR3 0x%llx, C-bit %u)\n",
-		  ctx->s->cur_vcpu, paging_mode(&c), X(c.cr3), c.cbit);
+	sb_printf(ctx->out, " (%s: 0x%llx, %s, C-bit %u)\n",
+		  session_root_name(&root, name, sizeof(name)), X(c.cr3),
+		  paging_mode(&c), c.cbit);
 	for (i = 0; i < wr.nr_levels; i++) {
 		const struct walk_level *l = &wr.levels[i];
 
@@ -494,6 +534,8 @@ CMD_FN(stats)
 	sb_printf(ctx->out,
 		  "bitmap       %llu refreshes (%llu platform calls)\n",
 		  X(r.bitmap_refreshes), X(p->bitmap_calls));
+	if (ctx->s->pinfo.regs_encrypted) /* SEV-ES: registers cost too */
+		sb_printf(ctx->out, "read_vmsa    %10llu\n", X(p->vmsa_calls));
 	sb_printf(ctx->out, "errors       %llu\n", X(p->errors));
 	return 0;
 }

@@ -91,10 +91,7 @@ CMD_FN(regs)
 		return cmd_usage(ctx, "regs");
 	if (argc == 2 && (ret = cmd_vcpu_arg(ctx, argv[1], &vcpu)))
 		return ret;
-	if (ctx->s->pinfo.regs_encrypted)
-		return cmd_err(ctx, -EACCES,
-			       "registers unavailable: SEV-ES keeps them encrypted in the VMSA");
-	ret = target_read_regs(ctx->s->t, vcpu, &r);
+	ret = session_read_regs(ctx->s, vcpu, &r);
 	if (ret)
 		return cmd_err(ctx, ret,
 			       "cannot read the registers of vCPU %d: %s%s",
@@ -102,6 +99,9 @@ CMD_FN(regs)
 			       ret == -EBUSY
 				       ? " (the guest is running; `stop` first)"
 				       : "");
+	if (!r.valid[REGS_RIP])
+		return cmd_err(ctx, -EACCES, "registers unavailable: %s",
+			       session_regs_why(ctx->s));
 	if (ctx->json)
 		return regs_json(ctx, vcpu, &r, layout, ARRAY_SIZE(layout));
 	sb_printf(ctx->out, "vCPU %d\n", vcpu);
@@ -246,7 +246,7 @@ static int wait_stopped(struct cmd_ctx *ctx)
 		ctx->s->cur_vcpu = ev.vcpu;
 	sb_puts(ctx->out, "stopped: ");
 	stop_describe(ctx, &ev);
-	if (!target_read_regs(ctx->s->t, ctx->s->cur_vcpu, &r) &&
+	if (!session_read_regs(ctx->s, ctx->s->cur_vcpu, &r) &&
 	    r.valid[REGS_RIP]) {
 		sb_printf(ctx->out, "; vCPU %d at 0x%llx", ctx->s->cur_vcpu,
 			  X(regs_get(&r, REGS_RIP)));
@@ -298,6 +298,8 @@ CMD_FN(step)
 	if (ctx->s->t->running)
 		return cmd_err(ctx, -EBUSY,
 			       "the guest is running; `stop` first");
+	if (session_step_refusal(ctx->s))
+		return cmd_err(ctx, -EPERM, "%s", session_step_refusal(ctx->s));
 	ret = resume_all(ctx, RESUME_STEP);
 	return ret ? ret : wait_stopped(ctx);
 }

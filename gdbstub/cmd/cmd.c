@@ -24,7 +24,9 @@ static const struct cmd commands[] = {
 	 "ADDR is virtual (the selected vCPU's page tables) unless written\n"
 	 "p:ADDR or with status/p. Says whether the bitmap marks the page\n"
 	 "encrypted, whether the mapping's C-bit agrees, and whether a read\n"
-	 "goes through DBG_DECRYPT or directly.\n"
+	 "goes through DBG_DECRYPT or directly. Without registers (SEV-ES, a\n"
+	 "dump without CPU notes) a Linux guest's virtual addresses go through\n"
+	 "the kernel's init_top_pgt from its VMCOREINFO; the root is named.\n"
 	 "  status 0xffffffff81000000    status p:0x1000    status --json jiffies"},
 	{"bitmap", "[--json] [START-END]",
 	 "page-encryption bitmap: counts, runs (and a page map in the shell)",
@@ -36,8 +38,10 @@ static const struct cmd commands[] = {
 	{"translate", "[--json] VA",
 	 "walk the page tables of the selected vCPU for VA, level by level",
 	 CMD_JSON, cmd_do_translate,
-	 "Each level: table address, index, entry, C-bit; then the physical\n"
-	 "address and page size, or the level where the walk stopped.\n"
+	 "Names the root (CR3 of the vCPU, or init_top_pgt from VMCOREINFO\n"
+	 "when its registers are unavailable). Each level: table address,\n"
+	 "index, entry, C-bit; then the physical address and page size, or\n"
+	 "the level where the walk stopped.\n"
 	 "  translate 0xffff888000001000"},
 	{"stats", "[--json] [reset]",
 	 "platform calls and bytes per path, cache hits, platform and target",
@@ -57,8 +61,9 @@ static const struct cmd commands[] = {
 	{"regs", "[--json] [VCPU]", "registers of the selected (or given) vCPU",
 	 CMD_SHELL | CMD_JSON, cmd_do_regs,
 	 "General, segment and control registers. SEV-ES guests keep them\n"
-	 "encrypted in the VMSA: then they are unavailable. Also `info\n"
-	 "registers`."},
+	 "in the encrypted VMSA: they come from the firmware's decryption\n"
+	 "(the series' VMSA patch), else they are unavailable and `regs`\n"
+	 "says why. Also `info registers`."},
 	{"x", "[/NFU] [ADDR [COUNT]]",
 	 "examine memory: U size b/h/w/g, F x/d/u/s/i, /p or p:ADDR physical",
 	 CMD_SHELL | CMD_REPEAT, cmd_do_x,
@@ -196,20 +201,33 @@ int cmd_json(struct cmd_ctx *ctx, json_t *v)
 	return 0;
 }
 
-int cmd_walk_cpu(struct cmd_ctx *ctx, struct walk_cpu *c)
+int cmd_walk_root(struct cmd_ctx *ctx, struct walk_cpu *c,
+		  struct session_root *root)
 {
-	int vcpu = ctx->s->cur_vcpu;
-	int ret = session_walk_cpu(ctx->s, vcpu, c);
+	struct session_root none;
+	int vcpu = ctx->s->cur_vcpu, ret;
 
+	if (!root)
+		root = &none;
+	ret = session_walk_root(ctx->s, vcpu, c, root);
 	if (!ret)
 		return 0;
 	if (ret == -EBUSY || ctx->s->t->running)
 		return cmd_err(ctx, ret,
 			       "the guest is running, so vCPU %d's page tables are unknown: `stop` it first, or give a physical address as p:ADDR",
 			       vcpu);
+	if (root->no_kernel_root)
+		return cmd_err(ctx, ret,
+			       "no page tables to walk: vCPU %d's registers are unavailable (%s) and %s; give a physical address as p:ADDR",
+			       vcpu, strerror(-ret), root->no_kernel_root);
 	return cmd_err(ctx, ret,
 		       "cannot read the paging registers of vCPU %d (%s); give a physical address as p:ADDR",
 		       vcpu, strerror(-ret));
+}
+
+int cmd_walk_cpu(struct cmd_ctx *ctx, struct walk_cpu *c)
+{
+	return cmd_walk_root(ctx, c, NULL);
 }
 
 /* Why an access at addr stopped: the walker's or the router's reason. */

@@ -75,7 +75,7 @@ static bool uw_initial_registers(Dwfl_Thread *thread, void *thread_arg)
 	struct regs r;
 	size_t i;
 
-	if (target_read_regs(u->s->t, u->vcpu, &r) || !r.valid[REGS_RIP] ||
+	if (session_read_regs(u->s, u->vcpu, &r) || !r.valid[REGS_RIP] ||
 	    !r.valid[REGS_RSP])
 		return false;
 	for (i = 0; i < ARRAY_SIZE(w); i++)

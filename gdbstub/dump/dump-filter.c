@@ -11,32 +11,6 @@
 #include "gdbstub/dump/dump-filter.h"
 #include "sevdbg/util.h"
 
-bool vmci_get(const char *text, size_t len, const char *key, int64_t *val)
-{
-	size_t klen = strlen(key), i = 0;
-	char num[32], *end;
-	bool hex = !strncmp(key, "SYMBOL(", 7) || !strcmp(key, "KERNELOFFSET");
-
-	while (i < len) {
-		const char *line = text + i, *nl = memchr(line, '\n', len - i);
-		size_t ll = nl ? (size_t)(nl - line) : len - i;
-
-		i += ll + 1;
-		if (ll <= klen || line[klen] != '=' || memcmp(line, key, klen))
-			continue;
-		ll -= klen + 1;
-		if (!ll || ll >= sizeof(num))
-			return false;
-		memcpy(num, line + klen + 1, ll);
-		num[ll] = '\0';
-		errno = 0;
-		*val = hex ? (int64_t)strtoull(num, &end, 16)
-			   : (int64_t)strtoll(num, &end, 10);
-		return !errno && *end == '\0';
-	}
-	return false;
-}
-
 struct vmci_key {
 	const char *key;
 	size_t off;

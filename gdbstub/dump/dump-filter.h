@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sevdbg/dumpfmt.h" /* vmci_get() */
+
 /* makedumpfile's dump-level bits (makedumpfile(8), -d). */
 #define DL_EXCLUDE_ZERO	     0x01
 #define DL_EXCLUDE_CACHE     0x02
@@ -55,9 +57,6 @@ struct vmci_mm {
 	int64_t init_uts_ns, off_uts_name;
 };
 
-/* The value of KEY= in VMCOREINFO text (hex for SYMBOL and KERNELOFFSET,
- * decimal otherwise); false when absent or malformed. */
-bool vmci_get(const char *text, size_t len, const char *key, int64_t *val);
 /* Fill mm; 0, or -ENOENT with the first missing required key in *missing. */
 int vmci_parse_mm(const char *text, size_t len, struct vmci_mm *mm,
 		  const char **missing);

@@ -11,67 +11,38 @@
 #include "gdbstub/dump/dump-int.h"
 #include "gdbstub/mem/router.h"
 #include "gdbstub/mem/session.h"
+#include "gdbstub/mem/vmci.h"
 #include "gdbstub/mem/walk.h"
 
-#define START_KERNEL_MAP   0xffffffff80000000ULL
 #define SECTION_PRESENT	   1ULL
 #define SECTION_MAP_MASK   (~0x1fULL) /* SECTION_MAP_LAST_BIT = 1 << 5 */
 #define FILTER_CACHE_SLOTS 1024	      /* 4 MiB while the filter reads */
 
-/*
- * The note's first 16 bytes are its header and "VMCO": one DBG_DECRYPT
- * of 16 bytes per page tells a candidate, and only a candidate is read
- * whole. Linux allocates the note early at boot and, since 5.10, early
- * allocations come from low memory (boot memory is freed to the tail of
- * the free lists), so the scan from the bottom stops after a few MiB.
- */
+/* The guest's VMCOREINFO note, found in its RAM by the memory model. */
 int dump_find_vmcoreinfo(struct dump_ctx *c)
 {
-	const struct ram_map *m = &c->s->t->ram;
-	uint8_t head[16];
-	uint64_t gpa, gfn;
-	size_t i;
+	uint64_t gpa;
+	int ret;
 
-	for (i = 0; i < m->nr && !c->vmci_len; i++) {
-		for (gpa = m->regions[i].gpa;
-		     gpa < m->regions[i].gpa + m->regions[i].size;
-		     gpa += PAGE_SIZE) {
-			gfn = gpa >> PAGE_SHIFT;
-			c->res->vmci_scan_pages++;
-			if (c->s->pinfo.encrypted &&
-			    !(c->encbits[gfn / 8] >> (gfn % 8) & 1))
-				continue; /* the kernel's note is private */
-			if (router_read(c->s->router, gpa, head, 16) != 16 ||
-			    get_le32(head) != sizeof(VMCOREINFO_NAME) ||
-			    get_le32(head + 8) || memcmp(head + 12, "VMCO", 4))
-				continue;
-			if (router_read(c->s->router, gpa, c->rbuf,
-					PAGE_SIZE) != PAGE_SIZE)
-				continue;
-			c->vmci_len = vmcoreinfo_match(c->rbuf);
-			if (c->vmci_len) {
-				memcpy(c->vmci, c->rbuf + VMCOREINFO_DESC_OFF,
-				       c->vmci_len);
-				return 0;
-			}
-		}
-	}
-	return -ENOENT;
+	ret = vmci_find(c->s->router, c->s->pinfo.encrypted, c->rbuf, &gpa,
+			&c->res->vmci_scan_pages, NULL);
+	if (ret < 0)
+		return ret;
+	c->vmci_len = (size_t)ret;
+	memcpy(c->vmci, c->rbuf + VMCOREINFO_DESC_OFF, c->vmci_len);
+	return 0;
 }
 
 /* The kernel's own page tables (init_top_pgt), whatever the vCPUs run. */
 static void kernel_walk_cpu(const struct dump_ctx *c, struct walk_cpu *wc)
 {
-	const struct vmci_mm *mm = &c->mm;
+	struct vmci_root k = {
+		.pgd = (uint64_t)c->mm.init_top_pgt - VMCI_START_KERNEL_MAP +
+		       (uint64_t)c->mm.phys_base,
+		.la57 = c->mm.pgtable_l5 > 0,
+	};
 
-	memset(wc, 0, sizeof(*wc));
-	wc->cr0 = 0x80000011ULL; /* PG | ET | PE */
-	wc->cr4 =
-		0x20ULL | (mm->pgtable_l5 > 0 ? 1ULL << 12 : 0); /* PAE, LA57 */
-	wc->efer = 0xd00ULL; /* LME LMA NXE */
-	wc->cr3 = (uint64_t)mm->init_top_pgt - START_KERNEL_MAP +
-		  (uint64_t)mm->phys_base;
-	wc->cbit = c->s->pinfo.cbit;
+	vmci_walk_cpu(&k, c->s->pinfo.cbit, wc);
 }
 
 /* Kernel virtual memory, a mapping (up to 1 GiB) at a time. */
@@ -273,8 +244,8 @@ int dump_kernel_image_mappings(struct dump_ctx *c,
 	kernel_walk_cpu(c, &wc);
 	router_set_cache_pages(r, FILTER_CACHE_SLOTS);
 	router_set_cache(r, true);
-	ret = walk_mappings(r, &wc, START_KERNEL_MAP, START_KERNEL_MAP + size,
-			    fn, arg);
+	ret = walk_mappings(r, &wc, VMCI_START_KERNEL_MAP,
+			    VMCI_START_KERNEL_MAP + size, fn, arg);
 	router_set_cache(r, false);
 	router_set_cache_pages(r, slots);
 	return ret < 0 ? ret : 0;

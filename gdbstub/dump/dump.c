@@ -397,7 +397,7 @@ static int dump_load_cpus(struct dump_ctx *c)
 	if (!c->regs)
 		return -ENOMEM;
 	for (i = 0; i < n; i++)
-		if (target_read_regs(c->s->t, i, &c->regs[i]))
+		if (session_read_regs(c->s, i, &c->regs[i]))
 			memset(&c->regs[i], 0, sizeof(c->regs[i]));
 	return 0;
 }

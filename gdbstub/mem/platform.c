@@ -132,6 +132,18 @@ int platform_sync(struct platform *p)
 	return p->ops->sync ? p->ops->sync(p) : -ENOSYS;
 }
 
+int platform_read_vmsa(struct platform *p, int vcpu, void *buf, size_t len,
+		       int *fw_error)
+{
+	int fw = 0, ret;
+
+	p->stats.vmsa_calls++;
+	ret = CALL_OP(p, read_vmsa, vcpu, buf, len, &fw);
+	if (fw_error)
+		*fw_error = fw;
+	return count(p, NULL, 0, ret);
+}
+
 void platform_destroy(struct platform *p)
 {
 	if (p && p->ops->destroy)

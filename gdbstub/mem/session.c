@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * One debugging session: the router over the target's platform, virtual
- * memory through the selected vCPU's page tables, caches that follow run state.
+ * memory through the selected vCPU's page tables (or, without registers, the
+ * kernel's own from VMCOREINFO), caches that follow run state.
  */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "sevdbg/dumpfmt.h"
 #include "sevdbg/platform.h"
 #include "gdbstub/mem/router.h"
 #include "gdbstub/mem/session.h"
 #include "sevdbg/util.h"
+#include "sevdbg/vmsa.h"
 
 /*
  * Where Linux puts the direct map without KASLR; the scan covers the whole
@@ -24,8 +28,9 @@
 /*
  * The bitmap of a platform that has none (kvm without the series): every
  * page encrypted except RAM the kernel maps without the C-bit, from the
- * selected vCPU's page tables at the last stop. Without paging state (a
- * running guest never stopped, SEV-ES) every page stays encrypted.
+ * selected vCPU's page tables at the last stop (the kernel's own when its
+ * registers are unavailable). Without paging state (a running guest never
+ * stopped, SEV-ES and no VMCOREINFO) every page stays encrypted.
  */
 static int session_derive_bitmap(struct router *r, void *arg,
 				 struct bitmap *out)
@@ -84,6 +89,13 @@ int session_init(struct session *s, struct target *t)
 		s->pinfo.encrypted = true;
 	}
 	s->read_only = t->read_only;
+	if (s->pinfo.regs_encrypted) {
+		s->vmsa_regs = calloc(TARGET_MAX_VCPUS, sizeof(*s->vmsa_regs));
+		if (!s->vmsa_regs) {
+			router_free(s->router);
+			return -ENOMEM;
+		}
+	}
 	if (s->pinfo.bitmap_from_paging)
 		router_set_derived_bitmap(s->router, session_derive_bitmap, s);
 	/* A stopped (or dead) guest can be cached; a running one cannot. */
@@ -98,17 +110,91 @@ void session_release(struct session *s)
 {
 	router_free(s->router);
 	s->router = NULL;
+	free(s->kroot.page);
+	s->kroot.page = NULL;
+	free(s->vmsa_regs);
+	s->vmsa_regs = NULL;
 }
 
-int session_walk_cpu(struct session *s, int vcpu, struct walk_cpu *c)
+/* One VMSA decrypted into s->vmsa_regs[vcpu]; a refusal leaves it empty. */
+static void session_vmsa_fetch(struct session *s, int vcpu)
+{
+	uint8_t vmsa[SEV_ES_VMSA_SIZE];
+	struct regs *r = &s->vmsa_regs[vcpu];
+	int fw = 0, ret;
+
+	ret = platform_read_vmsa(s->t->plat, vcpu, vmsa, sizeof(vmsa), &fw);
+	if (ret) {
+		memset(r, 0, sizeof(*r));
+		snprintf(s->regs_why, sizeof(s->regs_why),
+			 "SEV-ES keeps them in the encrypted VMSA, and %s",
+			 sev_vmsa_strerror(ret, fw));
+		pr_debug("session: vCPU %d's VMSA: %s (%d, firmware %d)", vcpu,
+			 s->regs_why, ret, fw);
+	} else {
+		vmsa_to_regs(vmsa, r);
+		s->regs_why[0] = '\0';
+	}
+	memset(vmsa, 0, sizeof(vmsa));
+	s->vmsa_valid |= 1ULL << vcpu;
+}
+
+int session_read_regs(struct session *s, int vcpu, struct regs *regs)
+{
+	if (!s->vmsa_regs)
+		return target_read_regs(s->t, vcpu, regs);
+	if (vcpu < 0 || vcpu >= TARGET_MAX_VCPUS ||
+	    vcpu >= target_nr_vcpus(s->t))
+		return -EINVAL;
+	if (s->t->running)
+		return -EBUSY;
+	if (!(s->vmsa_valid & (1ULL << vcpu)))
+		session_vmsa_fetch(s, vcpu);
+	*regs = s->vmsa_regs[vcpu];
+	/* A platform without a VMSA (a dump): the target may know them. */
+	if (!regs->valid[REGS_RIP] && !s->t->live)
+		return target_read_regs(s->t, vcpu, regs);
+	return 0;
+}
+
+const char *session_regs_why(const struct session *s)
+{
+	if (s->regs_why[0])
+		return s->regs_why;
+	return s->pinfo.regs_encrypted
+		       ? "SEV-ES keeps them in the encrypted VMSA"
+		       : "the target does not report them";
+}
+
+const char *session_step_refusal(const struct session *s)
+{
+	if (!s->pinfo.regs_encrypted)
+		return NULL;
+	return "SEV-ES guest: single-step is impossible, the hypervisor cannot set the trap flag in the encrypted VMSA (KVM refuses KVM_SET_GUEST_DEBUG). Use continue and interrupt (Ctrl-C)";
+}
+
+const char *session_bp_refusal(const struct session *s)
+{
+	if (!s->pinfo.regs_encrypted)
+		return NULL;
+	return "SEV-ES guest: no breakpoints or watchpoints, KVM refuses KVM_SET_GUEST_DEBUG for an encrypted vCPU and an int3 would need its registers rewound. Use continue and interrupt (Ctrl-C)";
+}
+
+/* Register errors after which the kernel's own root stands in; not
+ * -EBUSY (running), -EINVAL (no such vCPU) or -ESRCH (QEMU gone). */
+static bool regs_missing(int err)
+{
+	return err == -ENODATA || err == -ENOSYS || err == -EACCES ||
+	       err == -EPERM || err == -EIO || err == -EPROTO;
+}
+
+static int session_vcpu_paging(struct session *s, int vcpu, struct walk_cpu *c)
 {
 	struct regs regs;
 	int ret;
 
-	if (vcpu < 0)
-		vcpu = s->cur_vcpu;
 	memset(&regs, 0, sizeof(regs));
-	ret = target_read_regs(s->t, vcpu, &regs);
+	ret = session_read_regs(s, vcpu, &regs);
 	if (ret)
 		return ret;
 	/* SEV-ES: control registers live in the encrypted VMSA. */
@@ -117,6 +203,114 @@ int session_walk_cpu(struct session *s, int vcpu, struct walk_cpu *c)
 		return -ENODATA;
 	walk_cpu_from_regs(c, &regs, s->pinfo.cbit);
 	return 0;
+}
+
+static void kroot_search(struct session *s)
+{
+	struct session_kroot *k = &s->kroot;
+	char err[160];
+	int len;
+
+	k->scanned = 0;
+	k->state = KROOT_ABSENT;
+	len = vmci_find(s->router, s->pinfo.encrypted, k->page, &k->note_gpa,
+			&k->scanned, s->interrupted);
+	if (len == -EINTR) {
+		k->state = KROOT_UNKNOWN;
+		snprintf(k->why, sizeof(k->why),
+			 "the search for the guest's VMCOREINFO was interrupted");
+		return;
+	}
+	if (len < 0) {
+		snprintf(k->why, sizeof(k->why),
+			 "no VMCOREINFO note in the guest's RAM (%llu pages searched): not a Linux guest, or not booted that far",
+			 (unsigned long long)k->scanned);
+		return;
+	}
+	k->note_len = VMCOREINFO_DESC_OFF + (size_t)len;
+	if (vmci_parse_root((const char *)k->page + VMCOREINFO_DESC_OFF,
+			    (size_t)len, &k->root, err, sizeof(err))) {
+		snprintf(k->why, sizeof(k->why), "%s", err);
+		return;
+	}
+	k->state = KROOT_FOUND;
+	k->why[0] = '\0';
+	pr_info("session: no registers, so virtual addresses go through init_top_pgt 0x%llx (%d-level, guest-physical 0x%llx) from the VMCOREINFO of Linux %s",
+		(unsigned long long)k->root.init_top_pgt, k->root.la57 ? 5 : 4,
+		(unsigned long long)k->root.pgd, k->root.osrelease);
+}
+
+/* The kernel's root: searched once, rechecked (one page) after a stop. */
+static const struct vmci_root *session_kroot(struct session *s)
+{
+	struct session_kroot *k = &s->kroot;
+	uint8_t *now;
+
+	if (!k->page && !(k->page = malloc(2 * PAGE_SIZE))) {
+		snprintf(k->why, sizeof(k->why), "out of memory");
+		return NULL;
+	}
+	now = k->page + PAGE_SIZE;
+	if (k->recheck && k->state == KROOT_FOUND &&
+	    (router_read(s->router, k->note_gpa, now, k->note_len) !=
+		     (ssize_t)k->note_len ||
+	     memcmp(now, k->page, k->note_len)))
+		k->state = KROOT_UNKNOWN; /* rebooted: KASLR moved it */
+	if (k->recheck && k->state == KROOT_ABSENT)
+		k->state = KROOT_UNKNOWN;
+	k->recheck = false;
+	if (k->state == KROOT_UNKNOWN)
+		kroot_search(s);
+	return k->state == KROOT_FOUND ? &k->root : NULL;
+}
+
+int session_walk_root(struct session *s, int vcpu, struct walk_cpu *c,
+		      struct session_root *root)
+{
+	struct session_root none;
+	const struct vmci_root *k;
+	int ret;
+
+	if (!root)
+		root = &none;
+	if (vcpu < 0)
+		vcpu = s->cur_vcpu;
+	memset(root, 0, sizeof(*root));
+	root->vcpu = vcpu;
+	ret = session_vcpu_paging(s, vcpu, c);
+	if (!ret || !regs_missing(ret))
+		return ret;
+	k = session_kroot(s);
+	if (!k) {
+		root->regs_err = ret;
+		root->no_kernel_root = s->kroot.why;
+		return ret;
+	}
+	vmci_walk_cpu(k, s->pinfo.cbit, c);
+	root->kind = SESSION_ROOT_KERNEL;
+	root->regs_err = ret;
+	root->kernel = k;
+	return 0;
+}
+
+int session_walk_cpu(struct session *s, int vcpu, struct walk_cpu *c)
+{
+	return session_walk_root(s, vcpu, c, NULL);
+}
+
+const char *session_root_name(const struct session_root *root, char *buf,
+			      size_t len)
+{
+	if (root->kind == SESSION_ROOT_CR3)
+		snprintf(buf, len, "CR3 of vCPU %d", root->vcpu);
+	else if (root->regs_err == -ENODATA)
+		snprintf(buf, len,
+			 "init_top_pgt from VMCOREINFO (registers unavailable)");
+	else
+		snprintf(buf, len,
+			 "init_top_pgt from VMCOREINFO (vCPU %d's registers: %s)",
+			 root->vcpu, strerror(-root->regs_err));
+	return buf;
 }
 
 ssize_t session_read_virt(struct session *s, int vcpu, uint64_t va, void *buf,
@@ -222,14 +416,17 @@ int session_resume_guest(struct session *s)
 
 void session_note_resume(struct session *s)
 {
+	s->vmsa_valid = 0;
 	router_invalidate(s->router);
 	router_set_cache(s->router, false);
 }
 
 void session_note_stop(struct session *s)
 {
+	s->vmsa_valid = 0;
 	router_invalidate(s->router);
 	router_set_cache(s->router, true);
+	s->kroot.recheck = true;
 	/* A derived bitmap follows the page tables of the new stop. */
 	session_follow_bitmap(s);
 }

@@ -154,7 +154,7 @@ static void server_memory_map(struct server *sv, struct strbuf *sb)
 	 * only a target whose state cannot change gets the RAM map.
 	 */
 	memset(&r, 0, sizeof(r));
-	if (!sv->s->t->live && !target_read_regs(sv->s->t, sv->g_vcpu, &r) &&
+	if (!sv->s->t->live && !session_read_regs(sv->s, sv->g_vcpu, &r) &&
 	    r.valid[REGS_CR0])
 		paging = regs_get(&r, REGS_CR0) & (1ULL << 31);
 	sb_puts(sb,

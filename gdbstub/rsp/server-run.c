@@ -132,12 +132,30 @@ int server_stop_target(struct server *sv, int timeout_ms)
 	return ret;
 }
 
+/* SEV-ES: gdb is told why in the reply ("warning: Remote failure reply"). */
+static bool server_refuse_step(struct server *sv, const struct resume_req *req)
+{
+	const char *why = session_step_refusal(sv->s);
+
+	for (int i = 0; why && i < sv->nr_vcpus; i++) {
+		if (req->action[i] == RESUME_STEP ||
+		    req->action[i] == RESUME_RANGE) {
+			pr_err("%s", why);
+			sb_printf(&sv->reply, "E.%s", why);
+			return true;
+		}
+	}
+	return false;
+}
+
 static int server_resume(struct server *sv, const struct resume_req *req)
 {
 	int ret;
 
 	if (sv->waiting)
 		return -EBUSY;
+	if (server_refuse_step(sv, req))
+		return 0;
 	session_note_resume(sv->s);
 	ret = target_resume(sv->s->t, req);
 	if (ret) {
@@ -325,6 +343,11 @@ static int server_bp(struct server *sv, const struct pkt_args *a, bool insert)
 	/* A software breakpoint is an int3 written into guest memory. */
 	if (insert && type == BP_SW && sv->s->read_only)
 		return -EPERM;
+	if (insert && session_bp_refusal(sv->s)) {
+		pr_err("%s", session_bp_refusal(sv->s));
+		sb_printf(&sv->reply, "E.%s", session_bp_refusal(sv->s));
+		return 0;
+	}
 	if (insert)
 		ret = target_insert_bp(sv->s->t, (enum bp_type)type, a->num[1],
 				       (unsigned int)a->num[2]);

@@ -278,7 +278,7 @@ static int pkt_read_regs(struct server *sv, const struct pkt_args *a)
 	int ret;
 
 	memset(&r, 0, sizeof(r));
-	ret = target_read_regs(sv->s->t, sv->g_vcpu, &r);
+	ret = session_read_regs(sv->s, sv->g_vcpu, &r);
 	if (ret)
 		return ret;
 	for (i = 0; i < REGS_NR; i++)
@@ -298,7 +298,7 @@ static int pkt_write_regs(struct server *sv, const struct pkt_args *a)
 	if (sv->s->read_only)
 		return -EPERM;
 	memset(&r, 0, sizeof(r));
-	ret = target_read_regs(sv->s->t, sv->g_vcpu, &r);
+	ret = session_read_regs(sv->s, sv->g_vcpu, &r);
 	if (ret)
 		return ret;
 	if (hex_decode((const char *)a->rest, a->rest_len, r.raw))
@@ -320,7 +320,7 @@ static int pkt_read_reg(struct server *sv, const struct pkt_args *a)
 	if (a->num[0] >= REGS_NR)
 		return -EINVAL;
 	memset(&r, 0, sizeof(r));
-	ret = target_read_regs(sv->s->t, sv->g_vcpu, &r);
+	ret = session_read_regs(sv->s, sv->g_vcpu, &r);
 	if (ret)
 		return ret;
 	server_put_reg(sv, &r, (unsigned int)a->num[0]);

@@ -212,6 +212,9 @@ void sevdbg_hdr_encode(uint8_t *out, const struct sevdbg_note_hdr *h);
 #define VMCOREINFO_MAX_DESC (PAGE_SIZE - VMCOREINFO_DESC_OFF)
 /* descsz when page starts with the guest's VMCOREINFO note, else 0. */
 size_t vmcoreinfo_match(const uint8_t *page);
+/* The value of KEY= in VMCOREINFO text (hex for SYMBOL and KERNELOFFSET,
+ * decimal otherwise); false when absent or malformed. */
+bool vmci_get(const char *text, size_t len, const char *key, int64_t *val);
 
 static inline unsigned int sevdbg_src_get(const uint8_t *src, uint64_t i)
 {

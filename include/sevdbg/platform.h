@@ -56,6 +56,11 @@ struct platform;
  * get_bitmap fills npages bits from start_gfn (bit i of byte i/8, 1 =
  * encrypted); set_bitmap with bits == NULL resets all pages to encrypted.
  * sync drains page-encryption records that arrived while the guest ran.
+ * read_vmsa (SEV-ES) decrypts a stopped vCPU's VM save area into buf
+ * (len >= SEV_ES_VMSA_SIZE of <uapi/linux/sevdbg_vmsa.h>): -EBUSY while it
+ * runs, -EINVAL when the guest is not SEV-ES, -EIO with
+ * SEV_RET_POLICY_FAILURE when the policy has NODBG; sev_vmsa_strerror()
+ * turns the result into the sentence a user needs.
  */
 struct platform_ops {
 	const char *name;
@@ -73,6 +78,8 @@ struct platform_ops {
 			  uint64_t npages, const uint8_t *bits);
 	int (*info)(struct platform *p, struct platform_info *info);
 	int (*sync)(struct platform *p);
+	int (*read_vmsa)(struct platform *p, int vcpu, void *buf, size_t len,
+			 int *fw_error);
 	void (*destroy)(struct platform *p);
 };
 
@@ -83,6 +90,7 @@ struct platform_stats {
 	uint64_t host_read_calls, host_read_bytes;
 	uint64_t host_write_calls, host_write_bytes;
 	uint64_t bitmap_calls;
+	uint64_t vmsa_calls; /* SEV-ES register reads */
 	uint64_t errors;
 };
 
@@ -111,9 +119,13 @@ int platform_set_bitmap(struct platform *p, uint64_t start_gfn, uint64_t npages,
 			const uint8_t *bits);
 int platform_info(struct platform *p, struct platform_info *info);
 int platform_sync(struct platform *p);
+int platform_read_vmsa(struct platform *p, int vcpu, void *buf, size_t len,
+		       int *fw_error);
 void platform_destroy(struct platform *p);
 /* "POLICY_FAILURE (guest policy forbids debugging)" etc. */
 const char *sev_fw_strerror(int fw_error);
+/* Why read_vmsa failed (ret a negative errno), naming the fix. */
+const char *sev_vmsa_strerror(int ret, int fw_error);
 
 /* Constructors (plugins/). */
 struct ram_map;
@@ -136,6 +148,10 @@ struct sim_config {
 	unsigned int latency_us; /* per firmware command */
 	int hc_fd;		 /* page-encryption record channel, -1 none */
 	bool launched;		 /* false: every DBG command fails */
+	/* --sim-regs=none: an SEV-ES guest on a host without the VMSA
+	 * command; its registers are unavailable (info.regs_encrypted). */
+	bool no_regs;
+	bool es; /* SEV-ES: registers only in the encrypted VMSA (--sim-es) */
 	/* The guest's records change its memory but never reach the
 	 * kernel's bitmap (a stock guest without
 	 * KVM_FEATURE_MIGRATION_CONTROL): GET reports nr_ranges 0. */
@@ -145,6 +161,15 @@ int sim_platform_new(const struct ram_map *ram, const struct sim_config *cfg,
 		     struct platform **out);
 /* Feed raw bytes of the hypercall channel (also used by unit tests). */
 int sim_platform_feed(struct platform *p, const void *buf, size_t len);
+/*
+ * SEV-ES (cfg.es): what the CPU does at a VMEXIT, saving vCPU state into
+ * its VMSA, encrypted under the guest key (len <= 4096; the target builds
+ * it from the real registers with vmsa_from_regs). vmsa == NULL: the vCPU
+ * runs, and read_vmsa answers -EBUSY until the next save.
+ */
+#define SIM_MAX_VCPUS 64
+int sim_platform_save_vmsa(struct platform *p, int vcpu, const void *vmsa,
+			   size_t len);
 /* The sim's own view: firmware commands it ran and records it parsed. */
 struct sim_stats {
 	uint64_t decrypt_cmds, encrypt_cmds; /* incl. refused ones */
@@ -161,6 +186,7 @@ int sim_platform_stats(struct platform *p, struct sim_stats *st);
 struct kvm_attach {
 	int qemu_pid;
 	const struct ram_map *ram; /* our mapping of guest RAM */
+	bool sev_es; /* QEMU's query-sev policy has ES: registers in the VMSA */
 };
 /* On failure, err (if not NULL) gets a sentence naming the missing piece. */
 int kvm_platform_new(const struct kvm_attach *a, struct platform **out,

@@ -107,6 +107,10 @@ void map_private_alias(uint64_t va, uint64_t pa);
 void set_memory_shared(void *va, unsigned long npages);
 void set_memory_private(void *va, unsigned long npages);
 
+/* vmcoreinfo.c */
+extern uint64_t vmcoreinfo_pa;
+void vmcoreinfo_init(const void *top_pgt);
+
 /* hc.c */
 extern int sev_active;
 extern int sev_cbit;

@@ -12,7 +12,7 @@ endif
 GUEST_DIR := tests/guest
 GUEST_ELF := $(GUEST_DIR)/guest.elf
 GUEST_CC ?= gcc
-GUEST_OBJS := $(addprefix $(GUEST_DIR)/,boot.o console.o paging.o hc.o smp.o main.o leak.o)
+GUEST_OBJS := $(addprefix $(GUEST_DIR)/,boot.o console.o paging.o hc.o smp.o main.o leak.o vmcoreinfo.o)
 GUEST_CFLAGS := -g -Og -std=gnu11 -Wall -Wextra $(if $(filter 0,$(WERROR)),,-Werror) \
 	-ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
 	-mno-sse -mno-mmx -mgeneral-regs-only -fno-stack-protector \

@@ -186,6 +186,7 @@ void paging_init(uint64_t start_info_pa)
 
 	kernel_cr3 = image_pa(pml4);
 	write_cr3(kernel_cr3);
+	vmcoreinfo_init(pml4);
 	kprintf("sevdbg-guest: ram %lu MiB top=0x%lx cr3=0x%lx pt-pages=%u alias1g=%d\n",
 		ram_bytes >> 20, ram_top, kernel_cr3, pt_used, alias_1g_active);
 }

@@ -1,5 +1,5 @@
 # tests/live: the qemu target and gdb end to end against the live test guest
-# (TCG). Both skip, visibly, without QEMU, gdb or the guest.
+# (TCG), plain and SEV-ES. All skip, visibly, without QEMU, gdb or the guest.
 
 LIVE_PROGS = tests/live/test-live-target
 
@@ -8,6 +8,6 @@ tests/live/test-live-target: tests/live/test-live-target.o $(LIB)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 CHECK_PROGS += $(LIVE_PROGS) tests/live/gdb-live tests/live/untracked-live \
-	tests/live/sev-host-check
+	tests/live/sev-host-check tests/live/gdb-live-es
 CHECK_DEPS += $(LIVE_PROGS) $(PROGRAM)
 CLEAN_FILES += $(LIVE_PROGS) tests/live/*.o

@@ -2,6 +2,7 @@
 /*
  * Session tests with a fake target over the sim: virtual access through the
  * selected vCPU's CR3, read-only refusal, caches that follow run state.
+ * (Without registers, the kernel's root: test-vmci.c.)
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -15,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "sevdbg/dumpfmt.h"
 #include "sevdbg/platform.h"
 #include "sevdbg/ram.h"
 #include "sevdbg/regs.h"
@@ -68,6 +70,15 @@ static void map(struct fake *f, uint64_t root, uint64_t pa)
 	put(f, root + 0x1000 + 510 * 8, (root + 0x2000) | 3 | CBIT);
 	put(f, root + 0x2000, (root + 0x3000) | 3 | CBIT);
 	put(f, root + 0x3000, pa | 3 | CBIT);
+}
+
+/* The guest's VMCOREINFO note at gpa, as Linux lays out its page. */
+static void put_note(struct fake *f, uint64_t gpa, const char *text)
+{
+	put_le32(f->mem + gpa, sizeof(VMCOREINFO_NAME));
+	put_le32(f->mem + gpa + 4, (uint32_t)strlen(text));
+	memcpy(f->mem + gpa + 12, VMCOREINFO_NAME, sizeof(VMCOREINFO_NAME));
+	memcpy(f->mem + gpa + VMCOREINFO_DESC_OFF, text, strlen(text));
 }
 
 static int setup(void **state)
@@ -289,6 +300,18 @@ static void test_bitmap_derived_from_page_tables(void **state)
 	before = nb.sim->stats;
 	assert_int_equal(router_read(s.router, 0x101000, buf, 16), 16);
 	assert_int_equal(nb.sim->stats.host_read_calls, before.host_read_calls);
+	session_release(&s);
+
+	/* ... unless VMCOREINFO names the kernel's tables: they tell. */
+	put_note(f, 0x3000,
+		 "OSRELEASE=6.1.0-test\nNUMBER(phys_base)=0\n"
+		 "SYMBOL(init_top_pgt)=ffffffff80010000\n");
+	assert_int_equal(session_init(&s, &f->t), 0);
+	before = nb.sim->stats;
+	assert_int_equal(router_read(s.router, 0x101000, buf, 16), 16);
+	assert_memory_equal(buf, "shared with host", 16);
+	assert_int_equal(nb.sim->stats.host_read_calls - before.host_read_calls,
+			 1);
 	session_release(&s);
 	f->t.plat = nb.sim;
 }

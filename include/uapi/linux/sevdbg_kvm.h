@@ -29,9 +29,18 @@
  * nr_ranges only.  KVM_CHECK_EXTENSION(KVM_CAP_SEV_PAGE_ENC_BITMAP) on the
  * VM fd is 1 when the kernel has the series.
  *
+ * KVM_SEV_DBG_DECRYPT_VMSA (patch 0012) is a KVM_MEMORY_ENCRYPT_OP command:
+ * it copies len bytes (1..4096) of the decrypted VMSA (struct
+ * sev_es_save_area, offsets in sevdbg_vmsa.h) of a stopped vCPU of a
+ * debug-policy SEV-ES guest to dst_uaddr; a mirror VM may use it.  Errors:
+ * EBUSY vCPU running, EOPNOTSUPP not SEV-ES, EPERM NODBG policy, ENOENT no
+ * such vCPU, EINVAL bad arguments or VMSA not launched yet, EIO firmware
+ * (code in kvm_sev_cmd.error).
+ *
  * Numbers far from where upstream grows (kernel/README says why): ioctls
- * 0xf0 and 0xf1, capability 1000.  The whole group comes with the series,
- * so a patched <linux/kvm.h> (which has the capability) defines it already.
+ * 0xf0 and 0xf1, capability 1000, SEV command 1000.  The whole group comes
+ * with the series, so a patched <linux/kvm.h> (which has the capability)
+ * already defines it; there KVM_SEV_DBG_DECRYPT_VMSA is an enum constant.
  */
 #ifndef KVM_CAP_SEV_PAGE_ENC_BITMAP
 struct kvm_page_enc_bitmap {
@@ -48,6 +57,16 @@ struct kvm_page_enc_bitmap {
 #define KVM_SET_PAGE_ENC_BITMAP _IOW(KVMIO, 0xf1, struct kvm_page_enc_bitmap)
 
 #define KVM_CAP_SEV_PAGE_ENC_BITMAP 1000
+
+#define KVM_SEV_DBG_DECRYPT_VMSA 1000
+
+struct kvm_sev_dbg_vmsa {
+	__u32 vcpu_id;
+	__u32 flags;	 /* must be 0 */
+	__u64 dst_uaddr; /* user buffer */
+	__u32 len;	 /* bytes wanted, at most 4096 */
+	__u32 reserved;	 /* must be 0 */
+};
 #endif
 
 /*

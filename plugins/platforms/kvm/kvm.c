@@ -155,6 +155,35 @@ static int kvm_dbg_encrypt(struct platform *p, uint64_t gpa, const void *buf,
 			   (uintptr_t)hva, len, fw_error);
 }
 
+/*
+ * A stopped vCPU's decrypted VMSA (the series' KVM_SEV_DBG_DECRYPT_VMSA).
+ * QEMU numbers vCPUs as KVM_CREATE_VCPU's ids (its cpu_index, the APIC
+ * id of a flat topology), so our 0-based vCPU index is the id.
+ */
+static int kvm_read_vmsa(struct platform *p, int vcpu, void *buf, size_t len,
+			 int *fw_error)
+{
+	struct kvm_plat *k = to_kvm(p);
+	struct kvm_sev_dbg_vmsa v = {.vcpu_id = (uint32_t)vcpu,
+				     .dst_uaddr = (uintptr_t)k->bounce,
+				     .len = (uint32_t)len};
+	struct kvm_sev_cmd cmd = {.id = KVM_SEV_DBG_DECRYPT_VMSA,
+				  .data = (uint64_t)(uintptr_t)&v,
+				  .sev_fd = (uint32_t)k->sev_fd};
+
+	*fw_error = 0;
+	if (vcpu < 0 || !len || len > PAGE_SIZE)
+		return -EINVAL;
+	if (!k->info.regs_encrypted)
+		return -EOPNOTSUPP;
+	if (ioctl(k->vm_fd, KVM_MEMORY_ENCRYPT_OP, &cmd) < 0) {
+		*fw_error = (int)cmd.error;
+		return -errno;
+	}
+	memcpy(buf, k->bounce, len);
+	return 0;
+}
+
 /* nr_ranges (GET only) may be NULL. */
 static int kvm_bitmap_ioctl(struct kvm_plat *k, unsigned long req,
 			    uint64_t start_gfn, uint64_t npages, void *bits,
@@ -257,6 +286,7 @@ static const struct platform_ops kvm_ops = {
 	.get_bitmap = kvm_get_bitmap,
 	.set_bitmap = kvm_set_bitmap,
 	.info = kvm_info,
+	.read_vmsa = kvm_read_vmsa,
 	.destroy = kvm_destroy,
 };
 
@@ -521,5 +551,9 @@ int kvm_platform_new(const struct kvm_attach *a, struct platform **out,
 		ret = kvm_attach(fd, true, sev_number, a->ram, cbit, out, err,
 				 errlen);
 	close(fd);
+	if (!ret && a->sev_es) {
+		to_kvm(*out)->info.kind = "sev-es";
+		to_kvm(*out)->info.regs_encrypted = true;
+	}
 	return ret;
 }

@@ -43,6 +43,10 @@ struct sim {
 	 * thread's DBG command takes this lock for its whole duration. */
 	pthread_mutex_t psp;
 	uint8_t tin[PAGE_SIZE], tw[PAGE_SIZE], blk[PAGE_SIZE];
+	/* SEV-ES: each vCPU's VMSA page as the hypervisor holds it (cipher-
+	 * text), and whether it is saved (stopped) or the vCPU runs. */
+	uint8_t *vmsa[SIM_MAX_VCPUS];
+	enum { VMSA_NONE, VMSA_RUNNING, VMSA_SAVED } vmsa_state[SIM_MAX_VCPUS];
 };
 
 static const struct platform_ops sim_ops;
@@ -287,6 +291,87 @@ static int sim_dbg_encrypt(struct platform *p, uint64_t gpa, const void *buf,
 	return ret;
 }
 
+/*
+ * The VMSA pages live outside guest RAM; their tweaks come from addresses
+ * no RAM has, one page per vCPU, so no two vCPUs share a keystream.
+ */
+#define SIM_VMSA_TWEAK_BASE (1ULL << 60)
+
+int sim_platform_save_vmsa(struct platform *p, int vcpu, const void *vmsa,
+			   size_t len)
+{
+	struct sim *s = to_sim(p);
+	uint64_t tweak = SIM_VMSA_TWEAK_BASE + (uint64_t)vcpu * PAGE_SIZE;
+	int ret = 0;
+
+	if (p->ops != &sim_ops || !s->cfg.es || vcpu < 0 ||
+	    vcpu >= SIM_MAX_VCPUS || len > PAGE_SIZE)
+		return -EINVAL;
+	if (!vmsa) {
+		if (s->vmsa_state[vcpu] == VMSA_SAVED)
+			s->vmsa_state[vcpu] = VMSA_RUNNING;
+		return 0;
+	}
+	if (!s->vmsa[vcpu] && !(s->vmsa[vcpu] = calloc(1, PAGE_SIZE)))
+		return -ENOMEM;
+	pthread_mutex_lock(&s->psp);
+	memset(s->blk, 0, PAGE_SIZE);
+	memcpy(s->blk, vmsa, len);
+	ret = sim_xex(s, true, tweak, s->blk, s->vmsa[vcpu], PAGE_SIZE);
+	OPENSSL_cleanse(s->blk, PAGE_SIZE);
+	pthread_mutex_unlock(&s->psp);
+	if (!ret)
+		s->vmsa_state[vcpu] = VMSA_SAVED;
+	return ret;
+}
+
+/* The series' KVM_SEV_DBG_DECRYPT_VMSA, its checks in the kernel's order. */
+static int sim_read_vmsa_locked(struct sim *s, int vcpu, void *buf, size_t len,
+				int *fw_error)
+{
+	uint64_t tweak = SIM_VMSA_TWEAK_BASE + (uint64_t)vcpu * PAGE_SIZE;
+	int ret;
+
+	*fw_error = 0;
+	if (!len || len > PAGE_SIZE)
+		return -EINVAL;
+	if (s->cfg.no_regs)
+		return -EINVAL; /* a stock kernel: no such command */
+	if (!s->cfg.es)
+		return -EOPNOTSUPP;
+	if (s->cfg.policy & SEV_POLICY_NODBG)
+		return -EPERM; /* KVM checks before the PSP would refuse */
+	if (vcpu < 0 || vcpu >= SIM_MAX_VCPUS ||
+	    s->vmsa_state[vcpu] == VMSA_NONE)
+		return -ENOENT;
+	if (s->vmsa_state[vcpu] == VMSA_RUNNING)
+		return -EBUSY;
+	s->st.decrypt_cmds++;
+	sim_firmware_delay(s);
+	if (!s->cfg.launched) {
+		s->st.fw_errors++;
+		*fw_error = SEV_RET_INVALID_GUEST_STATE;
+		return -EIO;
+	}
+	ret = sim_xex(s, false, tweak, s->vmsa[vcpu], s->blk, PAGE_SIZE);
+	if (!ret)
+		memcpy(buf, s->blk, len);
+	OPENSSL_cleanse(s->blk, PAGE_SIZE);
+	return ret;
+}
+
+static int sim_read_vmsa(struct platform *p, int vcpu, void *buf, size_t len,
+			 int *fw_error)
+{
+	struct sim *s = to_sim(p);
+	int ret;
+
+	pthread_mutex_lock(&s->psp);
+	ret = sim_read_vmsa_locked(s, vcpu, buf, len, fw_error);
+	pthread_mutex_unlock(&s->psp);
+	return ret;
+}
+
 static struct bitmap *sim_kernel_bitmap(struct sim *s)
 {
 	return s->cfg.bitmap_untracked ? &s->kbm : &s->bm;
@@ -318,7 +403,8 @@ static int sim_info(struct platform *p, struct platform_info *info)
 	struct sim *s = to_sim(p);
 
 	memset(info, 0, sizeof(*info));
-	info->kind = "sim";
+	info->kind = s->cfg.es ? "sim-es" : "sim";
+	info->regs_encrypted = s->cfg.es || s->cfg.no_regs;
 	info->cbit = s->cfg.cbit;
 	info->policy = s->cfg.policy;
 	info->encrypted = true;
@@ -460,6 +546,8 @@ static void sim_destroy(struct platform *p)
 	bitmap_release(&s->kbm);
 	OPENSSL_cleanse(s->blk, sizeof(s->blk));
 	pthread_mutex_destroy(&s->psp);
+	for (int i = 0; i < SIM_MAX_VCPUS; i++)
+		free(s->vmsa[i]);
 	free(s);
 }
 
@@ -473,6 +561,7 @@ static const struct platform_ops sim_ops = {
 	.set_bitmap = sim_set_bitmap,
 	.info = sim_info,
 	.sync = sim_sync,
+	.read_vmsa = sim_read_vmsa,
 	.destroy = sim_destroy,
 };
 

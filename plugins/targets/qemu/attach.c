@@ -113,12 +113,15 @@ static int qemu_platform(struct qemu *q, const char *hc,
 	if (q->sev) {
 		struct platform_info pi = {0};
 
+		ka.sev_es = q->regs_encrypted;
 		rc = kvm_platform_new(&ka, &q->t.plat, err, errlen);
 		if (!rc && !q->t.plat->ops->info(q->t.plat, &pi))
 			q->regs_encrypted |= pi.regs_encrypted;
 		pr_info("platform: kvm (QEMU runs an SEV%s guest%s)",
 			q->regs_encrypted ? "-ES" : "",
-			q->regs_encrypted ? ": registers unavailable" : "");
+			q->regs_encrypted
+				? ": registers from its VMSA, if the host kernel has the series' VMSA patch"
+				: "");
 		return rc;
 	}
 	if (o->sim)
@@ -131,12 +134,22 @@ static int qemu_platform(struct qemu *q, const char *hc,
 		pr_warn("no page-encryption record channel (give hc=FILE, the file of QEMU's isa-debugcon chardev): every page stays encrypted in the sim");
 	cfg.hc_fd = q->hc_fd;
 	rc = sim_platform_new(&q->t.ram, &cfg, &q->t.plat);
-	if (rc)
+	if (rc) {
 		snprintf(err, errlen, "cannot start the SEV simulator: %s",
 			 strerror(-rc));
-	else
-		pr_info("platform: sim (QEMU runs no SEV guest; encryption is simulated)");
-	return rc;
+		return rc;
+	}
+	/* --sim-es: registers from the sim's VMSA; --sim-regs none: from
+	 * nowhere, as on SEV-ES without the VMSA command. */
+	q->regs_encrypted = cfg.es || cfg.no_regs;
+	q->sim_no_regs = cfg.no_regs;
+	pr_info("platform: sim (QEMU runs no SEV%s guest; encryption is simulated%s)",
+		q->regs_encrypted ? "-ES" : "",
+		cfg.no_regs
+			? "; --sim-regs none: registers unavailable, as on SEV-ES without the VMSA command"
+			: "");
+	qemu_es_save(q); /* QEMU stopped the guest when we connected */
+	return 0;
 }
 
 int qemu_target_attach(const struct qemu_attach *a, const struct target_opts *o,

@@ -30,6 +30,7 @@ struct qemu {
 	int hc_fd;
 	bool sev, dead, detached;
 	bool regs_encrypted; /* SEV-ES: QEMU cannot see the registers */
+	bool sim_no_regs;    /* --sim-regs none: and there is no VMSA */
 	int nr_vcpus;
 	int tids[TARGET_MAX_VCPUS]; /* QEMU thread id of each vCPU */
 	int g_tid;		    /* thread selected with Hg, 0 = unknown */
@@ -49,5 +50,18 @@ struct qemu {
 };
 
 extern const struct target_ops qemu_target_ops;
+
+/* qemu.c: QEMU's gdbstub registers, cached until the guest runs. */
+int qemu_fetch_regs(struct qemu *q, int vcpu, struct regs *regs);
+
+/*
+ * sev-es.c, the simulated SEV-ES guest (sim with cfg.es): at every stop the
+ * "CPU" saves each vCPU's state into its encrypted VMSA, and the VMSA is
+ * the running CPU's while the guest runs. No-ops for other guests.
+ */
+void qemu_es_save(struct qemu *q);
+void qemu_es_running(struct qemu *q);
+/* -EPERM (and why, on stderr) for a step SEV-ES cannot do. */
+int qemu_es_check_resume(struct qemu *q, const struct resume_req *req);
 
 #endif

@@ -80,6 +80,7 @@ static int qemu_ready(struct qemu *q)
 		q->rsp.stray_stop = false;
 		q->g_tid = 0;
 		qemu_regs_drop(q);
+		qemu_es_save(q);
 	}
 	if (q->dead)
 		return -ESRCH;
@@ -90,20 +91,13 @@ static int qemu_ready(struct qemu *q)
 	return 0;
 }
 
-static int qemu_read_regs(struct target *t, int vcpu, struct regs *regs)
+/* The registers QEMU's gdbstub reports, even those SEV-ES withholds. */
+int qemu_fetch_regs(struct qemu *q, int vcpu, struct regs *regs)
 {
-	struct qemu *q = to_qemu(t);
 	const char *hex;
 	size_t off = 0;
 	int rc;
 
-	rc = qemu_ready(q);
-	if (rc)
-		return rc;
-	if (q->regs_encrypted) { /* SEV-ES: unavailable, never invented */
-		memset(regs, 0, sizeof(*regs));
-		return vcpu >= 0 && vcpu < q->nr_vcpus ? 0 : -EINVAL;
-	}
 	if (vcpu >= 0 && vcpu < q->nr_vcpus && q->regs_valid[vcpu]) {
 		*regs = q->regs[vcpu];
 		return 0;
@@ -131,6 +125,21 @@ static int qemu_read_regs(struct target *t, int vcpu, struct regs *regs)
 	q->regs[vcpu] = *regs;
 	q->regs_valid[vcpu] = true;
 	return 0;
+}
+
+static int qemu_read_regs(struct target *t, int vcpu, struct regs *regs)
+{
+	struct qemu *q = to_qemu(t);
+	int rc;
+
+	rc = qemu_ready(q);
+	if (rc)
+		return rc;
+	if (q->regs_encrypted) { /* SEV-ES: unavailable, never invented */
+		memset(regs, 0, sizeof(*regs));
+		return vcpu >= 0 && vcpu < q->nr_vcpus ? 0 : -EINVAL;
+	}
+	return qemu_fetch_regs(q, vcpu, regs);
 }
 
 static int qemu_write_regs(struct target *t, int vcpu, const struct regs *r);
@@ -196,7 +205,7 @@ static int qemu_resume(struct target *t, const struct resume_req *req)
 	struct strbuf sb;
 	int rc, steps = 0;
 
-	rc = qemu_ready(q);
+	rc = qemu_ready(q) ?: qemu_es_check_resume(q, req);
 	if (rc)
 		return rc;
 	sb_init(&sb);
@@ -236,6 +245,7 @@ static int qemu_resume(struct target *t, const struct resume_req *req)
 	q->pending = false;
 	q->g_tid = 0;
 	qemu_regs_drop(q);
+	qemu_es_running(q);
 	return 0;
 }
 
@@ -440,6 +450,7 @@ static int qemu_wait_stop(struct target *t, struct stop_event *ev)
 		q->g_tid = 0;
 		qmp_drain(&q->qmp); /* STOP/RESUME events pile up otherwise */
 		qemu_classify_trap(q, ev);
+		qemu_es_save(q);
 		return 0;
 	}
 }
@@ -476,6 +487,8 @@ static int qemu_insert_bp(struct target *t, enum bp_type type, uint64_t addr,
 
 	if (rc)
 		return rc;
+	if (q->regs_encrypted)
+		return -EPERM; /* KVM refuses SET_GUEST_DEBUG on SEV-ES */
 	/* QEMU would write a plaintext int3 into encrypted memory. */
 	if (q->sev && type == BP_SW)
 		type = BP_HW;
@@ -555,6 +568,7 @@ static int qemu_reconnect(struct qemu *q)
 	q->running = false;
 	q->g_tid = 0;
 	qemu_regs_drop(q);
+	qemu_es_save(q);
 	return 0;
 }
 
@@ -602,9 +616,14 @@ static int qemu_describe(struct target *t, char *buf, size_t len)
 		 "qemu (pid %d, %s, accel %s, %d vCPUs)%s; platform: %s%s",
 		 q->pid, q->launch ? "launched by sevdbg" : "attached",
 		 q->accel, q->nr_vcpus, q->dead ? " -- QEMU is gone" : "",
-		 q->regs_encrypted ? "kvm (SEV-ES guest: registers unavailable)"
-		 : q->sev	   ? "kvm (QEMU reports an SEV guest)"
-				   : "sim (no SEV guest: simulated encryption)",
+		 q->sev ? (q->regs_encrypted
+				   ? "kvm (SEV-ES guest: registers from its VMSA)"
+				   : "kvm (QEMU reports an SEV guest)")
+		 : !q->regs_encrypted
+			 ? "sim (no SEV guest: simulated encryption)"
+		 : q->sim_no_regs
+			 ? "sim (no SEV guest: simulated encryption; --sim-regs none: registers unavailable)"
+			 : "sim (no SEV guest: simulated SEV-ES, registers from an encrypted VMSA)",
 		 !q->sev && q->hc_fd < 0
 			 ? ", without a page-encryption record channel"
 			 : "");
