@@ -106,13 +106,30 @@ def table(path, lat):
                dec * lat / 1e6, qs, rs))
 
 
+def pergib(path):
+    """Median seconds per GiB of RAM of each case at each size (the guest
+    label ends in its size, e.g. 'Debian 4G')."""
+    cases = {}
+    for (guest, fmt, filt, side), by_round in read_dump_rows(path).items():
+        gib = float(guest.split()[-1].rstrip('G'))
+        s = statistics.median(v[0] for v in by_round.values())
+        cases.setdefault((fmt, filt, side), []).append((gib, s / gib))
+    for (fmt, filt, side), pts in cases.items():
+        print('%-5s filter %-4s %-8s %s' % (
+            fmt, filt or 'none', side, '  '.join(
+                '%gG: %.3f s/GiB' % p for p in sorted(pts))))
+
+
 def main(argv):
     lat = float(argv[4]) if len(argv) > 4 and argv[3] == '--latency' else 0
     if len(argv) >= 3 and argv[1] == 'table':
         table(argv[2], lat)
         return 0
+    if len(argv) >= 3 and argv[1] == 'pergib':
+        pergib(argv[2])
+        return 0
     if len(argv) < 3 or argv[1] != 'pairs':
-        print('usage: benchlib.py pairs|table FILE [--latency US]',
+        print('usage: benchlib.py pairs|table|pergib FILE [--latency US]',
               file=sys.stderr)
         return 2
     for name, rows in read_pairs(argv[2]).items():
