@@ -9,7 +9,7 @@
 # benchmarks): `benchlib.py pairs FILE` reads lines "NAME A_SECONDS
 # B_SECONDS [CALLS DECRYPT_CALLS]" (one per pair) and prints one line per
 # NAME, in the order first seen; `benchlib.py table FILE` reads bench/dump's
-# rows "guest|format|filter|side|round|seconds|calls|decrypt|bytes" and
+# rows "guest|format|filter|side|round|seconds|calls|decrypt|bytes[|cpu]" and
 # prints the format x filter x guest table. --latency US projects firmware
 # time: DBG_DECRYPT calls x US.
 import statistics
@@ -63,12 +63,15 @@ def read_pairs(path):
 
 
 def read_dump_rows(path):
-    """{(guest, format, filter, side): {round: (s, calls, dec, bytes)}}"""
+    """{(guest, format, filter, side): {round: (s, calls, dec, bytes,
+    cpu)}}; cpu None when not measured."""
     runs = {}
     with open(path) as f:
         for line in f:
             p = line.rstrip('\n').split('|')
-            if len(p) != 9:
+            if len(p) == 9:
+                p.append('-')
+            if len(p) != 10:
                 continue
             key = (p[0], p[1], int(p[2]), p[3])
             num = [None if x == '-' else float(x) for x in p[6:]]
@@ -76,34 +79,45 @@ def read_dump_rows(path):
     return runs
 
 
-TABLE_HEAD = ('%-26s %-5s %-6s %-8s %8s %9s %9s %8s %8s  %s' %
+TABLE_HEAD = ('%-14s %-5s %-6s %-8s %8s %9s %9s %8s %8s %6s %6s  %s' %
               ('guest', 'fmt', 'filter', 'side', 'seconds', 'calls',
-               'DBG_DEC', 'fw s', 'QEMU s', 'ratio to QEMU: median '
-               '(min-max, IQR, pairs)'))
+               'DBG_DEC', 'fw s', 'QEMU s', 'CPU s', 'QEMU', 'wall ratio '
+               'to QEMU: median (min-max, IQR, pairs); CPU ratio'))
+
+
+def med_of(by_round, k):
+    xs = [v[k] for v in by_round.values() if v[k] is not None]
+    return statistics.median(xs) if xs else None
 
 
 def table(path, lat):
     """One row per (guest, format, filter, side other than qemu): median
     seconds over the rounds, calls and DBG_DECRYPT calls (the same in every
     round), projected firmware seconds, QEMU's median seconds for that
-    format and the per-round ratio's median and spread."""
+    format, both sides' median CPU seconds, the per-round wall ratio's
+    median and spread, and the median CPU ratio."""
     runs = read_dump_rows(path)
     print(TABLE_HEAD)
     for (guest, fmt, filt, side), by_round in runs.items():
         if side == 'qemu':
             continue
-        s = statistics.median(v[0] for v in by_round.values())
-        calls = statistics.median(v[1] for v in by_round.values())
-        dec = statistics.median(v[2] for v in by_round.values())
+        s = med_of(by_round, 0)
+        dec = med_of(by_round, 2)
         q = runs.get((guest, fmt, 0, 'qemu'), {})
         ratios = [v[0] / q[r][0] for r, v in sorted(by_round.items())
                   if r in q and q[r][0] > 0]
-        qs = ('%8.3f' % statistics.median(v[0] for v in q.values())
-              if q else '%8s' % '-')
+        cpur = [v[4] / q[r][4] for r, v in sorted(by_round.items())
+                if r in q and v[4] is not None and q[r][4]]
+        num = lambda x, w=8: '%*.3f' % (w, x) if x is not None else \
+            '%*s' % (w, '-')
         rs = spread(summary(ratios)) if ratios else 'no QEMU run'
-        print('%-26s %-5s %-6s %-8s %8.3f %9d %9d %8.3f %s  %s' %
-              (guest[:26], fmt, filt or 'none', side, s, calls, dec,
-               dec * lat / 1e6, qs, rs))
+        if cpur:
+            rs += '; CPU %.2f' % statistics.median(cpur)
+        print('%-14s %-5s %-6s %-8s %8.3f %9d %9d %8.3f %s %s %s  %s' %
+              (guest[:14], fmt, filt or 'none', side, s, med_of(by_round, 1),
+               dec, dec * lat / 1e6, num(med_of(q, 0) if q else None),
+               num(med_of(by_round, 4), 6), num(med_of(q, 4) if q else None,
+                                                6), rs))
 
 
 def pergib(path):
