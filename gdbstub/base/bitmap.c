@@ -51,6 +51,23 @@ int bitmap_init(struct bitmap *b, uint64_t npages)
 	return 0;
 }
 
+int bitmap_grow(struct bitmap *b, uint64_t npages)
+{
+	size_t old = NWORDS(b->npages), nw = NWORDS(npages);
+	uint64_t from = b->npages, *w;
+
+	if (npages <= b->npages)
+		return 0;
+	w = realloc(b->words, nw * sizeof(uint64_t));
+	if (!w)
+		return -ENOMEM;
+	memset(w + old, 0, (nw - old) * sizeof(uint64_t));
+	b->words = w;
+	b->npages = npages;
+	bitmap_assign(b, from, npages - from, true);
+	return 0;
+}
+
 void bitmap_release(struct bitmap *b)
 {
 	free(b->words);

@@ -55,8 +55,8 @@ uint64_t ram_total(const struct ram_map *m)
 	return sum;
 }
 
-int ram_add(struct ram_map *m, uint64_t gpa, uint64_t size, uint8_t *hva,
-	    const char *name)
+static int ram_insert(struct ram_map *m, uint64_t gpa, uint64_t size,
+		      uint8_t *hva, const char *name, bool unreachable)
 {
 	struct ram_region *nr;
 	size_t i;
@@ -81,8 +81,34 @@ int ram_add(struct ram_map *m, uint64_t gpa, uint64_t size, uint8_t *hva,
 	nr[i].size = size;
 	nr[i].hva = hva;
 	snprintf(nr[i].name, sizeof(nr[i].name), "%s", name ? name : "ram");
+	nr[i].unreachable = unreachable;
 	m->nr++;
+	m->gen++;
 	return 0;
+}
+
+int ram_add(struct ram_map *m, uint64_t gpa, uint64_t size, uint8_t *hva,
+	    const char *name)
+{
+	return ram_insert(m, gpa, size, hva, name, false);
+}
+
+int ram_add_unreachable(struct ram_map *m, uint64_t gpa, uint64_t size,
+			const char *name)
+{
+	return ram_insert(m, gpa, size, NULL, name, true);
+}
+
+void ram_replace(struct ram_map *dst, struct ram_map *src)
+{
+	uint64_t gen = dst->gen;
+
+	free(dst->regions);
+	dst->regions = src->regions;
+	dst->nr = src->nr;
+	dst->gen = gen + 1;
+	src->regions = NULL;
+	src->nr = 0;
 }
 
 /* Frees the table only: the mappings belong to whoever created them. */
@@ -91,4 +117,5 @@ void ram_free(struct ram_map *m)
 	free(m->regions);
 	m->regions = NULL;
 	m->nr = 0;
+	m->gen++;
 }

@@ -199,7 +199,7 @@ static void serve_release(void *args)
 const struct cli_cmd cli_serve_cmd = {
 	.name = "serve",
 	.synopsis =
-		"[--listen unix:PATH | tcp:HOST:PORT | stdio] [--allow-remote] [--sim] [--read-only] [--dump-dir DIR] [--symbols ELF] TARGET",
+		"[--listen unix:PATH | tcp:HOST:PORT | stdio] [--allow-remote] [--sim] [--read-only] [--allow-partial] [--dump-dir DIR] [--symbols ELF] TARGET",
 	.args_size = sizeof(struct serve_args),
 	.usage = serve_usage,
 	.parse = serve_parse,

@@ -113,6 +113,9 @@ int cli_target_option(struct cli_target *ct, int c, const char *arg)
 	case CLI_OPT_SIM_ES:
 		ct->sim.es = true;
 		return 0;
+	case CLI_OPT_ALLOW_PARTIAL:
+		ct->topts.allow_partial = true;
+		return 0;
 	case CLI_OPT_ACCEL:
 		if (strcmp(arg, "tcg") && strcmp(arg, "kvm"))
 			return cli_bad(ct, "accel", arg, "tcg or kvm");
@@ -170,7 +173,7 @@ int cli_target_spec(struct cli_target *ct, int argc, char **argv)
 
 int cli_target_open(struct cli_target *ct, struct target **t)
 {
-	char err[256] = "";
+	char err[512] = "";
 	int ret = target_open(ct->spec, &ct->topts, t, err, sizeof(err));
 
 	if (ret)
@@ -186,6 +189,9 @@ void cli_target_usage(FILE *f)
 
 	fputs("      --sim                use the SEV simulator even where SEV exists\n"
 	      "      --read-only          refuse every write to the guest\n"
+	      "      --allow-partial      serve a QEMU whose RAM is partly not\n"
+	      "                           shareable: reads of those backends\n"
+	      "                           fail, naming them (default: refuse)\n"
 	      "      --accel tcg|kvm      QEMU accelerator for launched guests\n"
 	      "                           (default: kvm only on hardware-backed KVM)\n"
 	      "      --sim-cbit N         simulated C-bit position (default 52)\n"

@@ -76,12 +76,14 @@ enum cli_target_opt {
 	CLI_OPT_SIM_REGS,
 	CLI_OPT_SIM_ES,
 	CLI_OPT_SIM_BITMAP,
+	CLI_OPT_ALLOW_PARTIAL,
 };
 
 /* For a subcommand's `struct option` table. */
 #define CLI_TARGET_OPTIONS                                                     \
 	{"sim", no_argument, NULL, CLI_OPT_SIM},                               \
 		{"read-only", no_argument, NULL, CLI_OPT_READ_ONLY},           \
+		{"allow-partial", no_argument, NULL, CLI_OPT_ALLOW_PARTIAL},   \
 		{"accel", required_argument, NULL, CLI_OPT_ACCEL},             \
 		{"sim-cbit", required_argument, NULL, CLI_OPT_SIM_CBIT},       \
 		{"sim-policy", required_argument, NULL, CLI_OPT_SIM_POLICY},   \

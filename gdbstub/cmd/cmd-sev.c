@@ -30,8 +30,12 @@ static const char *level_name(int level)
 	return level >= 1 && level <= 5 ? names[level] : names[0];
 }
 
-static const char *read_path(struct cmd_ctx *ctx, bool enc)
+static const char *read_path(struct cmd_ctx *ctx, bool enc,
+			     const struct ram_region *reg)
 {
+	/* --allow-partial: RAM of a backend QEMU did not share with us. */
+	if (reg->unreachable)
+		return "nothing: its RAM backend is not shared with sevdbg (QEMU needs share=on)";
 	if (!enc)
 		return "direct";
 	if (ctx->s->pinfo.policy & SEV_POLICY_NODBG)
@@ -109,7 +113,7 @@ static void status_text(struct cmd_ctx *ctx, const struct status_info *si)
 	} else if (!si->phys) {
 		sb_puts(o, "mapping   paging off (virtual = physical)\n");
 	}
-	sb_printf(o, "read via  %s\n", read_path(ctx, si->enc));
+	sb_printf(o, "read via  %s\n", read_path(ctx, si->enc, si->reg));
 }
 
 static int status_json(struct cmd_ctx *ctx, const struct status_info *si)
@@ -119,7 +123,9 @@ static int status_json(struct cmd_ctx *ctx, const struct status_info *si)
 			      (json_int_t)si->gpa, "page",
 			      (json_int_t)(si->gpa & PAGE_MASK), "region",
 			      si->reg->name, "encrypted", si->enc, "read_via",
-			      si->enc ? "DBG_DECRYPT" : "direct");
+			      si->reg->unreachable ? "none"
+			      : si->enc		   ? "DBG_DECRYPT"
+						   : "direct");
 
 	if (o && !si->phys) {
 		json_object_set_new(o, "vcpu", json_integer(ctx->s->cur_vcpu));

@@ -27,6 +27,7 @@ struct cache_slot {
 struct router {
 	struct platform *p;
 	const struct ram_map *ram;
+	uint64_t ram_gen; /* ram->gen the bitmaps are sized for */
 	struct platform_info info;
 	struct bitmap bm;
 	bool bm_valid;
@@ -60,6 +61,7 @@ int router_new(struct platform *p, const struct ram_map *ram,
 		return -ENOMEM;
 	r->p = p;
 	r->ram = ram;
+	r->ram_gen = ram->gen;
 	r->gen = 1;
 	r->flip_gfn = ~0ULL;
 	ret = platform_info(p, &r->info);
@@ -257,11 +259,37 @@ static void router_refresh(struct router *r)
 	r->bm_valid = true;
 }
 
+/*
+ * The RAM map changed (memory hot-plug at a stop): the bitmaps it sized
+ * grow with it, and nothing cached survives. On failure the new pages stay
+ * outside the bitmap, which reads them as encrypted (the safe way).
+ */
+static void router_follow_ram(struct router *r)
+{
+	uint64_t npages;
+	int ret;
+
+	if (r->ram_gen == r->ram->gen)
+		return;
+	npages = ALIGN_UP(ram_end(r->ram), PAGE_SIZE) >> PAGE_SHIFT;
+	ret = bitmap_grow(&r->bm, npages);
+	if (!ret && r->derived.words)
+		ret = bitmap_grow(&r->derived, npages);
+	if (ret)
+		pr_warn("router: cannot follow the grown RAM map: %s",
+			strerror(-ret));
+	r->ram_gen = r->ram->gen;
+	router_invalidate(r);
+	if (r->derive_fn)
+		r->derive_stale = true;
+}
+
 /* Bring the bitmap up to date for an access to [gpa, gpa+len). */
 static void router_refresh_for(struct router *r, uint64_t gpa, size_t len)
 {
 	uint64_t last = len > UINT64_MAX - gpa ? UINT64_MAX : gpa + len - 1;
 
+	router_follow_ram(r);
 	if (r->cache_on)
 		router_refresh(r);
 	else if (len)
@@ -432,9 +460,20 @@ static int host_access(struct router *r, uint64_t gpa, uint8_t *rbuf,
 	return 0;
 }
 
+/* RAM the target cannot reach (--allow-partial): say whose it is. */
+static int router_unreachable(struct router *r, uint64_t gpa,
+			      const struct ram_region *reg)
+{
+	return router_fail(r, -ENODATA, gpa,
+			   "in RAM backend '%s' (0x%llx-0x%llx), which QEMU does not share with sevdbg (it needs share=on)",
+			   reg->name, (unsigned long long)reg->gpa,
+			   (unsigned long long)(reg->gpa + reg->size - 1));
+}
+
 static ssize_t router_access(struct router *r, uint64_t gpa, uint8_t *rbuf,
 			     const uint8_t *wbuf, size_t len)
 {
+	const struct ram_region *reg;
 	size_t done = 0, n;
 	uint64_t cur, span;
 	int ret = 0;
@@ -443,12 +482,17 @@ static ssize_t router_access(struct router *r, uint64_t gpa, uint8_t *rbuf,
 	router_refresh_for(r, gpa, len);
 	while (done < len) {
 		cur = gpa + done;
-		span = ram_span(r->ram, cur);
-		if (!span) {
+		reg = ram_find(r->ram, cur);
+		if (!reg) {
 			ret = router_fail(r, -EFAULT, cur,
 					  "not guest RAM (a hole in the guest-physical map)");
 			break;
 		}
+		if (reg->unreachable) {
+			ret = router_unreachable(r, cur, reg);
+			break;
+		}
+		span = reg->gpa + reg->size - cur;
 		if (router_enc(r, cur >> PAGE_SHIFT)) {
 			n = MIN(len - done, PAGE_SIZE - (cur & ~PAGE_MASK));
 			ret = rbuf ? read_encrypted(r, cur, rbuf + done, n)
@@ -535,6 +579,7 @@ void router_reset_stats(struct router *r)
 
 const struct bitmap *router_bitmap(struct router *r)
 {
+	router_follow_ram(r);
 	if (!r->cache_on)
 		r->bm_valid = false; /* the guest runs: always refetch */
 	router_refresh(r);

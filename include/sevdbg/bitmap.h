@@ -24,6 +24,8 @@ struct bitmap {
 };
 
 int bitmap_init(struct bitmap *b, uint64_t npages);
+/* Grow to npages (never shrinks); the new pages start encrypted. */
+int bitmap_grow(struct bitmap *b, uint64_t npages);
 void bitmap_release(struct bitmap *b);
 bool bitmap_test(const struct bitmap *b, uint64_t gfn);
 /* Set [gfn, gfn+n) to val (true = encrypted); clipped at npages. */

@@ -6,6 +6,7 @@
 #ifndef SEVDBG_RAM_H
 #define SEVDBG_RAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,11 +19,20 @@ struct ram_region {
 	uint64_t size; /* page multiple */
 	uint8_t *hva;  /* our mapping, or NULL when not mapped here */
 	char name[32]; /* e.g. "pc.ram", "pc.ram@4G" */
+	/*
+	 * Guest RAM this process cannot reach (a QEMU backend without
+	 * share=on, served with --allow-partial): no hole, since the guest
+	 * has RAM there, but every access fails naming the region.
+	 */
+	bool unreachable;
 };
 
 struct ram_map {
 	size_t nr;
 	struct ram_region *regions; /* sorted by gpa, non-overlapping */
+	/* Bumped by every change (memory hot-plug): whoever sized something
+	 * by ram_end() compares it and follows. */
+	uint64_t gen;
 };
 
 /* The region holding gpa, or NULL for a hole (MMIO, beyond RAM). */
@@ -34,6 +44,14 @@ uint64_t ram_end(const struct ram_map *m);
 uint64_t ram_total(const struct ram_map *m);
 int ram_add(struct ram_map *m, uint64_t gpa, uint64_t size, uint8_t *hva,
 	    const char *name);
+/* A region of guest RAM that cannot be read from here (see unreachable). */
+int ram_add_unreachable(struct ram_map *m, uint64_t gpa, uint64_t size,
+			const char *name);
+/*
+ * dst takes src's regions (the layout changed: hot-plug); src is left
+ * empty. dst keeps its address, which routers and platforms hold.
+ */
+void ram_replace(struct ram_map *dst, struct ram_map *src);
 void ram_free(struct ram_map *m);
 
 #endif

@@ -133,6 +133,8 @@ void target_destroy(struct target *t);
 struct target_opts {
 	bool force_sim;		/* --sim */
 	bool read_only;		/* --read-only */
+	bool allow_partial;	/* --allow-partial: serve RAM that is shared,
+				 * fail reads of what is not, naming it */
 	const char *accel;	/* --accel tcg|kvm, NULL = auto */
 	struct sim_config *sim; /* sim knobs (cbit, policy, key, latency) */
 	bool verbose;

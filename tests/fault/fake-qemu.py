@@ -9,6 +9,7 @@
 # QMP_CLOSE_AFTER counts what we send (0 = hang up before the greeting);
 # GDB_CLOSE_AFTER counts the packets we receive; -1 = never. Creates
 # DIR/qmp.sock and DIR/gdb.sock, then DIR/ready.
+import ctypes
 import json
 import mmap
 import os
@@ -17,6 +18,7 @@ import sys
 import threading
 
 RAM = 16 << 20
+RAM_HVA = [0]  # where main() mapped the memfd: gpa2hva's answer
 MTREE = ('FlatView #0\n AS "memory", root: system\n'
          ' Root memory region: system\n'
          '  0000000000000000-0000000000ffffff (prio 0, ram): ram0\n\n'
@@ -44,7 +46,14 @@ def qmp_reply(req, gdb_path):
                 'policy': 'default'}]
     elif cmd == 'human-monitor-command':
         line = req['arguments']['command-line']
-        ret = MTREE if line.startswith('info mtree') else ''
+        if line.startswith('info mtree'):
+            ret = MTREE
+        elif line.startswith('gpa2hva '):
+            gpa = int(line.split()[1], 16)
+            ret = ('Host virtual address for 0x%x (ram0) is 0x%x\r\n'
+                   % (gpa, RAM_HVA[0] + gpa))
+        else:
+            ret = ''
     elif cmd == 'query-sev':
         return {'error': {'class': 'GenericError',
                           'desc': 'SEV feature is not available'},
@@ -146,6 +155,7 @@ def main():
     ram = mmap.mmap(fd, RAM, mmap.MAP_SHARED,
                     mmap.PROT_READ | mmap.PROT_WRITE)
     ram[0x1000:0x1008] = b'FAKEQEMU'
+    RAM_HVA[0] = ctypes.addressof(ctypes.c_char.from_buffer(ram))
     q = listen(os.path.join(d, 'qmp.sock'))
     g = listen(os.path.join(d, 'gdb.sock'))
     threading.Thread(target=serve_gdb, args=(g, glim), daemon=True).start()

@@ -57,19 +57,36 @@ static void check_buf(const struct strbuf *sb)
 }
 
 /*
- * qemu_map_ram finds QEMU's RAM as a memfd of the reported size mapped
- * rw-s in QEMU's /proc/PID/maps: here QEMU is this process, with such a
- * memfd, so the mtree text is parsed into regions that must stay inside
- * the mapping whatever QEMU says.
+ * qemu_map_ram maps each backend where gpa2hva says QEMU has it, if that
+ * is a shared mapping in QEMU's /proc/PID/maps: here QEMU is this process,
+ * with such a memfd, so whatever QEMU says about backends, the layout and
+ * addresses, every region must stay inside the backend it names.
  */
 #define FUZZ_RAM (2u << 20)
+
+static bool fuzz_in_backend(const struct qemu_ram *r,
+			    const struct ram_region *g)
+{
+	size_t i;
+
+	if (g->unreachable)
+		return !g->hva;
+	for (i = 0; i < r->nr; i++) {
+		const struct qemu_backend *b = &r->be[i];
+
+		if (b->map && g->hva >= b->map && g->size <= b->size &&
+		    (uint64_t)(g->hva - b->map) <= b->size - g->size)
+			return true;
+	}
+	return false;
+}
 
 static int fuzz_map_ram(struct qmp *q, char *err, size_t errlen)
 {
 	static void *ram;
+	struct qemu_ram r = {.allow_partial = true};
 	struct ram_map m = {0};
-	void *map = NULL;
-	size_t msize = 0, i;
+	size_t i;
 	int rc, fd;
 
 	if (!ram) {
@@ -79,23 +96,21 @@ static int fuzz_map_ram(struct qmp *q, char *err, size_t errlen)
 			   fd, 0);
 		CHECK(ram != MAP_FAILED, "mmap");
 	}
-	rc = qemu_map_ram(q, getpid(), &m, &map, &msize, err, errlen);
+	rc = qemu_map_ram(q, getpid(), &r, &m, err, errlen);
 	if (rc) {
-		CHECK(!m.nr && !map, "failure left a mapping");
+		CHECK(!m.nr && !r.nr, "failure left a mapping");
 		return rc;
 	}
-	CHECK(map && msize == FUZZ_RAM && m.nr, "mapped %zu bytes", msize);
+	CHECK(m.nr, "success without a region");
 	for (i = 0; i < m.nr; i++) {
-		const struct ram_region *r = &m.regions[i];
+		const struct ram_region *g = &m.regions[i];
 
-		CHECK(r->hva >= (uint8_t *)map && r->size <= msize &&
-			      (size_t)(r->hva - (uint8_t *)map) <=
-				      msize - r->size,
+		CHECK(fuzz_in_backend(&r, g),
 		      "region %zu (gpa 0x%llx size 0x%llx) outside QEMU's RAM",
-		      i, (unsigned long long)r->gpa,
-		      (unsigned long long)r->size);
+		      i, (unsigned long long)g->gpa,
+		      (unsigned long long)g->size);
 	}
-	munmap(map, msize);
+	qemu_unmap_ram(&r);
 	ram_free(&m);
 	return 0;
 }

@@ -2,7 +2,8 @@
 # page-encryption record channel, `make fuzz` over every harness, and
 # `make check-valgrind` (valgrind over the unit tests).
 FUZZ_QMP_SRCS = tests/fuzz/fuzz-qmp.c plugins/targets/qemu/qmp.c \
-		plugins/targets/qemu/qemu-ram.c plugins/targets/qemu/rspclient.c gdbstub/base/rsp.c gdbstub/base/ram.c \
+		plugins/targets/qemu/qemu-ram.c plugins/targets/qemu/qemu-layout.c \
+		plugins/targets/qemu/rspclient.c gdbstub/base/rsp.c gdbstub/base/ram.c \
 		gdbstub/base/util.c gdbstub/base/strbuf.c
 FUZZ_BITMAP_SRCS = tests/fuzz/fuzz-bitmap.c plugins/platforms/sim/sim.c gdbstub/mem/platform.c \
 		   gdbstub/base/bitmap.c gdbstub/base/ram.c gdbstub/base/util.c gdbstub/base/strbuf.c

@@ -8,6 +8,6 @@ tests/live/test-live-target: tests/live/test-live-target.o $(LIB)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 CHECK_PROGS += $(LIVE_PROGS) tests/live/gdb-live tests/live/untracked-live \
-	tests/live/sev-host-check tests/live/gdb-live-es
+	tests/live/sev-host-check tests/live/gdb-live-es tests/live/ram-layouts
 CHECK_DEPS += $(LIVE_PROGS) $(PROGRAM)
 CLEAN_FILES += $(LIVE_PROGS) tests/live/*.o

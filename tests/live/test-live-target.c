@@ -14,6 +14,8 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -429,6 +431,19 @@ static void test_qemu_killed(void **state)
 	assert_int_equal(target_kill(l->t), 0);
 }
 
+static bool qmp_listening(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool ok;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	ok = fd >= 0 && !connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
 /* A QEMU that sevdbg did not start (paused, no guest), QMP only. */
 static pid_t spawn_qemu(const char *dir, bool share, char *qmp, size_t len)
 {
@@ -455,7 +470,9 @@ static pid_t spawn_qemu(const char *dir, bool share, char *qmp, size_t len)
 		      "-qmp", a_qmp, (char *)NULL);
 		_exit(127);
 	}
-	for (int i = 0; i < 250 && access(qmp, F_OK); i++)
+	/* The socket file appears at bind(), before QEMU listens: a
+	 * connect in between is refused, so wait for one that is not. */
+	for (int i = 0; i < 500 && !qmp_listening(qmp); i++)
 		usleep(20000);
 	return pid;
 }
@@ -582,6 +599,8 @@ static void test_attach_not_shareable(void **state)
 
 	snprintf(spec, sizeof(spec), "qemu:%s", qmp);
 	assert_int_not_equal(target_open(spec, &o, &t, err, sizeof(err)), 0);
+	if (!strstr(err, "not shareable"))
+		print_error("refused for another reason: %s\n", err);
 	assert_non_null(strstr(err, "not shareable"));
 	assert_non_null(strstr(err, "share=on"));
 	reap(pid, qmp);

@@ -27,6 +27,7 @@
 struct sim {
 	struct platform p;
 	const struct ram_map *ram;
+	uint64_t ram_gen; /* ram->gen bm is sized for */
 	struct sim_config cfg;
 	/* What the guest's memory really is: drives read_host and DBG. */
 	struct bitmap bm;
@@ -372,6 +373,25 @@ static int sim_read_vmsa(struct platform *p, int vcpu, void *buf, size_t len,
 	return ret;
 }
 
+/*
+ * Hot-plugged RAM: the series sizes its bitmap from the memslots, so a new
+ * memslot brings new bits, encrypted as every page starts.
+ */
+static int sim_follow_ram(struct sim *s)
+{
+	uint64_t npages = ALIGN_UP(ram_end(s->ram), PAGE_SIZE) >> PAGE_SHIFT;
+	int ret;
+
+	if (s->ram_gen == s->ram->gen)
+		return 0;
+	ret = bitmap_grow(&s->bm, npages);
+	if (!ret && s->kbm.words)
+		ret = bitmap_grow(&s->kbm, npages);
+	if (!ret)
+		s->ram_gen = s->ram->gen;
+	return ret;
+}
+
 static struct bitmap *sim_kernel_bitmap(struct sim *s)
 {
 	return s->cfg.bitmap_untracked ? &s->kbm : &s->bm;
@@ -380,8 +400,11 @@ static struct bitmap *sim_kernel_bitmap(struct sim *s)
 static int sim_get_bitmap(struct platform *p, uint64_t start_gfn,
 			  uint64_t npages, uint8_t *bits)
 {
-	return bitmap_get(sim_kernel_bitmap(to_sim(p)), start_gfn, npages,
-			  bits);
+	struct sim *s = to_sim(p);
+
+	return sim_follow_ram(s)
+		       ?: bitmap_get(sim_kernel_bitmap(s), start_gfn, npages,
+				     bits);
 }
 
 /* The series counts a SET as a range told (userspace restoring it). */
@@ -389,7 +412,9 @@ static int sim_set_bitmap(struct platform *p, uint64_t start_gfn,
 			  uint64_t npages, const uint8_t *bits)
 {
 	struct sim *s = to_sim(p);
-	int ret = bitmap_set(sim_kernel_bitmap(s), start_gfn, npages, bits);
+	int ret = sim_follow_ram(s)
+			  ?: bitmap_set(sim_kernel_bitmap(s), start_gfn, npages,
+					bits);
 
 	if (!ret)
 		s->st.nr_ranges++;
@@ -428,6 +453,7 @@ static void sim_apply(struct sim *s)
 	char why[80];
 
 	(void)sim_hc_record_decode(s->rx, &rec);
+	(void)sim_follow_ram(s); /* a record may be for hot-plugged RAM */
 	if (!bitmap_apply_record(&s->bm, rec.gpa, rec.npages, rec.attrs, why,
 				 sizeof(why))) {
 		s->st.records++;
@@ -616,6 +642,7 @@ int sim_platform_new(const struct ram_map *ram, const struct sim_config *cfg,
 	if (!s->cfg.cbit)
 		s->cfg.cbit = SIM_DEFAULT_CBIT;
 	s->ram = ram;
+	s->ram_gen = ram->gen;
 	pthread_mutex_init(&s->psp, NULL);
 	ret = bitmap_init(&s->bm,
 			  ALIGN_UP(ram_end(ram), PAGE_SIZE) >> PAGE_SHIFT);

@@ -172,9 +172,10 @@ int qemu_target_attach(const struct qemu_attach *a, const struct target_opts *o,
 	rc = qmp_open(&q->qmp, a->qmp, QEMU_TIMEOUT_MS, err, errlen);
 	if (rc)
 		goto err;
+	q->ram.allow_partial = o->allow_partial;
 	rc = qemu_find_pid(&q->qmp, &q->pid, &n, err, errlen)
-		     ?: qemu_map_ram(&q->qmp, q->pid, &q->t.ram, &q->map,
-				     &q->map_size, err, errlen);
+		     ?: qemu_map_ram(&q->qmp, q->pid, &q->ram, &q->t.ram, err,
+				     errlen);
 	if (rc)
 		goto err;
 	if (a->gdb)

@@ -123,6 +123,27 @@ static bool launch_user_accel(char *const *argv)
 	return false;
 }
 
+/*
+ * The user gave the guest its RAM (NUMA nodes with memdev=, or
+ * -machine memory-backend=): ours would clash with it, and theirs is the
+ * layout to debug (a backend without share=on is then reported by name).
+ */
+static bool launch_user_ram(char *const *argv)
+{
+	for (int i = 0; argv[i] && argv[i + 1]; i++) {
+		const char *o = argv[i], *v = argv[i + 1];
+
+		if ((!strcmp(o, "-numa") || !strcmp(o, "--numa")) &&
+		    strstr(v, "memdev="))
+			return true;
+		if ((!strcmp(o, "-machine") || !strcmp(o, "--machine") ||
+		     !strcmp(o, "-M")) &&
+		    strstr(v, "memory-backend="))
+			return true;
+	}
+	return false;
+}
+
 static noreturn void launch_exec(struct qemu_launch *l, char *const *uargv,
 				 uint64_t ram)
 {
@@ -150,10 +171,12 @@ static noreturn void launch_exec(struct qemu_launch *l, char *const *uargv,
 	argv[i++] = a_gdb;
 	argv[i++] = "-qmp";
 	argv[i++] = a_qmp;
-	argv[i++] = "-object";
-	argv[i++] = a_mem;
-	argv[i++] = "-machine";
-	argv[i++] = "memory-backend=ram0";
+	if (!launch_user_ram(uargv)) {
+		argv[i++] = "-object";
+		argv[i++] = a_mem;
+		argv[i++] = "-machine";
+		argv[i++] = "memory-backend=ram0";
+	}
 	argv[i++] = "-chardev";
 	argv[i++] = a_hc;
 	argv[i++] = "-device";

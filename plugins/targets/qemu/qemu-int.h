@@ -25,8 +25,7 @@ struct qemu {
 	char gdb_path[QEMU_PATH_MAX];
 	char own_dir[64]; /* our gdbserver socket dir (attach) */
 	int pid;
-	void *map;
-	size_t map_size;
+	struct qemu_ram ram; /* our mappings of its RAM backends */
 	int hc_fd;
 	bool sev, dead, detached;
 	bool regs_encrypted; /* SEV-ES: QEMU cannot see the registers */
@@ -53,6 +52,14 @@ extern const struct target_ops qemu_target_ops;
 
 /* qemu.c: QEMU's gdbstub registers, cached until the guest runs. */
 int qemu_fetch_regs(struct qemu *q, int vcpu, struct regs *regs);
+/* 0 when QEMU's gdbstub can take a command now (stopped, connected). */
+int qemu_ready(struct qemu *q);
+
+/* breakpoints.c: the target's insert_bp/remove_bp ops. */
+int qemu_insert_bp(struct target *t, enum bp_type type, uint64_t addr,
+		   unsigned int kind);
+int qemu_remove_bp(struct target *t, enum bp_type type, uint64_t addr,
+		   unsigned int kind);
 
 /*
  * sev-es.c, the simulated SEV-ES guest (sim with cfg.es): at every stop the

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Finding a running QEMU's guest RAM: its PID from QMP, the shareable RAM
- * backend (query-memdev), the guest-physical layout (info mtree -f), the fd.
+ * Reaching a running QEMU's guest RAM: its PID from QMP, and for each memory
+ * backend where QEMU maps it (gpa2hva), the file behind that, and our mapping.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "plugins/targets/qemu/qemu.h"
@@ -58,179 +59,143 @@ int qemu_find_pid(struct qmp *q, int *pid, int *nr_vcpus, char *err,
 	return 0;
 }
 
-/* The first shareable backend; its id and size. */
-static int find_backend(struct qmp *q, char *id, size_t idlen, uint64_t *size,
-			char *err, size_t errlen)
-{
-	json_t *devs = NULL, *d;
-	size_t i;
-	int rc;
+/* One line of /proc/PID/maps: the mapping that holds an address. */
+struct qemu_vma {
+	unsigned long long start, end, pgoff, inode;
+	unsigned int major, minor;
+	char perms[8];
+};
 
-	rc = qmp_call(q, "query-memdev", NULL, &devs, err, errlen);
-	if (rc)
-		return rc;
-	rc = -ENOENT;
-	json_array_foreach(devs, i, d)
-	{
-		if (!json_is_true(json_object_get(d, "share")))
-			continue;
-		snprintf(id, idlen, "%s",
-			 json_string_value(json_object_get(d, "id")) ?: "");
-		*size = json_integer_value(json_object_get(d, "size"));
-		rc = 0;
-		break;
-	}
-	json_decref(devs);
-	if (rc)
-		snprintf(err, errlen,
-			 "QEMU's RAM backend is not shareable: start QEMU with -object memory-backend-memfd,id=ram0,size=...,share=on -machine memory-backend=ram0");
-	return rc;
-}
-
-/*
- * Parse the "memory" address space of `info mtree -f`: lines like
- *   0000000000100000-0000000007ffffff (prio 0, ram): ram0 @0000000000100000
- * Every range of the backend becomes a region at hva base + offset.
- */
-static int parse_mtree(const char *text, const char *id, uint8_t *base,
-		       uint64_t bsize, struct ram_map *m)
-{
-	const char *p = strstr(text, "AS \"memory\"");
-	const char *end;
-	int rc = 0;
-
-	if (!p)
-		return -EPROTO;
-	end = strstr(p, "FlatView #");
-	while (p && (!end || p < end) && !rc) {
-		uint64_t s, e, off = 0;
-		char type[16], name[64], label[80];
-		const char *at, *nl = strchr(p, '\n');
-
-		if (sscanf(p,
-			   " %" SCNx64 "-%" SCNx64 " (prio %*d, %15[^)]): %63s",
-			   &s, &e, type, name) == 4 &&
-		    !strcmp(type, "ram") && !strcmp(name, id)) {
-			at = strstr(p, " @");
-			if (at && (!nl || at < nl))
-				sscanf(at + 2, "%" SCNx64, &off);
-			/* Checked without wrapping: QEMU's text is input. */
-			if (e < s || off > bsize || e - s >= bsize - off)
-				return -ERANGE;
-			snprintf(label, sizeof(label), "%s%s", id,
-				 s >= (1ULL << 32) ? "@4G" : "");
-			rc = ram_add(m, s, e + 1 - s, base + off, label);
-		}
-		p = nl ? nl + 1 : NULL;
-	}
-	return rc ?: (m->nr ? 0 : -ENOENT);
-}
-
-/* Is there a shared, writable mapping of inode ino in pid's maps? */
-static bool mapped_shared(int pid, ino_t ino)
+static int find_vma(int pid, uint64_t hva, struct qemu_vma *v)
 {
 	char path[64], line[512];
-	bool found = false;
+	int rc = -ENOENT;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
 	f = fopen(path, "r");
 	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		char perms[8];
-		unsigned long long inode;
-
-		if (sscanf(line, "%*x-%*x %7s %*x %*x:%*x %llu", perms,
-			   &inode) == 2)
-			found = !strcmp(perms, "rw-s") && inode == ino;
+		return -errno;
+	while (rc && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu", &v->start,
+			   &v->end, v->perms, &v->pgoff, &v->major, &v->minor,
+			   &v->inode) == 7 &&
+		    hva >= v->start && hva < v->end)
+			rc = 0;
 	}
 	fclose(f);
-	return found;
+	return rc;
 }
 
-/* Open the backend through /proc/PID/fd: right size, mapped rw-s. */
-static int open_backend_fd(int pid, uint64_t size, char *err, size_t errlen)
+/*
+ * The file QEMU mapped, opened read-write: an fd of QEMU's on the same
+ * inode (memfd, a file on tmpfs or hugetlbfs), else the mapping itself
+ * through map_files (an anonymous shared mapping has no fd; root only).
+ */
+static int open_vma_file(int pid, const struct qemu_vma *v)
 {
-	char dir[64], path[64 + 256], link[256];
+	char dir[64], path[64 + 256];
 	struct dirent *de;
+	struct stat st;
 	int fd = -ENOENT;
 	DIR *d;
 
 	snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
 	d = opendir(dir);
-	if (!d) {
-		snprintf(err, errlen,
-			 "cannot list %s: %s (run sevdbg as QEMU's user or root)",
-			 dir, strerror(errno));
+	if (!d)
 		return -errno;
-	}
 	while (fd < 0 && (de = readdir(d))) {
-		struct stat st;
-		ssize_t n;
-		int f;
-
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		n = readlink(path, link, sizeof(link) - 1);
-		if (n <= 0 || link[0] != '/' || !strncmp(link, "/dev/", 5))
+		if (stat(path, &st) || !S_ISREG(st.st_mode) ||
+		    st.st_ino != v->inode || major(st.st_dev) != v->major ||
+		    minor(st.st_dev) != v->minor)
 			continue;
-		f = open(path, O_RDWR | O_CLOEXEC);
-		if (f < 0)
-			continue;
-		if (!fstat(f, &st) && S_ISREG(st.st_mode) &&
-		    (uint64_t)st.st_size == size &&
-		    mapped_shared(pid, st.st_ino))
-			fd = f;
-		else
-			close(f);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			fd = -errno;
 	}
 	closedir(d);
-	if (fd < 0)
-		snprintf(err, errlen,
-			 "cannot open QEMU's RAM backend through %s (need ptrace rights over QEMU: run as its user or root, or lower kernel.yama.ptrace_scope)",
-			 dir);
-	return fd;
+	if (fd >= 0)
+		return fd;
+	snprintf(path, sizeof(path), "/proc/%d/map_files/%llx-%llx", pid,
+		 v->start, v->end);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
 }
 
-int qemu_map_ram(struct qmp *q, int pid, struct ram_map *m, void **map,
-		 size_t *map_size, char *err, size_t errlen)
+/* Where QEMU itself maps guest-physical gpa (HMP gpa2hva). */
+static int qemu_gpa2hva(struct qmp *q, uint64_t gpa, uint64_t *hva, char *err,
+			size_t errlen)
 {
-	char id[64], *mtree = NULL;
-	uint64_t size;
-	void *base;
+	char line[64], *out = NULL;
+	const char *p;
+	int rc;
+
+	snprintf(line, sizeof(line), "gpa2hva 0x%" PRIx64, gpa);
+	rc = qmp_hmp(q, line, &out, err, errlen);
+	if (rc)
+		return rc;
+	p = strstr(out, " is 0x");
+	if (p)
+		*hva = strtoull(p + 4, NULL, 16);
+	else
+		snprintf(err, errlen, "QEMU's gpa2hva 0x%" PRIx64 " said: %s",
+			 gpa, out);
+	free(out);
+	return p ? 0 : -EPROTO;
+}
+
+int qemu_backend_map(struct qmp *q, int pid, struct qemu_backend *b,
+		     uint64_t gpa, uint64_t off, char *err, size_t errlen)
+{
+	struct qemu_vma v;
+	uint64_t hva, base;
+	void *map;
 	int fd, rc;
 
-	rc = find_backend(q, id, sizeof(id), &size, err, errlen);
+	rc = qemu_gpa2hva(q, gpa, &hva, err, errlen);
 	if (rc)
 		return rc;
-	rc = qmp_hmp(q, "info mtree -f", &mtree, err, errlen);
-	if (rc)
-		return rc;
-	fd = open_backend_fd(pid, size, err, errlen);
-	if (fd < 0) {
-		rc = fd;
-		goto out;
-	}
-	base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	if (base == MAP_FAILED) {
-		rc = -errno;
-		snprintf(err, errlen, "cannot map QEMU's RAM: %s",
-			 strerror(-rc));
-		goto out;
-	}
-	rc = parse_mtree(mtree, id, base, size, m);
-	if (rc) {
+	base = hva - off; /* where QEMU maps the backend's first byte */
+	rc = hva < off ? -ERANGE : find_vma(pid, base, &v);
+	if (rc || base + b->size > v.end) {
 		snprintf(err, errlen,
-			 "cannot find where QEMU maps RAM backend '%s' in 'info mtree -f' (use -machine memory-backend=%s)",
-			 id, id);
-		munmap(base, size);
-		ram_free(m);
-		goto out;
+			 "cannot find QEMU's mapping of RAM backend '%s' in /proc/%d/maps (run sevdbg as QEMU's user or root)",
+			 b->id, pid);
+		return rc ?: -ERANGE;
 	}
-	*map = base;
-	*map_size = size;
-out:
-	free(mtree);
-	return rc;
+	if (v.perms[3] != 's')
+		return -EPERM; /* private: QEMU did not share it after all */
+	fd = open_vma_file(pid, &v);
+	if (fd < 0) {
+		snprintf(err, errlen,
+			 "cannot open QEMU's RAM backend '%s' through /proc/%d (need ptrace rights over QEMU: run as its user or root, or lower kernel.yama.ptrace_scope)",
+			 b->id, pid);
+		return fd;
+	}
+	map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		   (off_t)(v.pgoff + (base - v.start)));
+	rc = map == MAP_FAILED ? -errno : 0;
+	close(fd);
+	if (rc) {
+		snprintf(err, errlen, "cannot map QEMU's RAM backend '%s': %s",
+			 b->id, strerror(-rc));
+		return rc;
+	}
+	b->map = map;
+	return 0;
+}
+
+void qemu_unmap_ram(struct qemu_ram *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr; i++)
+		if (r->be[i].map)
+			munmap(r->be[i].map, r->be[i].size);
+	free(r->be);
+	free(r->devices);
+	r->be = NULL;
+	r->nr = 0;
+	r->devices = NULL;
 }

@@ -73,7 +73,7 @@ static void qemu_regs_drop(struct qemu *q)
 }
 
 /* Every synchronous gdbstub use goes through here. */
-static int qemu_ready(struct qemu *q)
+int qemu_ready(struct qemu *q)
 {
 	if (q->rsp.stray_stop) {
 		/* The VM ran and stopped behind our back (see rspc_cmd). */
@@ -409,6 +409,23 @@ static bool qemu_step_again(struct qemu *q, struct stop_event *ev)
 	return !qemu_step(q, q->step_tid);
 }
 
+/* Memory hot-plugged while the guest ran joins the RAM map at its stop. */
+static void qemu_follow_stop(struct qemu *q)
+{
+	char err[256] = "";
+	int rc;
+
+	rc = qemu_follow_ram(&q->qmp, q->pid, &q->ram, &q->t.ram, err,
+			     sizeof(err));
+	if (rc < 0)
+		pr_warn("cannot follow QEMU's RAM layout (the RAM map stays as it was): %s",
+			err[0] ? err : strerror(-rc));
+	else if (rc)
+		pr_info("guest RAM changed (memory hot-plug): %zu ranges, %llu MiB",
+			q->t.ram.nr,
+			(unsigned long long)(ram_total(&q->t.ram) >> 20));
+}
+
 static int qemu_wait_stop(struct target *t, struct stop_event *ev)
 {
 	struct qemu *q = to_qemu(t);
@@ -449,85 +466,11 @@ static int qemu_wait_stop(struct target *t, struct stop_event *ev)
 		q->step_tid = 0;
 		q->g_tid = 0;
 		qmp_drain(&q->qmp); /* STOP/RESUME events pile up otherwise */
+		qemu_follow_stop(q);
 		qemu_classify_trap(q, ev);
 		qemu_es_save(q);
 		return 0;
 	}
-}
-
-static int qemu_z(struct qemu *q, char op, enum bp_type type, uint64_t addr,
-		  unsigned int kind)
-{
-	char cmd[64];
-	int rc;
-
-	snprintf(cmd, sizeof(cmd), "%c%d,%llx,%x", op, type,
-		 (unsigned long long)addr, kind);
-	rc = rspc_cmd(&q->rsp, cmd);
-	if (!rc && !q->rsp.pkt.len)
-		rc = -ENOSYS; /* QEMU does not support this kind */
-	return rc;
-}
-
-static int qemu_hw_slots_used(struct qemu *q)
-{
-	int n = 0;
-
-	for (size_t i = 0; i < q->nr_bps; i++)
-		n += q->bps[i].type != BP_SW;
-	return n;
-}
-
-static int qemu_insert_bp(struct target *t, enum bp_type type, uint64_t addr,
-			  unsigned int kind)
-{
-	struct qemu *q = to_qemu(t);
-	struct qemu_bp *n;
-	int rc = qemu_ready(q);
-
-	if (rc)
-		return rc;
-	if (q->regs_encrypted)
-		return -EPERM; /* KVM refuses SET_GUEST_DEBUG on SEV-ES */
-	/* QEMU would write a plaintext int3 into encrypted memory. */
-	if (q->sev && type == BP_SW)
-		type = BP_HW;
-	if (q->sev && type != BP_SW && qemu_hw_slots_used(q) >= SEV_HW_SLOTS) {
-		pr_err("all %d hardware breakpoint/watchpoint slots are in use (an SEV guest cannot take software breakpoints): delete one first",
-		       SEV_HW_SLOTS);
-		return -ENOSPC;
-	}
-	n = realloc(q->bps, (q->nr_bps + 1) * sizeof(*n));
-	if (!n)
-		return -ENOMEM;
-	q->bps = n;
-	rc = qemu_z(q, 'Z', type, addr, kind);
-	if (rc)
-		return rc;
-	q->bps[q->nr_bps++] = (struct qemu_bp){type, addr, kind};
-	return 0;
-}
-
-static int qemu_remove_bp(struct target *t, enum bp_type type, uint64_t addr,
-			  unsigned int kind)
-{
-	struct qemu *q = to_qemu(t);
-	int rc = qemu_ready(q);
-
-	if (rc)
-		return rc;
-	if (q->sev && type == BP_SW)
-		type = BP_HW;
-	rc = qemu_z(q, 'z', type, addr, kind);
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < q->nr_bps; i++) {
-		if (q->bps[i].type == type && q->bps[i].addr == addr) {
-			q->bps[i] = q->bps[--q->nr_bps];
-			break;
-		}
-	}
-	return 0;
 }
 
 /*
@@ -650,8 +593,7 @@ static void qemu_destroy(struct target *t)
 	if (q->hc_fd >= 0)
 		close(q->hc_fd);
 	ram_free(&t->ram);
-	if (q->map)
-		munmap(q->map, q->map_size);
+	qemu_unmap_ram(&q->ram);
 	if (q->own_dir[0] && !q->dead && q->qmp.fd >= 0) {
 		char *out = NULL, err[128]; /* close the gdbstub we opened */
 

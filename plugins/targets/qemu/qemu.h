@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include <jansson.h>
@@ -109,13 +110,49 @@ const char *qemu_pick_accel(const char *want);
 /* Split a launch: argument string into argv (malloc'ed, free both). */
 int qemu_split_args(const char *s, char ***argv, int *argc);
 
-/* --- qemu-ram.c: QEMU's process and RAM ---------------------------------- */
+/* --- qemu-ram.c, qemu-layout.c: QEMU's process and RAM ------------------ */
 /* QEMU's PID (the Tgid of a vCPU thread) and its number of vCPUs. */
 int qemu_find_pid(struct qmp *q, int *pid, int *nr_vcpus, char *err,
 		  size_t errlen);
-/* Map the shareable RAM backend and fill m with its guest-physical ranges. */
-int qemu_map_ram(struct qmp *q, int pid, struct ram_map *m, void **map,
-		 size_t *map_size, char *err, size_t errlen);
+
+/* One memory backend (query-memdev) and our mapping of it. */
+struct qemu_backend {
+	char id[64];
+	uint64_t size;
+	bool share;    /* query-memdev says share=on */
+	bool private;  /* ... but QEMU's mapping of it is private */
+	bool reported; /* said once that it cannot be read */
+	uint8_t *map;  /* our mapping of all of it, NULL = none */
+};
+
+struct qemu_ram {
+	struct qemu_backend *be;
+	size_t nr;
+	bool allow_partial; /* serve the rest when a backend is unshared */
+	bool hotplug;	    /* -m ...,slots=N: DIMMs may come and go */
+	char *devices;	    /* query-memory-devices when last mapped */
+};
+
+/*
+ * Map every backend the guest sees and fill m with the guest-physical
+ * layout. A backend that is not shareable fails with -EPERM (err names it,
+ * its range and the option to use) unless r->allow_partial, which leaves
+ * it in m as unreachable.
+ */
+int qemu_map_ram(struct qmp *q, int pid, struct qemu_ram *r, struct ram_map *m,
+		 char *err, size_t errlen);
+/*
+ * At a stop: when memory devices were plugged or unplugged since r was
+ * mapped, map QEMU's RAM again into m (same address, bigger gen).
+ * 1 = the layout changed, 0 = it did not, -errno (m left as it was).
+ */
+int qemu_follow_ram(struct qmp *q, int pid, struct qemu_ram *r,
+		    struct ram_map *m, char *err, size_t errlen);
+/* Map backend b, which the guest sees at gpa (offset off into b);
+ * -EPERM when QEMU's own mapping of it is private. */
+int qemu_backend_map(struct qmp *q, int pid, struct qemu_backend *b,
+		     uint64_t gpa, uint64_t off, char *err, size_t errlen);
+void qemu_unmap_ram(struct qemu_ram *r);
 
 /* --- qemu.c: the target ----------------------------------------------------
  */
