@@ -35,7 +35,7 @@ static int qemu_hw_slots_used(struct qemu *q)
 }
 
 int qemu_insert_bp(struct target *t, enum bp_type type, uint64_t addr,
-			  unsigned int kind)
+		   unsigned int kind)
 {
 	struct qemu *q = t->priv;
 	struct qemu_bp *n;
@@ -65,7 +65,7 @@ int qemu_insert_bp(struct target *t, enum bp_type type, uint64_t addr,
 }
 
 int qemu_remove_bp(struct target *t, enum bp_type type, uint64_t addr,
-			  unsigned int kind)
+		   unsigned int kind)
 {
 	struct qemu *q = t->priv;
 	int rc = qemu_ready(q);
