@@ -26,6 +26,7 @@ struct serve_args {
 	struct cli_target ct; /* first: see struct cli_cmd */
 	struct transport_listen listen;
 	struct cmd_env env; /* gdb's monitor commands: --symbols */
+	bool keep_stopped;
 };
 
 static void serve_usage(FILE *f)
@@ -45,7 +46,10 @@ static void serve_usage(FILE *f)
 	      "                           DIR/NAME (off by default: a client must\n"
 	      "                           not choose paths on this host)\n"
 	      "  -s, --symbols ELF        the guest kernel's symbols for `monitor`\n"
-	      "                           (monitor sev status init_task+0x10)\n",
+	      "                           (monitor sev status init_task+0x10)\n"
+	      "      --keep-stopped       leave the guest stopped when gdb detaches\n"
+	      "                           or goes away, and when sevdbg exits\n"
+	      "                           (default: it runs again)\n",
 	      f);
 	cli_target_usage(f);
 	fputs("\nIn gdb: target remote PATH-or-HOST:PORT. Ctrl-C interrupts the guest;\ndetach leaves it running; kill ends it.\n",
@@ -57,6 +61,7 @@ static const struct option serve_opts[] = {
 	{"allow-remote", no_argument, NULL, 'R'},
 	{"dump-dir", required_argument, NULL, 'D'},
 	{"symbols", required_argument, NULL, 's'},
+	{"keep-stopped", no_argument, NULL, 'k'},
 	{"help", no_argument, NULL, 'h'},
 	CLI_TARGET_OPTIONS,
 	{NULL, 0, NULL, 0},
@@ -104,6 +109,9 @@ static int serve_parse(void *args, int argc, char **argv)
 			/* Before the target: a bad file fails fast. */
 			if (cli_load_symbols(&a->env, "serve", optarg))
 				return -EINVAL;
+			break;
+		case 'k':
+			a->keep_stopped = true;
 			break;
 		case 'h':
 			return 1;
@@ -184,6 +192,7 @@ static int serve_run(void *args, struct session *s)
 
 	if (cli_target_symbols(&a->env, "serve", s->t))
 		return -EINVAL;
+	s->t->leave_stopped = a->keep_stopped;
 	return cli_serve_session(s, &a->env, "serve", &a->listen, NULL, NULL);
 }
 
@@ -199,7 +208,7 @@ static void serve_release(void *args)
 const struct cli_cmd cli_serve_cmd = {
 	.name = "serve",
 	.synopsis =
-		"[--listen unix:PATH | tcp:HOST:PORT | stdio] [--allow-remote] [--sim] [--read-only] [--allow-partial] [--dump-dir DIR] [--symbols ELF] TARGET",
+		"[--listen unix:PATH | tcp:HOST:PORT | stdio] [--allow-remote] [--sim] [--read-only] [--allow-partial] [--dump-dir DIR] [--symbols ELF] [--keep-stopped] TARGET",
 	.args_size = sizeof(struct serve_args),
 	.usage = serve_usage,
 	.parse = serve_parse,

@@ -559,6 +559,7 @@ int cmd_exec(struct cmd_ctx *ctx, const char *line)
 	cmd_filter(ctx, &argc, argv, pos, quoted);
 	if (argc == 0)
 		argv[argc++] = (char *)"help";
+	session_sync(ctx->s); /* the guest may have moved behind our back */
 	ctx->line = line;
 	ctx->argv = argv;
 	ctx->argpos = pos;

@@ -76,6 +76,7 @@ int session_init(struct session *s, struct target *t)
 
 	memset(s, 0, sizeof(*s));
 	s->t = t;
+	s->last_vcpu = -1;
 	if (!t->plat)
 		return -EINVAL;
 	platform_fault_from_env(t->plat); /* tests only, see security.md */
@@ -193,6 +194,12 @@ static int session_vcpu_paging(struct session *s, int vcpu, struct walk_cpu *c)
 	struct regs regs;
 	int ret;
 
+	if (s->run_behind) { /* its registers would mean stopping it */
+		if (s->last_vcpu != vcpu)
+			return -EBUSY;
+		*c = s->last_cpu;
+		return 0;
+	}
 	memset(&regs, 0, sizeof(regs));
 	ret = session_read_regs(s, vcpu, &regs);
 	if (ret)
@@ -202,6 +209,8 @@ static int session_vcpu_paging(struct session *s, int vcpu, struct walk_cpu *c)
 	    !regs.valid[REGS_CR4] || !regs.valid[REGS_EFER])
 		return -ENODATA;
 	walk_cpu_from_regs(c, &regs, s->pinfo.cbit);
+	s->last_cpu = *c;
+	s->last_vcpu = vcpu;
 	return 0;
 }
 
@@ -339,6 +348,34 @@ ssize_t session_write_virt(struct session *s, int vcpu, uint64_t va,
 	return walk_write(s->router, &c, va, buf, len);
 }
 
+void session_sync(struct session *s)
+{
+	int what;
+
+	if (!s || !s->t || !s->router)
+		return;
+	what = target_sync(s->t);
+	if (what < 0 || s->t->running)
+		return;
+	if (what & TARGET_SYNC_RESET)
+		s->last_vcpu = -1; /* registers and paging mode are new */
+	if (what & (TARGET_SYNC_RAN | TARGET_SYNC_RESET)) {
+		s->vmsa_valid = 0; /* SEV-ES registers moved too */
+		router_invalidate(s->router);
+		if (s->pinfo.bitmap_from_paging)
+			router_rederive(s->router);
+	}
+	if (!!(what & TARGET_SYNC_RUNNING) != s->run_behind) {
+		s->run_behind = what & TARGET_SYNC_RUNNING;
+		pr_info("the guest was %s behind the debugger's back%s",
+			s->run_behind ? "resumed" : "stopped again",
+			s->run_behind ? ": memory is read live, nothing cached"
+				      : "");
+		/* Nothing is cached while the guest runs. */
+		router_set_cache(s->router, !s->run_behind);
+	}
+}
+
 static bool session_interrupted(const struct session *s)
 {
 	return s->interrupted && *s->interrupted;
@@ -423,6 +460,7 @@ void session_note_resume(struct session *s)
 
 void session_note_stop(struct session *s)
 {
+	s->run_behind = false;
 	s->vmsa_valid = 0;
 	router_invalidate(s->router);
 	router_set_cache(s->router, true);

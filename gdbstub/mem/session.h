@@ -61,6 +61,14 @@ struct session {
 	 */
 	const char *dump_dir;
 	volatile int *interrupted; /* set by SIGINT handlers; may be NULL */
+	bool run_behind;	   /* the guest runs, resumed by someone else */
+	/*
+	 * The paging state of the last stop: while the guest runs behind our
+	 * back, virtual reads walk its (live) page tables from this CR3 rather
+	 * than stop it for its registers. A reset forgets it.
+	 */
+	struct walk_cpu last_cpu;
+	int last_vcpu; /* -1: none */
 	struct session_kroot kroot;
 	/*
 	 * SEV-ES (pinfo.regs_encrypted): registers decrypted from each
@@ -125,5 +133,10 @@ int session_resume_guest(struct session *s);
 /* Called after every resume/step/stop so caches follow the guest. */
 void session_note_resume(struct session *s);
 void session_note_stop(struct session *s);
+/*
+ * Before each front-end request: follow what the target saw happen behind
+ * our back, so no cache outlives a resume or reset by someone else.
+ */
+void session_sync(struct session *s);
 
 #endif

@@ -105,6 +105,14 @@ int target_kill(struct target *t)
 	return ret;
 }
 
+/* A target that cannot be changed behind our back has nothing to say. */
+int target_sync(struct target *t)
+{
+	int ret = TARGET_CALL(t, sync);
+
+	return ret == -ENOSYS ? 0 : ret;
+}
+
 int target_describe(struct target *t, char *buf, size_t len)
 {
 	return TARGET_CALL(t, describe, buf, len);

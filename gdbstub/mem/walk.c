@@ -278,6 +278,9 @@ static ssize_t walk_access(struct router *r, const struct walk_cpu *c,
 	ssize_t got;
 	int ret;
 
+	/* The address space ends at 2^64: never wrap round to page 0. */
+	if (va && len > -va)
+		len = -va;
 	while (done < len) {
 		ret = walk_translate(r, c, va + done, &res);
 		if (ret) {

@@ -276,6 +276,11 @@ static int vcont_action(struct server *sv, const char *p, const char *end,
 			p += 3;
 		} else {
 			tid = (int64_t)strtoull(p + 1, &q, 16);
+			/* 0 is "any thread": the one gdb selected. */
+			if (q != p + 1 && tid == 0)
+				tid = (sv->c_vcpu >= 0 ? sv->c_vcpu
+						       : sv->g_vcpu) +
+				      1;
 			if (q == p + 1 || server_tid_vcpu(sv, tid) < 0)
 				return q == p + 1 ? -EINVAL : -ESRCH;
 			p = q;
@@ -369,13 +374,42 @@ int pkt_bp_remove(struct server *sv, const struct pkt_args *a)
 	return server_bp(sv, a, false);
 }
 
-int pkt_detach(struct server *sv, const struct pkt_args *a)
+/* Let go of the guest as gdb's detach means: running (--keep-stopped: not). */
+static int server_let_go(struct server *sv)
 {
-	int ret = target_detach(sv->s->t);
+	int ret;
 
+	if (sv->s->t->leave_stopped) {
+		pr_info("gdb left; the guest stays stopped (--keep-stopped)");
+		return 0;
+	}
+	ret = target_detach(sv->s->t);
 	if (ret && ret != -ENOSYS)
 		return ret;
 	session_note_resume(sv->s);
+	return 0;
+}
+
+void server_gdb_gone(struct server *sv)
+{
+	int ret;
+
+	if (sv->waiting || sv->s->t->running)
+		return; /* it runs already; the next gdb stops it */
+	ret = server_let_go(sv);
+	if (ret)
+		pr_err("gdb left without detaching, and resuming the guest failed: %s",
+		       strerror(-ret));
+	else if (!sv->s->t->leave_stopped)
+		pr_info("gdb left without detaching: the guest runs again (serve --keep-stopped leaves it stopped)");
+}
+
+int pkt_detach(struct server *sv, const struct pkt_args *a)
+{
+	int ret = server_let_go(sv);
+
+	if (ret)
+		return ret;
 	server_reply_str(sv, "OK");
 	sv->waiting = false; /* no stop reply is owed to a gdb that left */
 	sv->closing = true;

@@ -220,6 +220,8 @@ static void server_dispatch(struct server *sv, const uint8_t *pkt, size_t len)
 
 	sb_reset(&sv->reply);
 	sv->no_reply = false;
+	if (!sv->waiting) /* the guest may have moved behind our back */
+		session_sync(sv->s);
 	if (h) {
 		memset(&args, 0, sizeof(args));
 		ret = h->schema ? pkt_parse(h->schema, pkt + strlen(h->name),

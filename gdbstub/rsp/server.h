@@ -55,6 +55,7 @@ struct server {
 	bool no_reply;	  /* the handler answers later (or never) */
 	bool closing;	  /* D or k: end this connection */
 	bool target_gone; /* exited or killed: stop serving */
+	bool hung_up;	  /* gdb closed the connection (or crashed) */
 	bool have_stop;
 	struct stop_event last_stop;
 	int listen_fd; /* while serving: turn away a second gdb */
@@ -70,6 +71,11 @@ void server_input(struct server *sv, const uint8_t *buf, size_t len);
 void server_poll_stop(struct server *sv);
 /* Stop a running guest before serving (new connection, shutdown). */
 int server_stop_target(struct server *sv, int timeout_ms);
+/*
+ * gdb went away without D or k (closed, crashed): leave the guest as a
+ * detach would, running, unless the target is to stay stopped.
+ */
+void server_gdb_gone(struct server *sv);
 
 /* --- transport.c: where gdb connects ---------------------------------- */
 

@@ -90,8 +90,10 @@ int transport_serve_fd(struct server *sv, int in_fd, int out_fd, int quit_fd)
 			n = read(in_fd, buf, sizeof(buf));
 			if (n < 0 && (errno == EINTR || errno == EAGAIN))
 				continue;
-			if (n <= 0)
-				return n < 0 ? -errno : 0; /* gdb hung up */
+			if (n <= 0) { /* gdb hung up */
+				sv->hung_up = true;
+				return n < 0 ? -errno : 0;
+			}
 			server_input(sv, buf, (size_t)n);
 		}
 		server_poll_stop(sv);
@@ -106,9 +108,12 @@ static void transport_session(struct server *sv, int in_fd, int out_fd,
 	if (ret)
 		pr_warn("could not stop the guest for gdb: %s (continuing)",
 			strerror(-ret));
+	sv->hung_up = false;
 	ret = transport_serve_fd(sv, in_fd, out_fd, quit_fd);
 	if (ret)
 		pr_info("connection to gdb lost: %s", strerror(-ret));
+	if ((ret || sv->hung_up) && !sv->closing && !sv->target_gone)
+		server_gdb_gone(sv);
 }
 
 static int listen_unix(const char *path, char *err, size_t errlen)

@@ -59,6 +59,11 @@ struct target;
 struct platform;
 struct sim_config;
 
+/* target_ops.sync: what changed since the last look. */
+#define TARGET_SYNC_RAN	    0x1 /* the guest ran: memory and registers moved */
+#define TARGET_SYNC_RESET   0x2 /* registers and paging mode are new */
+#define TARGET_SYNC_RUNNING 0x4 /* it runs now, though nobody resumed it */
+
 /*
  * Every entry may be NULL (unsupported: the target_*() wrappers return
  * -ENOSYS). vCPU numbers are 0-based; the RSP server adds 1 for thread ids.
@@ -89,6 +94,12 @@ struct target_ops {
 	int (*detach)(struct target *t);
 	/* gdb asked to kill: end the guest (QEMU quits). */
 	int (*kill)(struct target *t);
+	/*
+	 * Take in what happened behind the bridge's back (another client of
+	 * the hypervisor resumed, stopped or reset the guest) while no resume
+	 * of ours is under way: a mask of TARGET_SYNC_*.
+	 */
+	int (*sync)(struct target *t);
 	/* Extra info for `monitor sev stats` (platform chosen, accel, ...). */
 	int (*describe)(struct target *t, char *buf, size_t len);
 	void (*destroy)(struct target *t);
@@ -126,6 +137,7 @@ int target_remove_bp(struct target *t, enum bp_type type, uint64_t addr,
 		     unsigned int kind);
 int target_detach(struct target *t);
 int target_kill(struct target *t);
+int target_sync(struct target *t);
 int target_describe(struct target *t, char *buf, size_t len);
 void target_destroy(struct target *t);
 

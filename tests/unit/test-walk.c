@@ -360,6 +360,36 @@ static void test_read_write_split(void **state)
 	teardown(state);
 }
 
+/*
+ * A read that runs off the top of the address space stops there: with the
+ * last page and page 0 both mapped, va + done wrapped to 0 and the walker
+ * went on reading page 0 into the buffer (shell `x`, qCRC).
+ */
+static void test_read_stops_at_top(void **state)
+{
+	struct fixture *f;
+	uint8_t buf[2 * PAGE_SIZE];
+	const uint64_t top = 0xfffffffffffff000ULL;
+
+	setup_cbit(state, 52);
+	f = *state;
+	paging_init(f, 4);
+	map(f, top, 0x805000, 1, RW, true);
+	map(f, 0, 0x806000, 1, RW, true);
+	memset(f->mem + 0x805000, 0x11, PAGE_SIZE);
+	memset(f->mem + 0x806000, 0x22, PAGE_SIZE);
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(walk_read(f->r, &f->cpu, top + 0xff0, buf, 0x20),
+			 0x10);
+	assert_int_equal(buf[0xf], 0x11);
+	assert_int_equal(buf[0x10], 0); /* nothing from page 0 */
+	assert_int_equal(walk_read(f->r, &f->cpu, top, buf, sizeof(buf)),
+			 PAGE_SIZE);
+	assert_int_equal(walk_write(f->r, &f->cpu, ~0ULL, buf, 2), 1);
+	assert_int_equal(f->mem[0x806000], 0x22); /* page 0 untouched */
+	teardown(state);
+}
+
 struct seen {
 	struct walk_mapping m[64];
 	int n;
@@ -573,6 +603,7 @@ int main(void)
 		cmocka_unit_test(test_five_level),
 		cmocka_unit_test(test_not_present_and_errors),
 		cmocka_unit_test(test_read_write_split),
+		cmocka_unit_test(test_read_stops_at_top),
 		cmocka_unit_test(test_mappings),
 		cmocka_unit_test(test_verify),
 		cmocka_unit_test(test_pae_and_32bit),

@@ -39,6 +39,9 @@ static int qemu_start_gdbserver(struct qemu *q, char *err, size_t errlen)
 			 out ? out : "");
 		rc = -EIO;
 	}
+	if (!rc)
+		pr_info("no gdb= given: started QEMU's gdbstub at %s (HMP gdbserver); it closes when sevdbg exits",
+			q->gdb_path);
 	free(out);
 	return rc;
 }
@@ -59,12 +62,14 @@ static int qemu_threads(struct qemu *q, char *err, size_t errlen)
 		if (*p != 'm')
 			break;
 		for (p++; *p && q->nr_vcpus < TARGET_MAX_VCPUS;) {
-			char *end;
+			int n = q->nr_vcpus;
 
-			q->tids[q->nr_vcpus++] = (int)strtol(p, &end, 16);
-			p = *end == ',' ? end + 1 : end;
-			if (end == p)
+			if (rspc_parse_tid(p, &p, &q->pids[n], &q->tids[n]))
 				break;
+			q->nr_vcpus++;
+			if (*p != ',')
+				break;
+			p++;
 		}
 		cmd = "qsThreadInfo";
 	}

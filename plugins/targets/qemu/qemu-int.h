@@ -32,11 +32,13 @@ struct qemu {
 	bool sim_no_regs;    /* --sim-regs none: and there is no VMSA */
 	int nr_vcpus;
 	int tids[TARGET_MAX_VCPUS]; /* QEMU thread id of each vCPU */
+	int pids[TARGET_MAX_VCPUS]; /* and its process (multiprocess mode) */
 	int g_tid;		    /* thread selected with Hg, 0 = unknown */
 	/* Registers of stopped vCPUs: the walker asks on every memory read. */
 	bool regs_valid[TARGET_MAX_VCPUS];
 	struct regs regs[TARGET_MAX_VCPUS];
-	bool running;
+	bool running;	  /* resumed by us, not stopped since */
+	bool vm_running;  /* resumed by someone else (QMP cont), per QEMU */
 	bool interrupted; /* ^C sent since the last resume */
 	int step_tid;	  /* range stepping: vCPU and range */
 	uint64_t range_start, range_end;
@@ -50,16 +52,24 @@ struct qemu {
 
 extern const struct target_ops qemu_target_ops;
 
-/* qemu.c: QEMU's gdbstub registers, cached until the guest runs. */
-int qemu_fetch_regs(struct qemu *q, int vcpu, struct regs *regs);
-/* 0 when QEMU's gdbstub can take a command now (stopped, connected). */
+/* qemu.c: shared by the files of the target. */
+/* Every synchronous use of QEMU's gdbstub starts here: 0 or -errno. */
 int qemu_ready(struct qemu *q);
+/* The guest is about to run (or QEMU's view changed): forget registers. */
+void qemu_regs_drop(struct qemu *q);
 
-/* breakpoints.c: the target's insert_bp/remove_bp ops. */
+/* qemu-bp.c: breakpoints and watchpoints. */
+const struct qemu_bp *qemu_bp_at(struct qemu *q, uint64_t pc);
 int qemu_insert_bp(struct target *t, enum bp_type type, uint64_t addr,
 		   unsigned int kind);
 int qemu_remove_bp(struct target *t, enum bp_type type, uint64_t addr,
 		   unsigned int kind);
+
+/* events.c: target_ops.sync from QEMU's monitor events. */
+int qemu_sync(struct target *t);
+
+/* qemu.c: QEMU's gdbstub registers, cached until the guest runs. */
+int qemu_fetch_regs(struct qemu *q, int vcpu, struct regs *regs);
 
 /*
  * sev-es.c, the simulated SEV-ES guest (sim with cfg.es): at every stop the

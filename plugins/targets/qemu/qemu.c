@@ -27,16 +27,23 @@ static bool qemu_has_reg(unsigned int nr)
 	return nr < REGS_CS_BASE || nr > REGS_ES_BASE;
 }
 
+/* A vCPU's thread id in the form QEMU's gdbstub is in (rspc_fmt_tid). */
+static const char *qemu_tid(struct qemu *q, int vcpu, char *buf, size_t len)
+{
+	rspc_fmt_tid(&q->rsp, buf, len, q->pids[vcpu], q->tids[vcpu]);
+	return buf;
+}
+
 static int qemu_select(struct qemu *q, int vcpu)
 {
-	char cmd[32];
+	char cmd[32], tid[24];
 	int rc;
 
 	if (vcpu < 0 || vcpu >= q->nr_vcpus)
 		return -EINVAL;
 	if (q->g_tid == q->tids[vcpu])
 		return 0;
-	snprintf(cmd, sizeof(cmd), "Hg%x", q->tids[vcpu]);
+	snprintf(cmd, sizeof(cmd), "Hg%s", qemu_tid(q, vcpu, tid, sizeof(tid)));
 	rc = rspc_cmd(&q->rsp, cmd);
 	if (rc)
 		return rc;
@@ -67,9 +74,36 @@ static int qemu_vcpu_cmd(struct qemu *q, int vcpu, const char *cmd)
 }
 
 /* The guest is about to run (or QEMU's view changed): forget registers. */
-static void qemu_regs_drop(struct qemu *q)
+void qemu_regs_drop(struct qemu *q)
 {
 	memset(q->regs_valid, 0, sizeof(q->regs_valid));
+}
+
+/*
+ * The guest runs, resumed by someone else (QMP cont): QEMU's gdbstub stops
+ * a running VM on the first byte it receives and drops that packet, so
+ * stop it first, properly, and say so.
+ */
+static int qemu_pause_behind(struct qemu *q)
+{
+	int rc = qemu_sync(&q->t); /* is it still running? */
+
+	if (rc < 0 || !q->vm_running)
+		return rc < 0 ? rc : 0;
+	rc = rspc_interrupt(&q->rsp);
+	while (!rc) {
+		rc = rspc_recv(&q->rsp, -1);
+		if (!rc &&
+		    (q->rsp.pkt.buf[0] == 'T' || q->rsp.pkt.buf[0] == 'S'))
+			break;
+	}
+	if (rc)
+		return rc;
+	pr_info("stopped the guest (resumed behind the debugger's back) to reach its vCPUs");
+	q->vm_running = false;
+	q->g_tid = 0;
+	qemu_regs_drop(q);
+	return 0;
 }
 
 /* Every synchronous gdbstub use goes through here. */
@@ -88,6 +122,8 @@ int qemu_ready(struct qemu *q)
 		return -EBUSY;
 	if (q->detached)
 		return qemu_reconnect(q);
+	if (q->vm_running)
+		return qemu_pause_behind(q);
 	return 0;
 }
 
@@ -203,6 +239,7 @@ static int qemu_resume(struct target *t, const struct resume_req *req)
 {
 	struct qemu *q = to_qemu(t);
 	struct strbuf sb;
+	char tid[24];
 	int rc, steps = 0;
 
 	rc = qemu_ready(q) ?: qemu_es_check_resume(q, req);
@@ -217,7 +254,8 @@ static int qemu_resume(struct target *t, const struct resume_req *req)
 		case RESUME_STOP:
 			break;
 		case RESUME_CONT:
-			sb_printf(&sb, ";c:%x", q->tids[i]);
+			sb_printf(&sb, ";c:%s",
+				  qemu_tid(q, i, tid, sizeof(tid)));
 			q->cont_mask |= 1ULL << i;
 			break;
 		case RESUME_RANGE:
@@ -227,7 +265,8 @@ static int qemu_resume(struct target *t, const struct resume_req *req)
 			/* QEMU has no 'r': we step while in the range */
 			__attribute__((fallthrough));
 		case RESUME_STEP:
-			sb_printf(&sb, ";s:%x", q->tids[i]);
+			sb_printf(&sb, ";s:%s",
+				  qemu_tid(q, i, tid, sizeof(tid)));
 			steps++;
 			break;
 		}
@@ -240,7 +279,9 @@ static int qemu_resume(struct target *t, const struct resume_req *req)
 	sb_release(&sb);
 	if (rc)
 		return rc;
+	qmp_drop_events(&q->qmp); /* what happened before is moot now */
 	q->running = true;
+	q->vm_running = false;
 	q->interrupted = false;
 	q->pending = false;
 	q->g_tid = 0;
@@ -277,20 +318,17 @@ static int qemu_event_fd(struct target *t)
 	return to_qemu(t)->rsp.fd;
 }
 
-static int qemu_vcpu_of(struct qemu *q, int tid)
+/* The vCPU of a thread id in either form; 0 when QEMU named none. */
+static int qemu_vcpu_of(struct qemu *q, const char *id)
 {
+	int pid, tid;
+
+	if (rspc_parse_tid(id, NULL, &pid, &tid))
+		return 0;
 	for (int i = 0; i < q->nr_vcpus; i++)
-		if (q->tids[i] == tid)
+		if (q->tids[i] == tid && (*id != 'p' || q->pids[i] == pid))
 			return i;
 	return 0;
-}
-
-static const struct qemu_bp *qemu_bp_at(struct qemu *q, uint64_t pc)
-{
-	for (size_t i = 0; i < q->nr_bps; i++)
-		if (q->bps[i].addr == pc && q->bps[i].type <= BP_HW)
-			return &q->bps[i];
-	return NULL;
 }
 
 static uint64_t qemu_pc(struct qemu *q, int vcpu)
@@ -318,8 +356,7 @@ static void qemu_parse_stop(struct qemu *q, const char *p,
 		semi = strchr(colon, ';');
 		klen = colon - p;
 		if (klen == 6 && !strncmp(p, "thread", 6)) {
-			ev->vcpu = qemu_vcpu_of(q, (int)strtol(colon + 1, NULL,
-							       16));
+			ev->vcpu = qemu_vcpu_of(q, colon + 1);
 		} else if (klen >= 5 && !strncmp(colon - 5, "watch", 5)) {
 			ev->kind = STOP_WATCH;
 			ev->watch_addr = strtoull(colon + 1, NULL, 16);
@@ -369,17 +406,19 @@ static void qemu_gone(struct qemu *q, struct stop_event *ev)
 	q->running = false;
 }
 
-/* One more step of tid; the vCPUs gdb let run keep running. */
-static int qemu_step(struct qemu *q, int tid)
+/* One more step of vcpu; the vCPUs gdb let run keep running. */
+static int qemu_step(struct qemu *q, int vcpu)
 {
 	struct strbuf sb;
+	char tid[24];
 	int rc;
 
 	sb_init(&sb);
-	sb_printf(&sb, "vCont;s:%x", tid);
+	sb_printf(&sb, "vCont;s:%s", qemu_tid(q, vcpu, tid, sizeof(tid)));
 	for (int i = 0; i < q->nr_vcpus; i++)
 		if (q->cont_mask & (1ULL << i))
-			sb_printf(&sb, ";c:%x", q->tids[i]);
+			sb_printf(&sb, ";c:%s",
+				  qemu_tid(q, i, tid, sizeof(tid)));
 	qemu_regs_drop(q);
 	rc = sb.oom ? -ENOMEM : rspc_send(&q->rsp, sb.buf);
 	sb_release(&sb);
@@ -406,7 +445,7 @@ static bool qemu_step_again(struct qemu *q, struct stop_event *ev)
 		return false;
 	}
 	q->g_tid = 0;
-	return !qemu_step(q, q->step_tid);
+	return !qemu_step(q, ev->vcpu);
 }
 
 /* Memory hot-plugged while the guest ran joins the RAM map at its stop. */
@@ -465,7 +504,8 @@ static int qemu_wait_stop(struct target *t, struct stop_event *ev)
 		}
 		q->step_tid = 0;
 		q->g_tid = 0;
-		qmp_drain(&q->qmp); /* STOP/RESUME events pile up otherwise */
+		/* The events of our own run: the stop is news enough. */
+		qmp_drop_events(&q->qmp);
 		qemu_follow_stop(q);
 		qemu_classify_trap(q, ev);
 		qemu_es_save(q);
@@ -488,6 +528,20 @@ static int qemu_park_fd(struct qemu *q)
 	close(p[0]);
 	close(p[1]);
 	return 0;
+}
+
+/*
+ * 'D' resumes the VM and drops QEMU's breakpoints; in multiprocess mode
+ * QEMU 7.2 answers a bare 'D' with E22 and wants the process: D;pid.
+ */
+static int qemu_send_detach(struct qemu *q)
+{
+	char cmd[32] = "D";
+
+	if (q->rsp.multiprocess)
+		snprintf(cmd, sizeof(cmd), "D;%x",
+			 q->nr_vcpus ? q->pids[0] : 1);
+	return rspc_cmd(&q->rsp, cmd);
 }
 
 static int qemu_reconnect(struct qemu *q)
@@ -523,7 +577,7 @@ static int qemu_detach(struct target *t)
 	if (rc)
 		return rc;
 	/* QEMU's D drops every breakpoint and resumes the VM. */
-	rc = rspc_cmd(&q->rsp, "D");
+	rc = qemu_send_detach(q);
 	q->nr_bps = 0;
 	q->detached = true;
 	qemu_regs_drop(q);
@@ -585,7 +639,7 @@ static void qemu_destroy(struct target *t)
 	    !t->leave_stopped) {
 		if (q->running) /* leave someone else's guest running */
 			rspc_interrupt(&q->rsp), rspc_recv(&q->rsp, 1000);
-		rspc_cmd(&q->rsp, "D");
+		qemu_send_detach(q);
 	}
 	rspc_close(&q->rsp);
 	if (t->plat)
@@ -628,6 +682,7 @@ const struct target_ops qemu_target_ops = {
 	.remove_bp = qemu_remove_bp,
 	.detach = qemu_detach,
 	.kill = qemu_kill,
+	.sync = qemu_sync,
 	.describe = qemu_describe,
 	.destroy = qemu_destroy,
 };

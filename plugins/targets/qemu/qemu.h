@@ -25,13 +25,20 @@ struct ram_map;
 #define QEMU_PATH_MAX	108 /* sun_path */
 
 /* --- qmp.c: QMP over a unix socket ---------------------------------------- */
+#define QMP_EVENTS_MAX 16
+#define QMP_EVENT_LOST "SEVDBG_EVENTS_LOST" /* the queue overflowed */
+
 struct qmp {
 	int fd;
 	unsigned int next_id;
 	int timeout_ms;
 	struct strbuf in;   /* bytes received, not yet a full line */
 	bool shutdown_seen; /* a SHUTDOWN event arrived */
+	bool closed;	    /* QEMU hung up */
 	char last_event[32];
+	/* Events not yet taken by qmp_next_event(), oldest first. */
+	char events[QMP_EVENTS_MAX][32];
+	unsigned int nr_events;
 };
 
 int qmp_open(struct qmp *q, const char *path, int timeout_ms, char *err,
@@ -40,8 +47,17 @@ void qmp_close(struct qmp *q);
 /* Run cmd (args stolen, may be NULL); *ret gets "return" (caller decrefs). */
 int qmp_call(struct qmp *q, const char *cmd, json_t *args, json_t **ret,
 	     char *err, size_t errlen);
-/* Read and drop whatever QEMU sent unasked (events); never blocks. */
+/* Read whatever QEMU sent unasked (events) into the queue; never blocks. */
 void qmp_drain(struct qmp *q);
+/*
+ * The next event QEMU sent ("STOP", "RESUME", "RESET", ...; QMP_EVENT_LOST
+ * after an overflow), never blocking: 1 with name filled, 0 = none now,
+ * -EPIPE = QEMU hung up. The one way the target learns of events, so
+ * another monitor transport (libvirt's passthrough) only has to provide it.
+ */
+int qmp_next_event(struct qmp *q, char *name, size_t len);
+/* Forget the queued events (they describe a run we asked for). */
+void qmp_drop_events(struct qmp *q);
 /* human-monitor-command; *out is malloc'ed text. */
 int qmp_hmp(struct qmp *q, const char *line, char **out, char *err,
 	    size_t errlen);
@@ -58,6 +74,7 @@ struct rspc {
 	struct strbuf raw; /* received bytes not yet fed to rsp */
 	struct strbuf pkt; /* the last complete packet (decoded) */
 	bool stray_stop;   /* rspc_cmd skipped a stop reply (QEMU's Hg moved) */
+	bool multiprocess; /* thread ids are pP.T and D wants D;pid */
 };
 
 /* An unconnected client on fd (-1: none yet); 0 or -ENOMEM. */
@@ -74,6 +91,13 @@ int rspc_poll(struct rspc *c);
 int rspc_recv(struct rspc *c, int timeout_ms);
 /* Send cmd and wait for its reply (in c->pkt); "Exx" becomes -EIO. */
 int rspc_cmd(struct rspc *c, const char *cmd);
+/*
+ * A thread id in either form ("pP.T" or "T"; pid 1 when absent): 0 with
+ * *end after it, or -EPROTO. Formatting follows the mode QEMU is in.
+ */
+int rspc_parse_tid(const char *s, const char **end, int *pid, int *tid);
+void rspc_fmt_tid(const struct rspc *c, char *buf, size_t len, int pid,
+		  int tid);
 
 /* --- launch.c: starting QEMU ---------------------------------------------- */
 struct qemu_launch {

@@ -104,6 +104,29 @@ static void qmp_note_event(struct qmp *q, json_t *msg)
 	if (!strcmp(ev, "SHUTDOWN"))
 		q->shutdown_seen = true;
 	pr_debug("qmp: event %s", ev);
+	if (q->nr_events ==
+	    QMP_EVENTS_MAX) /* keep the news that we lost some */
+		ev = QMP_EVENT_LOST;
+	else
+		q->nr_events++;
+	snprintf(q->events[q->nr_events - 1], sizeof(q->events[0]), "%s", ev);
+}
+
+int qmp_next_event(struct qmp *q, char *name, size_t len)
+{
+	qmp_drain(q);
+	if (!q->nr_events)
+		return q->closed ? -EPIPE : 0;
+	snprintf(name, len, "%s", q->events[0]);
+	memmove(q->events[0], q->events[1],
+		(--q->nr_events) * sizeof(q->events[0]));
+	return 1;
+}
+
+void qmp_drop_events(struct qmp *q)
+{
+	qmp_drain(q);
+	q->nr_events = 0;
 }
 
 void qmp_drain(struct qmp *q)
@@ -111,8 +134,12 @@ void qmp_drain(struct qmp *q)
 	char chunk[4096], *nl;
 	ssize_t n;
 
+	if (q->fd < 0)
+		return;
 	while ((n = recv(q->fd, chunk, sizeof(chunk), MSG_DONTWAIT)) > 0)
 		sb_add(&q->in, chunk, n);
+	if (!n || (n < 0 && errno != EAGAIN && errno != EINTR))
+		q->closed = true;
 	while (q->in.len && (nl = memchr(q->in.buf, '\n', q->in.len))) {
 		size_t len = nl - q->in.buf + 1;
 		json_t *msg = json_loadb(q->in.buf, len, 0, NULL);
@@ -235,6 +262,10 @@ int qmp_open(struct qmp *q, const char *path, int timeout_ms, char *err,
 		goto err;
 	}
 	rc = qmp_read_msg(q, &greet, err, errlen);
+	if (rc == -ETIMEDOUT)
+		snprintf(err, errlen,
+			 "QEMU's QMP socket %s took the connection but sent no greeting within %d ms: another client holds it (QEMU serves one per socket: another sevdbg, libvirt, a monitor; `ss -xp | grep %s` names it). Stop that client, or give QEMU a second -qmp unix:PATH,server=on,wait=off for sevdbg",
+			 path, q->timeout_ms, path);
 	if (rc)
 		goto err_close;
 	if (!json_object_get(greet, "QMP")) {

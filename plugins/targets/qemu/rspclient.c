@@ -172,6 +172,50 @@ int rspc_cmd(struct rspc *c, const char *cmd)
 	return 0;
 }
 
+int rspc_parse_tid(const char *s, const char **end, int *pid, int *tid)
+{
+	char *e;
+
+	*pid = 1;
+	if (*s == 'p') {
+		*pid = (int)strtol(s + 1, &e, 16);
+		if (e == s + 1 || *e != '.')
+			return -EPROTO;
+		s = e + 1;
+	}
+	*tid = (int)strtol(s, &e, 16);
+	if (e == s)
+		return -EPROTO;
+	if (end)
+		*end = e;
+	return 0;
+}
+
+void rspc_fmt_tid(const struct rspc *c, char *buf, size_t len, int pid, int tid)
+{
+	if (c->multiprocess)
+		snprintf(buf, len, "p%x.%x", pid, tid);
+	else
+		snprintf(buf, len, "%x", tid);
+}
+
+/*
+ * QEMU 7.2 keeps the multiprocess mode an earlier gdb negotiated, for every
+ * later client: ask for it ourselves so the form of thread ids and of 'D'
+ * is known. A stub that does not offer it stays in the plain form.
+ */
+static int rspc_negotiate(struct rspc *c)
+{
+	int rc = rspc_cmd(c, "qSupported:multiprocess+");
+
+	if (rc == -EIO)
+		rc = 0; /* refused: the plain form */
+	c->multiprocess = !rc && strstr(c->pkt.buf, "multiprocess+");
+	pr_debug("qemu: gdbstub thread ids in %s form",
+		 c->multiprocess ? "multiprocess (pP.T)" : "plain");
+	return rc;
+}
+
 int rspc_open(struct rspc *c, const char *path, int timeout_ms, char *err,
 	      size_t errlen)
 {
@@ -206,7 +250,7 @@ int rspc_open(struct rspc *c, const char *path, int timeout_ms, char *err,
 	while (!rc && (c->pkt.buf[0] == 'T' || c->pkt.buf[0] == 'S'))
 		rc = rspc_recv(c, -1);
 	if (!rc && !c->pkt.len)
-		return 0; /* QEMU 7.2 has no no-ack mode: keep acking */
+		goto negotiate; /* QEMU 7.2 has no no-ack mode: keep acking */
 	if (rc == -ETIMEDOUT) {
 		snprintf(err, errlen,
 			 "QEMU's gdbstub at %s does not answer: is another debugger attached to it? (QEMU serves one at a time)",
@@ -221,7 +265,13 @@ int rspc_open(struct rspc *c, const char *path, int timeout_ms, char *err,
 		goto err;
 	}
 	c->noack = true;
-	return 0;
+negotiate:
+	rc = rspc_negotiate(c);
+	if (!rc)
+		return 0;
+	snprintf(err, errlen,
+		 "QEMU's gdbstub at %s did not answer qSupported: %s", path,
+		 strerror(-rc));
 err:
 	rspc_close(c);
 	return rc;

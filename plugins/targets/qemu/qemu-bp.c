@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Breakpoints and watchpoints of the live-QEMU target through QEMU's
- * gdbstub: software ones become hardware ones on SEV, none on SEV-ES.
+ * Breakpoints and watchpoints in QEMU's gdbstub; on SEV, software ones
+ * become hardware ones (no plaintext int3 in encrypted memory), 4 slots.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "plugins/targets/qemu/qemu-int.h"
-#include "plugins/targets/qemu/qemu.h"
-#include "sevdbg/target.h"
+
+const struct qemu_bp *qemu_bp_at(struct qemu *q, uint64_t pc)
+{
+	for (size_t i = 0; i < q->nr_bps; i++)
+		if (q->bps[i].addr == pc && q->bps[i].type <= BP_HW)
+			return &q->bps[i];
+	return NULL;
+}
 
 static int qemu_z(struct qemu *q, char op, enum bp_type type, uint64_t addr,
 		  unsigned int kind)
