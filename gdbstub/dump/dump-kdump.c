@@ -60,31 +60,31 @@ static int pd_add(struct dump_ctx *c, struct kdump_state *st, const uint8_t *pd)
 static int kdump_emit(struct dump_ctx *c, struct kdump_state *st,
 		      struct kdump_batch *b)
 {
-	uint32_t flag = kdump_codec_flag(c->o->codec), i;
+	uint32_t flag = kdump_codec_flag(c->o->codec), i, d;
 	size_t bound = kdump_pool_bound(st->pool);
 	uint8_t pd[KDUMP_PD_SIZE];
 	int ret = 0;
 
 	for (i = 0; b && i < b->n && !ret; i++) {
-		switch (b->kind[i]) {
-		case KDUMP_PAGE_ZERO:
+		d = b->slot[i];
+		if (d == KDUMP_SLOT_ZERO) {
 			c->res->pages_zero++;
 			ret = pd_add(c, st, st->zero_pd);
 			continue;
-		case KDUMP_PAGE_COMPRESSED:
-			pd_encode(pd, c->off, b->clen[i], flag);
-			ret = dump_append(c, b->out + i * bound, b->clen[i]);
-			break;
-		default: /* compression did not help: stored as is */
+		}
+		if (b->kind[d] == KDUMP_PAGE_COMPRESSED) {
+			pd_encode(pd, c->off, b->clen[d], flag);
+			ret = dump_append(c, b->out + d * bound, b->clen[d]);
+		} else { /* compression did not help: stored as is */
 			pd_encode(pd, c->off, PAGE_SIZE, 0);
-			ret = dump_append(c, b->in + (size_t)i * PAGE_SIZE,
+			ret = dump_append(c, b->in + (size_t)d * PAGE_SIZE,
 					  PAGE_SIZE);
 		}
 		if (!ret)
 			ret = pd_add(c, st, pd);
 	}
 	if (b)
-		b->n = 0;
+		b->n = b->nd = 0;
 	return ret;
 }
 
@@ -92,15 +92,12 @@ static int kdump_page(struct dump_ctx *c, uint64_t gfn, const uint8_t *data,
 		      void *arg)
 {
 	struct kdump_state *st = arg;
-	struct kdump_batch *b;
 
 	st->bm1[gfn / 8] |= (uint8_t)(1u << (gfn % 8));
 	if (!data)
 		return 0; /* missing or filtered: exists, but not dumped */
 	st->bm2[gfn / 8] |= (uint8_t)(1u << (gfn % 8));
-	b = kdump_pool_fill(st->pool);
-	memcpy(b->in + (size_t)b->n * PAGE_SIZE, data, PAGE_SIZE);
-	if (++b->n < KDUMP_BATCH)
+	if (!kdump_pool_add(st->pool, data))
 		return 0;
 	return kdump_emit(c, st, kdump_pool_submit(st->pool));
 }

@@ -163,31 +163,41 @@ int dump_filter_prepare(struct dump_ctx *c)
 	size_t slots = router_cache_pages(r);
 	int ret, k;
 
-	if (!c->vmci_len && dump_find_vmcoreinfo(c))
-		return dump_fail(c, -ENOENT,
-				 "--filter: the guest's VMCOREINFO note is not in its RAM (a Linux kernel with CONFIG_CRASH_CORE writes it); dump without --filter (or --filter 1)");
+	/*
+	 * Page-table pages are read again for every mapping: cache them, in
+	 * a small cache, since nothing here is read twice otherwise. The
+	 * VMCOREINFO search too: each page it probes would stay in the
+	 * session's 64 MiB cache, which a search through gigabytes fills
+	 * (bench/scale: 68 MiB RssAnon on a 4 GiB guest).
+	 */
+	router_set_cache_pages(r, FILTER_CACHE_SLOTS);
+	router_set_cache(r, true);
+	if (!c->vmci_len && dump_find_vmcoreinfo(c)) {
+		ret = dump_fail(c, -ENOENT,
+				"--filter: the guest's VMCOREINFO note is not in its RAM (a Linux kernel with CONFIG_CRASH_CORE writes it); dump without --filter (or --filter 1)");
+		goto out;
+	}
 	ret = filter_check_mm(c);
 	if (ret)
-		return ret;
+		goto out;
 	c->have_mm = true;
 	c->drop = calloc(1, (c->npages + 7) / 8 + 8);
-	if (!c->drop)
-		return -ENOMEM;
+	if (!c->drop) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	f.drop = c->drop;
 	f.npages = c->npages;
 	f.exists = pfn_exists;
 	f.arg = (void *)&c->s->t->ram;
-	/* Page-table pages are read again for every mapping: cache them,
-	 * in a small cache, since nothing here is read twice otherwise. */
-	router_set_cache_pages(r, FILTER_CACHE_SLOTS);
-	router_set_cache(r, true);
 	ret = filter_sections(c, &f);
-	router_set_cache(r, false);
-	router_set_cache_pages(r, slots);
 	for (k = 0; k < FILTER_NR; k++) {
 		c->res->pages_filtered[k] += f.counts[k];
 		c->res->pages_dropped += f.counts[k];
 	}
+out:
+	router_set_cache(r, false);
+	router_set_cache_pages(r, slots);
 	return ret;
 }
 

@@ -205,14 +205,42 @@ static int walk_ram(struct dump_ctx *c, dump_page_fn fn, void *arg)
  * pages is a page fault: a fifth of a kdump of a mostly-zero guest. A
  * second thread populates the page tables ahead of the reader. A hint
  * only: the pages are still read through the router, and a kernel without
- * MADV_POPULATE_READ just leaves the work to the faults.
+ * MADV_POPULATE_READ just leaves the work to the faults. With --filter only
+ * the kept pages: populating all of RAM cost a 31 dump of an idle guest,
+ * which reads 12% of it, a fifth of its CPU (and as much to unmap).
  */
 struct prefault {
 	const struct ram_map *m;
+	const uint8_t *drop; /* --filter's dropped pages, or NULL */
 	atomic_bool stop;
 	pthread_t th;
 	bool started;
 };
+
+/* Populate [off, off + len) of region r, kept pages only. */
+static int prefault_range(const struct prefault *pf, const struct ram_region *r,
+			  uint64_t off, uint64_t len)
+{
+	uint64_t gfn = (r->gpa + off) >> PAGE_SHIFT,
+		 end = gfn + (len >> PAGE_SHIFT);
+	uint64_t e;
+
+	if (!pf->drop)
+		return madvise(r->hva + off, len, MADV_POPULATE_READ);
+	while (gfn < end) {
+		if (filter_dropped(pf->drop, gfn)) {
+			gfn++;
+			continue;
+		}
+		for (e = gfn + 1; e < end && !filter_dropped(pf->drop, e); e++)
+			;
+		if (madvise(r->hva + ((gfn << PAGE_SHIFT) - r->gpa),
+			    (e - gfn) << PAGE_SHIFT, MADV_POPULATE_READ))
+			return -1;
+		gfn = e;
+	}
+	return 0;
+}
 
 static void *prefault_run(void *arg)
 {
@@ -227,7 +255,7 @@ static void *prefault_run(void *arg)
 			if (atomic_load(&pf->stop))
 				return NULL;
 			n = MIN(r->size - off, PREFAULT_STEP);
-			if (madvise(r->hva + off, n, MADV_POPULATE_READ))
+			if (prefault_range(pf, r, off, n))
 				return NULL;
 		}
 	}
@@ -236,7 +264,7 @@ static void *prefault_run(void *arg)
 
 int dump_for_each_page(struct dump_ctx *c, dump_page_fn fn, void *arg)
 {
-	struct prefault pf = {.m = &c->s->t->ram};
+	struct prefault pf = {.m = &c->s->t->ram, .drop = c->drop};
 	int ret;
 
 	atomic_init(&pf.stop, false);

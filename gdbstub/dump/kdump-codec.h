@@ -33,23 +33,28 @@ int kdump_codec_page(struct kdump_codec *k, const uint8_t *in, uint8_t *out,
 /*
  * Pages are compressed in batches by nthreads workers while the caller
  * reads the next batch; results come back in the order pages went in, so
- * the file is byte-identical to a single-threaded run.
+ * the file is byte-identical to a single-threaded run. Zero pages (most of
+ * an idle guest) are known to the caller as it reads them: they take a
+ * slot, but no copy and no worker. A batch ends at KDUMP_BATCH pages with
+ * data or KDUMP_SLOTS pages in all.
  */
-#define KDUMP_BATCH 256
+#define KDUMP_BATCH	256
+#define KDUMP_SLOTS	4096
+#define KDUMP_SLOT_ZERO 0xffff /* slot[] of a zero page */
 
 enum kdump_page_kind {
-	KDUMP_PAGE_ZERO,
 	KDUMP_PAGE_RAW,	       /* stored as is */
 	KDUMP_PAGE_COMPRESSED, /* out[], clen bytes */
 };
 
 struct kdump_batch {
-	uint32_t n;
-	uint8_t *in;  /* n pages */
-	uint8_t *out; /* n x bound */
-	uint32_t clen[KDUMP_BATCH];
-	uint8_t kind[KDUMP_BATCH];
-	int err;
+	uint32_t n;		    /* pages (slots) in page order */
+	uint32_t nd;		    /* of them with data */
+	uint16_t slot[KDUMP_SLOTS]; /* data index, or KDUMP_SLOT_ZERO */
+	uint8_t *in;		    /* nd pages */
+	uint8_t *out;		    /* nd x bound */
+	uint32_t clen[KDUMP_BATCH]; /* per data page */
+	uint8_t kind[KDUMP_BATCH];  /* per data page */
 };
 
 struct kdump_pool;
@@ -58,8 +63,11 @@ struct kdump_pool;
 int kdump_pool_new(enum dump_codec c, unsigned int nthreads,
 		   struct kdump_pool **out);
 void kdump_pool_free(struct kdump_pool *p);
-/* The batch being filled (n pages so far). */
-struct kdump_batch *kdump_pool_fill(struct kdump_pool *p);
+/*
+ * Add a page to the batch being filled (data copied unless the page is
+ * zero); true when the batch is full and must be submitted.
+ */
+bool kdump_pool_add(struct kdump_pool *p, const uint8_t *data);
 size_t kdump_pool_bound(const struct kdump_pool *p);
 /*
  * Hand the filled batch to the workers; once the one handed over before it

@@ -12,6 +12,9 @@
 #include "gdbstub/dump/kdump-codec.h"
 
 #define KDUMP_MAX_THREADS 64
+/* Pages a worker takes per turn of the lock: fewer wake-ups and less
+ * contention than one at a time, still spread over the workers. */
+#define KDUMP_CLAIM 8
 
 struct kdump_worker {
 	struct kdump_pool *p;
@@ -30,7 +33,7 @@ struct kdump_pool {
 	struct kdump_codec inline_codec;
 	pthread_mutex_t lock;
 	pthread_cond_t work, done;
-	uint32_t next, finished; /* pages of flight taken / compressed */
+	uint32_t next, finished; /* data pages of flight taken / compressed */
 	uint64_t gen;		 /* bumped per batch handed over */
 	bool stop;
 };
@@ -38,14 +41,10 @@ struct kdump_pool {
 static void compress_one(struct kdump_codec *k, struct kdump_batch *b,
 			 uint32_t i, size_t bound)
 {
-	const uint8_t *in = b->in + (size_t)i * PAGE_SIZE;
 	size_t n = PAGE_SIZE;
 
-	if (dump_page_is_zero(in)) {
-		b->kind[i] = KDUMP_PAGE_ZERO;
-		return;
-	}
-	kdump_codec_page(k, in, b->out + i * bound, &n);
+	kdump_codec_page(k, b->in + (size_t)i * PAGE_SIZE, b->out + i * bound,
+			 &n);
 	b->clen[i] = (uint32_t)n;
 	b->kind[i] = n < PAGE_SIZE ? KDUMP_PAGE_COMPRESSED : KDUMP_PAGE_RAW;
 }
@@ -55,20 +54,24 @@ static void *worker_run(void *arg)
 	struct kdump_worker *w = arg;
 	struct kdump_pool *p = w->p;
 	uint64_t seen = 0;
-	uint32_t i;
+	uint32_t i, start, end;
 
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
 		while (!p->stop && (p->gen == seen || !p->flight ||
-				    p->next >= p->flight->n))
+				    p->next >= p->flight->nd))
 			pthread_cond_wait(&p->work, &p->lock);
 		if (p->stop)
 			break;
-		i = p->next++;
+		start = p->next;
+		end = MIN(start + KDUMP_CLAIM, p->flight->nd);
+		p->next = end;
 		pthread_mutex_unlock(&p->lock);
-		compress_one(&w->codec, p->flight, i, p->bound);
+		for (i = start; i < end; i++)
+			compress_one(&w->codec, p->flight, i, p->bound);
 		pthread_mutex_lock(&p->lock);
-		if (++p->finished == p->flight->n) {
+		p->finished += end - start;
+		if (p->finished == p->flight->nd) {
 			seen = p->gen;
 			pthread_cond_broadcast(&p->done);
 		}
@@ -155,9 +158,17 @@ void kdump_pool_free(struct kdump_pool *p)
 	free(p);
 }
 
-struct kdump_batch *kdump_pool_fill(struct kdump_pool *p)
+bool kdump_pool_add(struct kdump_pool *p, const uint8_t *data)
 {
-	return &p->b[p->filling];
+	struct kdump_batch *b = &p->b[p->filling];
+
+	if (dump_page_is_zero(data)) {
+		b->slot[b->n++] = KDUMP_SLOT_ZERO;
+	} else {
+		memcpy(b->in + (size_t)b->nd * PAGE_SIZE, data, PAGE_SIZE);
+		b->slot[b->n++] = (uint16_t)b->nd++;
+	}
+	return b->n == KDUMP_SLOTS || b->nd == KDUMP_BATCH;
 }
 
 size_t kdump_pool_bound(const struct kdump_pool *p)
@@ -165,14 +176,31 @@ size_t kdump_pool_bound(const struct kdump_pool *p)
 	return p->bound;
 }
 
+/*
+ * The caller has read its batch: rather than wait, it compresses what the
+ * workers have not taken yet (with its own codec: the same bytes whoever
+ * compresses a page). When reading is cheap (a --filter dump, the sim)
+ * that is one compressor more; when it is slow, there is nothing left.
+ */
 struct kdump_batch *kdump_pool_drain(struct kdump_pool *p)
 {
 	struct kdump_batch *b = p->flight;
+	uint32_t i, start, end;
 
 	if (!b)
 		return NULL;
 	pthread_mutex_lock(&p->lock);
-	while (p->finished < b->n)
+	while (p->next < b->nd) {
+		start = p->next;
+		end = MIN(start + KDUMP_CLAIM, b->nd);
+		p->next = end;
+		pthread_mutex_unlock(&p->lock);
+		for (i = start; i < end; i++)
+			compress_one(&p->inline_codec, b, i, p->bound);
+		pthread_mutex_lock(&p->lock);
+		p->finished += end - start;
+	}
+	while (p->finished < b->nd)
 		pthread_cond_wait(&p->done, &p->lock);
 	p->flight = NULL;
 	pthread_mutex_unlock(&p->lock);
@@ -187,10 +215,10 @@ struct kdump_batch *kdump_pool_submit(struct kdump_pool *p)
 	p->filling ^= 1;
 	if (p->nthreads <= 1) {
 		/* No workers: compress now; it is returned next time. */
-		for (i = 0; i < b->n; i++)
+		for (i = 0; i < b->nd; i++)
 			compress_one(&p->inline_codec, b, i, p->bound);
 		p->flight = b;
-		p->finished = b->n;
+		p->next = p->finished = b->nd;
 		return prev;
 	}
 	pthread_mutex_lock(&p->lock);

@@ -32,43 +32,82 @@ static bool vmci_head_ok(const uint8_t *h)
 	       !memcmp(h + 12, VMCOREINFO_NAME, 4);
 }
 
+/* Pages at the bottom of each RAM region that the first pass probes. */
+#define VMCI_EARLY_PAGES (64u << 20 >> PAGE_SHIFT)
+
+/* Probe one page: > 0 the note's length (whole page in page), 0 not it,
+ * < 0 stopped. */
+static int vmci_probe(struct router *r, const struct bitmap *b, uint64_t a,
+		      uint8_t *page, uint64_t *scanned, volatile int *stop)
+{
+	uint8_t head[VMCI_HEAD_LEN];
+
+	if (stop && *stop)
+		return -EINTR;
+	(*scanned)++;
+	if (b && a >> PAGE_SHIFT < b->npages &&
+	    !bitmap_test(b, a >> PAGE_SHIFT))
+		return 0; /* the kernel's note is private */
+	if (router_read(r, a, head, sizeof(head)) != sizeof(head) ||
+	    !vmci_head_ok(head) ||
+	    router_read(r, a, page, PAGE_SIZE) != PAGE_SIZE)
+		return 0;
+	return (int)vmcoreinfo_match(page);
+}
+
+/* Probe [from, to) pages of region i. */
+static int vmci_scan(struct router *r, const struct bitmap *b, size_t i,
+		     uint64_t from, uint64_t to, uint8_t *page, uint64_t *gpa,
+		     uint64_t *scanned, volatile int *stop)
+{
+	const struct ram_region *rg = &router_ram(r)->regions[i];
+	uint64_t base = ALIGN_UP(rg->gpa, PAGE_SIZE), a, g;
+	uint64_t end = rg->gpa + rg->size;
+	uint64_t n = end > base ? (end - base) >> PAGE_SHIFT : 0;
+	int ret;
+
+	for (g = from; g < MIN(to, n); g++) {
+		a = base + (g << PAGE_SHIFT);
+		ret = vmci_probe(r, b, a, page, scanned, stop);
+		if (ret) {
+			*gpa = a;
+			return ret;
+		}
+	}
+	return 0;
+}
+
 /*
  * One DBG_DECRYPT of 16 bytes per page tells a candidate, and only a
- * candidate is read whole. Linux allocates the note early at boot and,
- * since 5.10, early allocations come from low memory (boot memory is freed
- * to the tail of the free lists), so the scan from the bottom stops after
- * a few MiB.
+ * candidate is read whole. Linux allocates the note early at boot, and
+ * early allocations come from the bottom of the highest zone (boot memory
+ * is freed to the tail of the free lists): a few MiB into RAM on a 1 GiB
+ * q35 guest, a few MiB above 4 GiB on a larger one, where a scan from the
+ * bottom probed the whole of low memory first (525,224 pages on a 3 GiB
+ * guest, a quarter of a 16 GiB one's pages: bench/scale). So the bottom
+ * 64 MiB of each region is probed first, the highest region first; then
+ * the rest, from the bottom.
  */
 int vmci_find(struct router *r, bool skip_shared, uint8_t *page, uint64_t *gpa,
 	      uint64_t *scanned, volatile int *stop)
 {
 	const struct ram_map *m = router_ram(r);
 	const struct bitmap *b = skip_shared ? router_bitmap(r) : NULL;
-	uint8_t head[VMCI_HEAD_LEN];
-	uint64_t a, end;
-	size_t i, len;
+	size_t i;
+	int ret;
 
+	for (i = m->nr; i-- > 0;) {
+		ret = vmci_scan(r, b, i, 0, VMCI_EARLY_PAGES, page, gpa,
+				scanned, stop);
+		if (ret)
+			return ret;
+	}
 	for (i = 0; i < m->nr; i++) {
-		a = ALIGN_UP(m->regions[i].gpa, PAGE_SIZE);
-		end = m->regions[i].gpa + m->regions[i].size;
-		for (; a + PAGE_SIZE <= end; a += PAGE_SIZE) {
-			if (stop && *stop)
-				return -EINTR;
-			(*scanned)++;
-			if (b && a >> PAGE_SHIFT < b->npages &&
-			    !bitmap_test(b, a >> PAGE_SHIFT))
-				continue; /* the kernel's note is private */
-			if (router_read(r, a, head, sizeof(head)) !=
-				    sizeof(head) ||
-			    !vmci_head_ok(head) ||
-			    router_read(r, a, page, PAGE_SIZE) != PAGE_SIZE)
-				continue;
-			len = vmcoreinfo_match(page);
-			if (len) {
-				*gpa = a;
-				return (int)len;
-			}
-		}
+		ret = vmci_scan(r, b, i, VMCI_EARLY_PAGES,
+				UINT64_MAX >> PAGE_SHIFT, page, gpa, scanned,
+				stop);
+		if (ret)
+			return ret;
 	}
 	return -ENOENT;
 }

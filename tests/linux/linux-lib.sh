@@ -135,3 +135,14 @@ linux_boot() {
 	done
 	return 1
 }
+
+# The stock kernel under the sim sends no page-encryption record, so the
+# sim's bitmap reports nr_ranges 0 and sevdbg follows the page tables
+# instead (the kvm rule). This kernel sets no C-bit anywhere (it does not
+# know it is an SEV guest), so the scan would call its image shared and
+# read it as ciphertext. One record that changes nothing (page 0, 4K,
+# encrypted), as an SEV guest with KVM_FEATURE_MIGRATION_CONTROL sends at
+# boot, makes the sim's bitmap the one followed: every page encrypted.
+linux_sim_told() {
+	printf 'SEVH\014\0\0\0\0\0\0\0\0\0\0\0\001\0\0\0\0\0\0\0\020\0\0\0\0\0\0\0' >>"$1"
+}

@@ -273,57 +273,72 @@ static void fill_pages(uint8_t *p, unsigned int n)
 	}
 }
 
-/* Batches compressed by 1 and by 4 threads give the same bytes. */
+/*
+ * Batches compressed by 1 and by 4 threads give the same bytes; zero pages
+ * take a slot but no data page; a batch is full at KDUMP_BATCH data pages.
+ */
 static void test_pool_identical(void **state)
 {
 	enum dump_codec c;
-	unsigned int n = KDUMP_BATCH, i, t;
+	unsigned int n = KDUMP_BATCH / 3 * 4 + 8, i, t, d, full, nd = 0;
+	uint8_t *pages = malloc((size_t)n * PAGE_SIZE);
 
+	assert_non_null(pages);
+	fill_pages(pages, n);
+	/* fill_pages: every 4th page is zero; the batch is full with the
+	 * page that brings KDUMP_BATCH pages of data. */
+	for (full = 0; nd < KDUMP_BATCH; full++)
+		nd += full % 4 != 0;
 	for (c = DUMP_CODEC_ZLIB; c <= DUMP_CODEC_ZSTD; c++) {
 		struct kdump_batch res[2];
 		uint8_t *outs[2];
+		size_t bound = 0;
 
 		for (t = 0; t < 2; t++) {
 			struct kdump_pool *p;
 			struct kdump_batch *b;
 
 			assert_int_equal(kdump_pool_new(c, t ? 4 : 1, &p), 0);
-			b = kdump_pool_fill(p);
-			fill_pages(b->in, n);
-			b->n = n;
+			bound = kdump_pool_bound(p);
+			for (i = 0; i < n; i++)
+				if (kdump_pool_add(p,
+						   pages + (size_t)i *
+								   PAGE_SIZE))
+					break;
+			assert_int_equal(i + 1, full);
 			assert_null(kdump_pool_submit(p));
 			b = kdump_pool_drain(p);
 			assert_non_null(b);
+			assert_int_equal(b->n, full);
+			assert_int_equal(b->nd, KDUMP_BATCH);
 			res[t] = *b;
-			outs[t] = malloc(n * kdump_pool_bound(p));
+			outs[t] = malloc(b->nd * bound);
 			assert_non_null(outs[t]);
-			memcpy(outs[t], b->out, n * kdump_pool_bound(p));
-			for (i = 0; i < n; i++)
-				if (b->kind[i] == KDUMP_PAGE_COMPRESSED)
-					assert_true(b->clen[i] < PAGE_SIZE);
-			assert_int_equal(b->kind[0], KDUMP_PAGE_ZERO);
-			assert_int_equal(b->kind[1], KDUMP_PAGE_COMPRESSED);
-			assert_int_equal(b->kind[2], KDUMP_PAGE_RAW);
+			memcpy(outs[t], b->out, b->nd * bound);
+			for (d = 0; d < b->nd; d++)
+				if (b->kind[d] == KDUMP_PAGE_COMPRESSED)
+					assert_true(b->clen[d] < PAGE_SIZE);
+			assert_int_equal(b->slot[0], KDUMP_SLOT_ZERO);
+			assert_int_equal(b->kind[b->slot[1]],
+					 KDUMP_PAGE_COMPRESSED);
+			assert_int_equal(b->kind[b->slot[2]], KDUMP_PAGE_RAW);
 			kdump_pool_free(p);
 		}
-		assert_memory_equal(res[0].kind, res[1].kind, n);
-		for (i = 0; i < n; i++) {
-			size_t bound;
-			struct kdump_codec k;
-
-			assert_int_equal(kdump_codec_init(&k, c), 0);
-			bound = k.bound;
-			kdump_codec_release(&k);
-			if (res[0].kind[i] != KDUMP_PAGE_COMPRESSED)
+		assert_memory_equal(res[0].slot, res[1].slot,
+				    sizeof(res[0].slot));
+		assert_memory_equal(res[0].kind, res[1].kind, KDUMP_BATCH);
+		for (d = 0; d < KDUMP_BATCH; d++) {
+			if (res[0].kind[d] != KDUMP_PAGE_COMPRESSED)
 				continue;
-			assert_int_equal(res[0].clen[i], res[1].clen[i]);
-			assert_memory_equal(outs[0] + i * bound,
-					    outs[1] + i * bound,
-					    res[0].clen[i]);
+			assert_int_equal(res[0].clen[d], res[1].clen[d]);
+			assert_memory_equal(outs[0] + d * bound,
+					    outs[1] + d * bound,
+					    res[0].clen[d]);
 		}
 		free(outs[0]);
 		free(outs[1]);
 	}
+	free(pages);
 }
 
 int main(void)

@@ -3,6 +3,7 @@
  * The guest's VMCOREINFO note: found in RAM and carried in ELF and kdump
  * dumps, near misses refused, and kept when a dump is dumped again.
  */
+#include "gdbstub/mem/vmci.h"
 #include "tests/unit/dump-fixture.h"
 
 #define VMCI_TEXT "OSRELEASE=6.1.0-test\nPAGESIZE=4096\nKERNELOFFSET=1e00000\n"
@@ -159,6 +160,40 @@ static void test_no_vmcoreinfo(void **state)
 	check_core_describes(f, false);
 }
 
+/*
+ * The bottom of the highest region is probed before the rest of RAM, as
+ * Linux puts the note a few MiB into its highest zone: a note 3 pages into
+ * B costs 4 probes, not the whole of A first. One in A is found after B's
+ * bottom and A's pages below it.
+ */
+static void test_search_order(void **state)
+{
+	struct fx *f = *state;
+	uint8_t page[PAGE_SIZE];
+	uint64_t gpa, scanned = 0;
+	uint8_t *b3 = f->mem[1] + 3 * PAGE_SIZE;
+
+	memset(b3, 0, PAGE_SIZE);
+	put_le32(b3, 11);
+	put_le32(b3 + 4, (uint32_t)strlen(VMCI_TEXT));
+	memcpy(b3 + 12, VMCOREINFO_NAME, 11);
+	memcpy(b3 + VMCOREINFO_DESC_OFF, VMCI_TEXT, strlen(VMCI_TEXT));
+	assert_true(vmci_find(f->s.router, false, page, &gpa, &scanned, NULL) >
+		    0);
+	assert_int_equal(gpa, B_GPA + 3 * PAGE_SIZE);
+	assert_int_equal(scanned, 4);
+
+	memset(b3, 0, PAGE_SIZE);
+	put_vmci(f, VMCI_GFN, (uint32_t)strlen(VMCI_TEXT), VMCOREINFO_NAME,
+		 VMCI_TEXT);
+	router_invalidate(f->s.router); /* the guest ran: memory changed */
+	scanned = 0;
+	assert_true(vmci_find(f->s.router, false, page, &gpa, &scanned, NULL) >
+		    0);
+	assert_int_equal(gpa, VMCI_GFN * PAGE_SIZE);
+	assert_int_equal(scanned, B_PAGES + VMCI_GFN + 1);
+}
+
 /* A dump of the core target carries the note again (found in its RAM). */
 static void test_core_redump_vmcoreinfo(void **state)
 {
@@ -192,6 +227,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_elf_vmcoreinfo, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_kdump_vmcoreinfo, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_search_order, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_vmcoreinfo, setup,
 						teardown),
