@@ -132,6 +132,7 @@ static void demo_banner(void *arg, struct target *t)
 {
 	const struct demo_args *a = arg;
 	const char *spec = a->listen.spec, *where = spec;
+	bool nr = a->ct.sim.no_regs;
 	char desc[256] = "";
 
 	if (!strncmp(spec, "unix:", 5) || !strncmp(spec, "tcp:", 4))
@@ -142,22 +143,16 @@ static void demo_banner(void *arg, struct target *t)
 	if (t->console_log[0])
 		printf("Guest serial console: %s\n", t->console_log);
 	/* Without a $pc gdb 13 stays connected only in non-stop mode. */
-	if (a->ct.sim.no_regs)
-		printf("\nIn another terminal (no registers: gdb in non-stop mode reads memory only):\n\n"
-		       "    gdb -ex 'set non-stop on' -ex 'target remote %s' %s\n\n"
-		       "then e.g.: print private_secret, print shared_counter,\n           x/s &dma_buf, monitor sev status private_secret\n"
-		       "Ctrl-C here ends the demo.\n",
-		       where,
-		       t->guest_elf[0] ? t->guest_elf
-				       : "tests/guest/guest.elf");
-	else
-		printf("\nIn another terminal:\n\n"
-		       "    gdb -ex 'target remote %s' %s\n\n"
-		       "then e.g.: break work_tick, continue, bt, print private_secret,\n           print shared_counter, monitor sev stats\n"
-		       "Ctrl-C here ends the demo.\n",
-		       where,
-		       t->guest_elf[0] ? t->guest_elf
-				       : "tests/guest/guest.elf");
+	printf("\nIn another terminal%s:\n\n"
+	       "    gdb %s-ex 'target remote %s' %s\n\n"
+	       "then e.g.: %s\n"
+	       "Ctrl-C here ends the demo.\n",
+	       nr ? " (no registers: gdb in non-stop mode reads memory only)"
+		  : "",
+	       nr ? "-ex 'set non-stop on' " : "", where,
+	       t->guest_elf[0] ? t->guest_elf : "tests/guest/guest.elf",
+	       nr ? "print private_secret, print shared_counter,\n           x/s &dma_buf, monitor sev status private_secret"
+		  : "break work_tick, continue, bt, print private_secret,\n           print shared_counter, monitor sev stats");
 	fflush(stdout);
 }
 

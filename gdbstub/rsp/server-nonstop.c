@@ -50,9 +50,8 @@ int pkt_q_nonstop(struct server *sv, const struct pkt_args *a)
 	if (a->num[0] > 1)
 		return -EINVAL;
 	if (a->num[0] && !server_no_pc(sv)) {
-		server_reply_str(
-			sv,
-			"E.sevdbg serves non-stop mode only to vCPUs without registers; this guest has them: use all-stop (set non-stop off)");
+		server_reply_str(sv,
+				 "E.sevdbg serves non-stop mode only to vCPUs without registers; this guest has them: use all-stop (set non-stop off)");
 		return 0;
 	}
 	sv->non_stop = a->num[0];
