@@ -271,7 +271,7 @@ step_gdb() {
 		serve_gdb "$W" "$name" "$opts" "$W/$name.cmds"
 		cat "$W/$name.shell" >>"$W/$name.gdb"
 		why=$(expect "$W/$name.gdb" '<linux_banner>: "Linux version' \
-			'^#[0-9]+ ' 'Thread 1\.2' ':[[:space:]]+"Linux version' \
+			'^#[0-9]+ ' '^ +2 +Thread ' ':[[:space:]]+"Linux version' \
 			'dbg_decrypt +[1-9]' && expect_mode "$W/$name.gdb" "$mode") ||
 			st=fail
 		[ $st = pass ] && why="the shell's KASLR and bt all, gdb's threads and the banner at $at"
