@@ -648,7 +648,7 @@ static void qemu_destroy(struct target *t)
 		close(q->hc_fd);
 	ram_free(&t->ram);
 	qemu_unmap_ram(&q->ram);
-	if (q->own_dir[0] && !q->dead && q->qmp.fd >= 0) {
+	if (q->own_dir[0] && !q->dead && qmp_is_open(&q->qmp)) {
 		char *out = NULL, err[128]; /* close the gdbstub we opened */
 
 		qmp_hmp(&q->qmp, "gdbserver none", &out, err, sizeof(err));
