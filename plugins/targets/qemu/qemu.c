@@ -611,8 +611,8 @@ static int qemu_describe(struct target *t, char *buf, size_t len)
 	/* One line: `monitor sev stats` prints it after "target". */
 	snprintf(buf, len,
 		 "qemu (pid %d, %s, accel %s, %d vCPUs)%s; platform: %s%s",
-		 q->pid, q->launch ? "launched by sevdbg" : "attached",
-		 q->accel, q->nr_vcpus, q->dead ? " -- QEMU is gone" : "",
+		 q->pid, q->origin, q->accel, q->nr_vcpus,
+		 q->dead ? " -- QEMU is gone" : "",
 		 q->sev ? (q->regs_encrypted
 				   ? "kvm (SEV-ES guest: registers from its VMSA)"
 				   : "kvm (QEMU reports an SEV guest)")

@@ -182,6 +182,7 @@ struct qemu_ram {
 	size_t nr;
 	bool allow_partial; /* serve the rest when a backend is unshared */
 	bool hotplug;	    /* -m ...,slots=N: DIMMs may come and go */
+	bool libvirt;	    /* a libvirt domain: fixes are domain XML */
 	char *devices;	    /* query-memory-devices when last mapped */
 };
 
@@ -208,11 +209,14 @@ void qemu_unmap_ram(struct qemu_ram *r);
 
 /* --- qemu.c: the target ----------------------------------------------------
  */
+struct qemu_libvirt;
+
 struct qemu_attach {
-	const char *qmp;	    /* QMP socket */
-	const char *gdb;	    /* QEMU gdbstub socket, NULL: start one */
-	const char *hc;		    /* sim channel file, NULL: none */
-	struct qemu_launch *launch; /* owned by the target when not NULL */
+	const char *qmp;	      /* QMP socket */
+	struct qemu_libvirt *libvirt; /* or QMP through libvirt (libvirt.h) */
+	const char *gdb;	      /* QEMU gdbstub socket, NULL: start one */
+	const char *hc;		      /* sim channel file, NULL: none */
+	struct qemu_launch *launch;   /* owned by the target when not NULL */
 };
 
 int qemu_target_attach(const struct qemu_attach *a, const struct target_opts *o,
@@ -223,5 +227,6 @@ struct qemu_launch *qemu_target_launch(struct target *t);
 extern const struct target_type qemu_target_type;
 extern const struct target_type launch_target_type;
 extern const struct target_type demo_target_type;
+extern const struct target_type libvirt_target_type;
 
 #endif
