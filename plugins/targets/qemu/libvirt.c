@@ -17,9 +17,9 @@
 #include "sevdbg/target.h"
 
 /* Capabilities (linux/capability.h) sevdbg uses on another user's QEMU. */
-#define CAP_CHOWN_BIT 0	       /* hand the gdbstub socket directory over */
-#define CAP_DAC_OVERRIDE_BIT 1 /* RAM files, the socket QEMU made */
-#define CAP_SYS_PTRACE_BIT 19  /* /proc/PID/maps and fds, pidfd_getfd */
+#define CAP_CHOWN_BIT	     0	/* hand the gdbstub socket directory over */
+#define CAP_DAC_OVERRIDE_BIT 1	/* RAM files, the socket QEMU made */
+#define CAP_SYS_PTRACE_BIT   19 /* /proc/PID/maps and fds, pidfd_getfd */
 
 static void lv_quiet(void *opaque, virErrorPtr e)
 {
@@ -67,8 +67,8 @@ static int lv_connect(struct qemu_libvirt *lv, char *err, size_t errlen)
 	snprintf(why, sizeof(why), "%s", libvirt_last_error());
 	if (e && (e->code == VIR_ERR_AUTH_FAILED ||
 		  e->code == VIR_ERR_AUTH_UNAVAILABLE ||
-		  e->code == VIR_ERR_AUTH_CANCELLED ||
-		  e->int1 == EACCES || strstr(why, "ermission denied")))
+		  e->code == VIR_ERR_AUTH_CANCELLED || e->int1 == EACCES ||
+		  strstr(why, "ermission denied")))
 		return lv_refused(lv->uri, why, err, errlen);
 	snprintf(err, errlen,
 		 "cannot reach libvirt at %s: %s (is libvirtd running? start it with 'systemctl start libvirtd' or 'libvirtd -d', or name another with uri=URI)",
@@ -206,8 +206,7 @@ int qemu_libvirt_check(struct qemu_libvirt *lv, int pid, char *err,
 	return lv_check_privileges(lv, pid, err, errlen);
 }
 
-void qemu_libvirt_describe(const struct qemu_libvirt *lv, char *buf,
-			   size_t len)
+void qemu_libvirt_describe(const struct qemu_libvirt *lv, char *buf, size_t len)
 {
 	snprintf(buf, len, "libvirt domain '%s' at %s", lv->name, lv->uri);
 }
@@ -221,8 +220,8 @@ static void lv_release(struct qemu_libvirt *lv)
 }
 
 /* "DOMAIN[,uri=URI][,gdb=SOCKET][,hc=FILE]" */
-static int libvirt_parse(char *s, struct qemu_attach *a, struct qemu_libvirt *lv,
-			 const char **domain)
+static int libvirt_parse(char *s, struct qemu_attach *a,
+			 struct qemu_libvirt *lv, const char **domain)
 {
 	char *tok, *save = NULL;
 
@@ -274,7 +273,8 @@ static int libvirt_open(const char *arg, const struct target_opts *o,
 
 const struct target_type libvirt_target_type = {
 	.prefix = "libvirt",
-	.usage = "libvirt:DOMAIN[,uri=URI][,gdb=SOCKET][,hc=FILE]  attach to a running libvirt domain (name, UUID or id; URI " LIBVIRT_DEFAULT_URI
-		 ")",
+	.usage =
+		"libvirt:DOMAIN[,uri=URI][,gdb=SOCKET][,hc=FILE]  attach to a running libvirt domain (name, UUID or id; URI " LIBVIRT_DEFAULT_URI
+		")",
 	.open = libvirt_open,
 };

@@ -168,6 +168,7 @@ int qmp_libvirt_open(struct qmp *q, struct qemu_libvirt *l, char *err,
 		     size_t errlen)
 {
 	struct qmp_lv *lv = calloc(1, sizeof(*lv));
+	int rc;
 
 	if (!lv)
 		return -ENOMEM;
@@ -178,13 +179,25 @@ int qmp_libvirt_open(struct qmp *q, struct qemu_libvirt *l, char *err,
 	q->priv = lv;
 	lv->conn = l->conn;
 	lv->dom = l->dom;
+	lv->mon_cb = lv->life_cb = -1;
 	virConnectRef(lv->conn);
 	virDomainRef(lv->dom);
-	lv->mon_cb = virConnectDomainQemuMonitorEventRegister(
-		lv->conn, lv->dom, NULL, lv_monitor_event, lv, NULL, 0);
-	lv->life_cb = virConnectDomainEventRegisterAny(
-		lv->conn, lv->dom, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-		VIR_DOMAIN_EVENT_CALLBACK(lv_lifecycle), lv, NULL);
+	/* A read-only connection fails here, with the reason. */
+	rc = qmp_call(q, "query-version", NULL, NULL, err, errlen);
+	if (rc) {
+		qmp_close(q);
+		return rc;
+	}
+	lv->mon_cb =
+		virConnectDomainQemuMonitorEventRegister(lv->conn, lv->dom,
+							 NULL, lv_monitor_event,
+							 lv, NULL, 0);
+	lv->life_cb =
+		virConnectDomainEventRegisterAny(lv->conn, lv->dom,
+						 VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+						 VIR_DOMAIN_EVENT_CALLBACK(
+							 lv_lifecycle),
+						 lv, NULL);
 	if (lv->mon_cb < 0 || lv->life_cb < 0) {
 		snprintf(err, errlen,
 			 "libvirt would not pass on QEMU's monitor events of domain '%s': %s",
