@@ -182,6 +182,19 @@ static int qemu_platform(struct qemu *q, const char *hc,
 	return 0;
 }
 
+/* Attached to a QEMU we did not start: ask it which accelerator runs. */
+static void qemu_query_accel(struct qemu *q)
+{
+	json_t *ret = NULL;
+	char err[128];
+
+	if (qmp_call(&q->qmp, "query-kvm", NULL, &ret, err, sizeof(err)))
+		return; /* describe says "?" */
+	snprintf(q->accel, sizeof(q->accel), "%s",
+		 json_is_true(json_object_get(ret, "enabled")) ? "kvm" : "tcg");
+	json_decref(ret);
+}
+
 int qemu_target_attach(const struct qemu_attach *a, const struct target_opts *o,
 		       struct target **out, char *err, size_t errlen)
 {
@@ -208,6 +221,8 @@ int qemu_target_attach(const struct qemu_attach *a, const struct target_opts *o,
 		     : qmp_open(&q->qmp, a->qmp, QEMU_TIMEOUT_MS, err, errlen);
 	if (rc)
 		goto err;
+	if (!a->launch)
+		qemu_query_accel(q);
 	q->ram.allow_partial = o->allow_partial;
 	q->ram.libvirt = a->libvirt != NULL;
 	rc = qemu_find_pid(&q->qmp, &q->pid, &n, err, errlen);
