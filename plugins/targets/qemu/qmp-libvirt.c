@@ -61,16 +61,20 @@ static void lv_tick(int timer, void *opaque)
 }
 
 /*
- * One turn of libvirt's event loop that cannot block: a timer due at once
- * ends the turn after it has dispatched whatever the daemon sent.
+ * Turns of libvirt's event loop that cannot block: a timer due at once ends
+ * each turn. An event takes two: one reads it from the daemon's socket and
+ * queues it, the next flushes the queue to our callbacks (by a timer).
  */
+#define LV_POLL_TURNS 3
+
 static void lv_poll(void)
 {
-	int t = virEventAddTimeout(0, lv_tick, NULL, NULL);
+	int t = virEventAddTimeout(0, lv_tick, NULL, NULL), i;
 
 	if (t < 0)
 		return;
-	virEventRunDefaultImpl();
+	for (i = 0; i < LV_POLL_TURNS; i++)
+		virEventRunDefaultImpl();
 	virEventRemoveTimeout(t);
 }
 
