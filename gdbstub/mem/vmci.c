@@ -32,7 +32,7 @@ static bool vmci_head_ok(const uint8_t *h)
 	       !memcmp(h + 12, VMCOREINFO_NAME, 4);
 }
 
-/* Pages at each end of a RAM region that the first pass probes. */
+/* Pages at each end of each RAM region that the first pass probes. */
 #define VMCI_EARLY_PAGES (64u << 20 >> PAGE_SHIFT)
 
 /* Probe one page: > 0 the note's length (whole page in page), 0 not it,
@@ -55,89 +55,79 @@ static int vmci_probe(struct router *r, const struct bitmap *b, uint64_t a,
 	return (int)vmcoreinfo_match(page);
 }
 
-/* Region i's first whole page in *base; its number of whole pages. */
-static uint64_t vmci_region(struct router *r, size_t i, uint64_t *base)
+/* Region i's first page and its number of pages. */
+static uint64_t vmci_region(struct router *r, size_t i, uint64_t *n)
 {
 	const struct ram_region *rg = &router_ram(r)->regions[i];
+	uint64_t base = ALIGN_UP(rg->gpa, PAGE_SIZE);
 	uint64_t end = rg->gpa + rg->size;
 
-	*base = ALIGN_UP(rg->gpa, PAGE_SIZE);
-	return end > *base ? (end - *base) >> PAGE_SHIFT : 0;
+	*n = end > base ? (end - base) >> PAGE_SHIFT : 0;
+	return base;
 }
 
-/* Probe page g of the region at base; > 0 found, at *gpa. */
-static int vmci_probe_at(struct router *r, const struct bitmap *b,
-			 uint64_t base, uint64_t g, uint8_t *page,
-			 uint64_t *gpa, uint64_t *scanned, volatile int *stop)
+/* Probe region i's pages [from, to), from the bottom. */
+static int vmci_scan(struct router *r, const struct bitmap *b, size_t i,
+		     uint64_t from, uint64_t to, uint8_t *page, uint64_t *gpa,
+		     uint64_t *scanned, volatile int *stop)
 {
-	uint64_t a = base + (g << PAGE_SHIFT);
-	int ret = vmci_probe(r, b, a, page, scanned, stop);
-
-	if (ret > 0)
-		*gpa = a;
-	return ret;
-}
-
-/*
- * Region i's ends: its bottom VMCI_EARLY_PAGES going up and its top
- * VMCI_EARLY_PAGES going down, one probe from each in turn, so a note
- * near either end costs twice its distance from that end at most.
- */
-static int vmci_scan_ends(struct router *r, const struct bitmap *b, size_t i,
-			  uint8_t *page, uint64_t *gpa, uint64_t *scanned,
-			  volatile int *stop)
-{
-	uint64_t base, n = vmci_region(r, i, &base), g;
+	uint64_t n, base = vmci_region(r, i, &n), a, g;
 	int ret;
 
-	for (g = 0; g < MIN(n, VMCI_EARLY_PAGES); g++) {
-		ret = vmci_probe_at(r, b, base, g, page, gpa, scanned, stop);
-		/* The top page, unless the bottom's range holds it. */
-		if (!ret && n - 1 - g >= VMCI_EARLY_PAGES)
-			ret = vmci_probe_at(r, b, base, n - 1 - g, page, gpa,
-					    scanned, stop);
-		if (ret)
+	for (g = from; g < MIN(to, n); g++) {
+		a = base + (g << PAGE_SHIFT);
+		ret = vmci_probe(r, b, a, page, scanned, stop);
+		if (ret) {
+			*gpa = a;
 			return ret;
+		}
 	}
 	return 0;
 }
 
-/* Region i's middle, between its two ends, from the bottom. */
-static int vmci_scan_middle(struct router *r, const struct bitmap *b, size_t i,
-			    uint8_t *page, uint64_t *gpa, uint64_t *scanned,
-			    volatile int *stop)
+/* Probe region i's two ends, a page from each in turn, inwards: its
+ * bottom and top VMCI_EARLY_PAGES, each page once. */
+static int vmci_scan_ends(struct router *r, const struct bitmap *b, size_t i,
+			  uint8_t *page, uint64_t *gpa, uint64_t *scanned,
+			  volatile int *stop)
 {
-	uint64_t base, n = vmci_region(r, i, &base), g;
-	int ret;
+	uint64_t n, base = vmci_region(r, i, &n), k, g[2];
+	int j, ret;
 
-	for (g = VMCI_EARLY_PAGES; g + VMCI_EARLY_PAGES < n; g++) {
-		ret = vmci_probe_at(r, b, base, g, page, gpa, scanned, stop);
-		if (ret)
-			return ret;
+	for (k = 0; k < VMCI_EARLY_PAGES && k < n - k; k++) {
+		g[0] = k;
+		g[1] = n - 1 - k;
+		for (j = 0; j < (g[1] > g[0] ? 2 : 1); j++) {
+			ret = vmci_probe(r, b, base + (g[j] << PAGE_SHIFT),
+					 page, scanned, stop);
+			if (ret) {
+				*gpa = base + (g[j] << PAGE_SHIFT);
+				return ret;
+			}
+		}
 	}
 	return 0;
 }
 
 /*
  * One DBG_DECRYPT of 16 bytes per page tells a candidate, and only a
- * candidate is read whole. Linux allocates the note at subsys_initcall
- * from the page allocator. On the 1 GiB Debian guest booted with -kernel
- * it lay 18 MiB up in ~40 of ~43 boots, ~21 MiB below the top of RAM in
- * one (bench/dump: 256,831 probes from the bottom), and 510 MiB up in
- * one; booted through OVMF, ~26 MiB below the top in every run
- * (check-linux-ovmf: 255,385 of 262,080 pages). A scan from the bottom
- * probed all of low memory first on larger guests (525,224 pages of a 3
- * GiB one). So both ends of each region are probed first, in turn, the
- * highest region first: a note near either end costs twice its distance
- * from it (9,149 probes for the common case, 4,575 from the bottom alone);
- * then the middles, from the bottom, where a note still costs a long scan
- * (no cheaper way to find it without the kernel's symbols).
+ * candidate is read whole. Linux allocates the note early at boot, from
+ * one end of a zone: booted by QEMU -kernel, a few MiB into RAM on a 1 GiB
+ * q35 guest and a few MiB above 4 GiB on a larger one (a scan from the
+ * bottom probed the whole of low memory first: 525,224 pages on a 3 GiB
+ * guest, bench/scale); booted by OVMF and GRUB, 26 MiB below the top of
+ * RAM under 4 GiB, for 512 MiB, 1 GiB and 2 GiB guests alike (a scan from
+ * the bottom probed 97% of a 1 GiB guest). So both ends of each region,
+ * 64 MiB each, a page from each in turn, are probed first, the highest
+ * region first; then the rest, from the bottom. The alternation costs at
+ * most twice the pages of the nearer end.
  */
 int vmci_find(struct router *r, bool skip_shared, uint8_t *page, uint64_t *gpa,
 	      uint64_t *scanned, volatile int *stop)
 {
 	const struct ram_map *m = router_ram(r);
 	const struct bitmap *b = skip_shared ? router_bitmap(r) : NULL;
+	uint64_t n;
 	size_t i;
 	int ret;
 
@@ -147,7 +137,11 @@ int vmci_find(struct router *r, bool skip_shared, uint8_t *page, uint64_t *gpa,
 			return ret;
 	}
 	for (i = 0; i < m->nr; i++) {
-		ret = vmci_scan_middle(r, b, i, page, gpa, scanned, stop);
+		vmci_region(r, i, &n);
+		if (n <= 2 * VMCI_EARLY_PAGES)
+			continue; /* both ends covered it */
+		ret = vmci_scan(r, b, i, VMCI_EARLY_PAGES, n - VMCI_EARLY_PAGES,
+				page, gpa, scanned, stop);
 		if (ret)
 			return ret;
 	}
