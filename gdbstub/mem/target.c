@@ -191,7 +191,7 @@ int target_open(const char *spec, const struct target_opts *o,
 		int ret = types[i]->open(colon ? colon + 1 : "", o, out, err,
 					 errlen);
 
-		if (!ret)
+		if (!ret && o) /* NULL: every default */
 			(*out)->bitmap_page_tables = o->bitmap_page_tables;
 		return ret;
 	}
