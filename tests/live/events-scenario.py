@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Run inside one `gdb -batch` session through sevdbg (tests/live/qemu-events):
-# drives QEMU behind sevdbg's back over a second QMP socket and prints
-# "RESULT ok|fail NAME DETAIL" lines. Environment: REMOTE, MON (QMP socket).
+# drives QEMU behind sevdbg's back over a second QMP socket (or through
+# virsh qemu-monitor-command, for a libvirt domain) and prints
+# "RESULT ok|fail NAME DETAIL" lines. Environment: REMOTE, SERIAL, and
+# MON (QMP socket) or VIRSH_URI and VIRSH_DOM (tests/live/libvirt).
 import json
 import os
 import socket
+import subprocess
 import time
 
 import gdb
@@ -31,6 +34,25 @@ class Mon:
             m = json.loads(self.f.readline())
             if 'return' in m or 'error' in m:
                 return m.get('return')
+
+    def status(self):
+        return self.cmd('query-status')['status']
+
+
+class VirshMon:
+    """The same, through libvirt's monitor passthrough."""
+
+    def __init__(self, uri, dom):
+        self.uri, self.dom = uri, dom
+
+    def cmd(self, name, **args):
+        req = {'execute': name}
+        if args:
+            req['arguments'] = args
+        out = subprocess.run(['virsh', '-c', self.uri, 'qemu-monitor-command',
+                              self.dom, json.dumps(req)],
+                             stdout=subprocess.PIPE, timeout=60, check=True)
+        return json.loads(out.stdout).get('return')
 
     def status(self):
         return self.cmd('query-status')['status']
@@ -67,7 +89,10 @@ def wait_status(mon, want):
 
 
 def main():
-    mon = Mon(os.environ['MON'])
+    if os.environ.get('VIRSH_DOM'):
+        mon = VirshMon(os.environ['VIRSH_URI'], os.environ['VIRSH_DOM'])
+    else:
+        mon = Mon(os.environ['MON'])
     gdb.execute('target remote ' + os.environ['REMOTE'])
     t0 = ticks()
     result(isinstance(t0, int) and ticks() == t0, 'stopped-reads-agree',
