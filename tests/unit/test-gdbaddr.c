@@ -62,19 +62,16 @@ static void test_chardev_filenames(void **state)
 	bool busy;
 
 	(void)state;
-	assert_int_equal(gdb_addr_from_chardev(
-				 "disconnected:tcp:0.0.0.0:38341,server=on",
-				 &a, &busy, peer, sizeof(peer)),
+	assert_int_equal(gdb_addr_from_chardev("disconnected:tcp:0.0.0.0:38341,server=on",
+					       &a, &busy, peer, sizeof(peer)),
 			 0);
 	assert_false(busy);
 	assert_true(a.tcp);
 	assert_int_equal(a.port, 38341);
 	assert_string_equal(peer, "");
-	assert_int_equal(
-		gdb_addr_from_chardev(
-			"tcp:127.0.0.1:39903,server=on <-> 127.0.0.1:51898", &a,
-			&busy, peer, sizeof(peer)),
-		0);
+	assert_int_equal(gdb_addr_from_chardev("tcp:127.0.0.1:39903,server=on <-> 127.0.0.1:51898",
+					       &a, &busy, peer, sizeof(peer)),
+			 0);
 	assert_true(busy);
 	assert_string_equal(a.host, "127.0.0.1");
 	assert_string_equal(peer, "127.0.0.1:51898");
@@ -84,8 +81,8 @@ static void test_chardev_filenames(void **state)
 	assert_true(busy);
 	assert_string_equal(a.path, "/t/g.sock");
 	/* What sevdbg cannot connect to. */
-	assert_int_equal(gdb_addr_from_chardev("tcp:1.2.3.4:5", &a, &busy,
-					       NULL, 0),
+	assert_int_equal(gdb_addr_from_chardev("tcp:1.2.3.4:5", &a, &busy, NULL,
+					       0),
 			 -EINVAL);
 	assert_int_equal(gdb_addr_from_chardev("stdio", &a, &busy, NULL, 0),
 			 -EINVAL);
@@ -108,8 +105,7 @@ static void test_loopback_rule(void **state)
 	parse("tcp:127.0.0.2:1234", &a);
 	assert_int_equal(gdb_addr_resolve(&a, false, err, sizeof(err)), 0);
 	parse("tcp:192.0.2.7:1234", &a);
-	assert_int_equal(gdb_addr_resolve(&a, false, err, sizeof(err)),
-			 -EPERM);
+	assert_int_equal(gdb_addr_resolve(&a, false, err, sizeof(err)), -EPERM);
 	assert_non_null(strstr(err, "allow-remote-gdb=on"));
 	assert_int_equal(gdb_addr_resolve(&a, true, err, sizeof(err)), 0);
 	assert_string_equal(a.host, "192.0.2.7");
@@ -191,8 +187,7 @@ static void test_holder_none(void **state)
 	assert_int_equal(gdb_addr_holder(&a, NULL, who, sizeof(who)), 0);
 	assert_non_null(strstr(who, "cannot name"));
 	parse("tcp:127.0.0.1:1", &a);
-	assert_int_equal(gdb_addr_holder(&a, "10.0.0.9:4242", who,
-					 sizeof(who)),
+	assert_int_equal(gdb_addr_holder(&a, "10.0.0.9:4242", who, sizeof(who)),
 			 0);
 	assert_non_null(strstr(who, "10.0.0.9:4242"));
 }

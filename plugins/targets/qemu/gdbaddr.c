@@ -78,7 +78,8 @@ static bool sa_is_loopback(const struct sockaddr *sa)
 	const uint8_t *b = s6->sin6_addr.s6_addr;
 
 	if (sa->sa_family == AF_INET)
-		return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >>
+		return (ntohl(((const struct sockaddr_in *)sa)
+				      ->sin_addr.s_addr) >>
 			24) == 127;
 	if (sa->sa_family != AF_INET6)
 		return false;

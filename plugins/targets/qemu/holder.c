@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Who holds QEMU's gdbstub: the client end of its connection, found through
- * /proc/net/unix (+ the unix sock_diag peer) or /proc/net/tcp, then /proc/PID/fd.
+ * /proc/net/unix (+ the unix sock_diag peer) or /proc/net/tcp, then
+ * /proc/PID/fd.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -94,7 +95,8 @@ static unsigned long unix_peer(unsigned long ino)
 			.udiag_states = ~0u,
 			.udiag_ino = (unsigned int)ino,
 			.udiag_show = UDIAG_SHOW_PEER,
-			.udiag_cookie = {INET_DIAG_NOCOOKIE, INET_DIAG_NOCOOKIE}},
+			.udiag_cookie = {INET_DIAG_NOCOOKIE,
+					 INET_DIAG_NOCOOKIE}},
 	};
 	union {
 		struct nlmsghdr nlh;
@@ -162,8 +164,8 @@ static int unix_clients(const char *path, unsigned long *ino, int max)
 }
 
 /* Established connections to port (the client's side): their inodes. */
-static int tcp_clients(const char *table, int port, unsigned long *ino,
-		       int max, int n)
+static int tcp_clients(const char *table, int port, unsigned long *ino, int max,
+		       int n)
 {
 	char line[512];
 	FILE *f = fopen(table, "re");
