@@ -116,6 +116,12 @@ int cli_target_option(struct cli_target *ct, int c, const char *arg)
 	case CLI_OPT_ALLOW_PARTIAL:
 		ct->topts.allow_partial = true;
 		return 0;
+	case CLI_OPT_BITMAP:
+		if (strcmp(arg, "auto") && strcmp(arg, "page-tables"))
+			return cli_bad(ct, "bitmap", arg,
+				       "auto or page-tables");
+		ct->topts.bitmap_page_tables = !strcmp(arg, "page-tables");
+		return 0;
 	case CLI_OPT_ACCEL:
 		if (strcmp(arg, "tcg") && strcmp(arg, "kvm"))
 			return cli_bad(ct, "accel", arg, "tcg or kvm");
@@ -194,6 +200,11 @@ void cli_target_usage(FILE *f)
 	      "                           fail, naming them (default: refuse)\n"
 	      "      --accel tcg|kvm      QEMU accelerator for launched guests\n"
 	      "                           (default: kvm only on hardware-backed KVM)\n"
+	      "      --bitmap page-tables find shared pages from the guest's page\n"
+	      "                           tables even where the kernel keeps a\n"
+	      "                           bitmap (what a host without the series\n"
+	      "                           does; default auto: the kernel's bitmap\n"
+	      "                           once the guest has reported to it)\n"
 	      "      --sim-cbit N         simulated C-bit position (default 52)\n"
 	      "      --sim-policy nodbg   simulate a guest whose policy forbids\n"
 	      "                           debugging (every DBG_DECRYPT fails)\n"

@@ -77,6 +77,7 @@ enum cli_target_opt {
 	CLI_OPT_SIM_ES,
 	CLI_OPT_SIM_BITMAP,
 	CLI_OPT_ALLOW_PARTIAL,
+	CLI_OPT_BITMAP,
 };
 
 /* For a subcommand's `struct option` table. */
@@ -92,6 +93,7 @@ enum cli_target_opt {
 		{"sim-regs", required_argument, NULL, CLI_OPT_SIM_REGS},       \
 		{"sim-es", no_argument, NULL, CLI_OPT_SIM_ES},                 \
 		{"sim-bitmap", required_argument, NULL, CLI_OPT_SIM_BITMAP},   \
+		{"bitmap", required_argument, NULL, CLI_OPT_BITMAP},           \
 	{                                                                      \
 		"verbose", no_argument, NULL, 'v'                              \
 	}

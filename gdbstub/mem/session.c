@@ -54,12 +54,26 @@ static int session_derive_bitmap(struct router *r, void *arg,
  * lives: a kernel bitmap is trusted only once the guest has reported to it
  * (kvm: nr_ranges), which a guest that was launched under us does at boot.
  */
+static int session_platform_info(struct session *s, struct platform_info *pi)
+{
+	int ret = platform_info(s->t->plat, pi);
+
+	/* --bitmap page-tables: what a host without the series does, on any
+	 * host; the kernel's bitmap still answers for `verify`. */
+	if (!ret && s->t->bitmap_page_tables && pi->encrypted) {
+		pi->bitmap_from_paging = true;
+		pi->bitmap_caveat =
+			"--bitmap page-tables: shared pages come from the guest's page tables, the platform's bitmap is not followed (`verify` compares the two)";
+	}
+	return ret;
+}
+
 static void session_follow_bitmap(struct session *s)
 {
 	struct platform_info pi;
 	bool was = s->pinfo.bitmap_from_paging;
 
-	if (platform_info(s->t->plat, &pi))
+	if (session_platform_info(s, &pi))
 		return;
 	s->pinfo = pi;
 	if (pi.bitmap_from_paging && !was)
@@ -83,7 +97,7 @@ int session_init(struct session *s, struct target *t)
 	ret = router_new(t->plat, &t->ram, &s->router);
 	if (ret)
 		return ret;
-	ret = platform_info(t->plat, &s->pinfo);
+	ret = session_platform_info(s, &s->pinfo);
 	if (ret) {
 		memset(&s->pinfo, 0, sizeof(s->pinfo));
 		s->pinfo.kind = "unknown";

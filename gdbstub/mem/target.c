@@ -185,8 +185,15 @@ int target_open(const char *spec, const struct target_opts *o,
 	for (i = 0; types[i]; i++) {
 		if (strlen(types[i]->prefix) == plen &&
 		    !strncmp(types[i]->prefix, spec, plen))
-			return types[i]->open(colon ? colon + 1 : "", o, out,
-					      err, errlen);
+			break;
+	}
+	if (types[i]) {
+		int ret = types[i]->open(colon ? colon + 1 : "", o, out, err,
+					 errlen);
+
+		if (!ret && o) /* NULL: every default */
+			(*out)->bitmap_page_tables = o->bitmap_page_tables;
+		return ret;
 	}
 	target_known(known, sizeof(known));
 	snprintf(err, errlen,

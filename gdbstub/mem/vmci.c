@@ -32,7 +32,7 @@ static bool vmci_head_ok(const uint8_t *h)
 	       !memcmp(h + 12, VMCOREINFO_NAME, 4);
 }
 
-/* Pages at the bottom of each RAM region that the first pass probes. */
+/* Pages at each end of each RAM region that the first pass probes. */
 #define VMCI_EARLY_PAGES (64u << 20 >> PAGE_SHIFT)
 
 /* Probe one page: > 0 the note's length (whole page in page), 0 not it,
@@ -55,15 +55,23 @@ static int vmci_probe(struct router *r, const struct bitmap *b, uint64_t a,
 	return (int)vmcoreinfo_match(page);
 }
 
-/* Probe [from, to) pages of region i. */
+/* Region i's first page and its number of pages. */
+static uint64_t vmci_region(struct router *r, size_t i, uint64_t *n)
+{
+	const struct ram_region *rg = &router_ram(r)->regions[i];
+	uint64_t base = ALIGN_UP(rg->gpa, PAGE_SIZE);
+	uint64_t end = rg->gpa + rg->size;
+
+	*n = end > base ? (end - base) >> PAGE_SHIFT : 0;
+	return base;
+}
+
+/* Probe region i's pages [from, to), from the bottom. */
 static int vmci_scan(struct router *r, const struct bitmap *b, size_t i,
 		     uint64_t from, uint64_t to, uint8_t *page, uint64_t *gpa,
 		     uint64_t *scanned, volatile int *stop)
 {
-	const struct ram_region *rg = &router_ram(r)->regions[i];
-	uint64_t base = ALIGN_UP(rg->gpa, PAGE_SIZE), a, g;
-	uint64_t end = rg->gpa + rg->size;
-	uint64_t n = end > base ? (end - base) >> PAGE_SHIFT : 0;
+	uint64_t n, base = vmci_region(r, i, &n), a, g;
 	int ret;
 
 	for (g = from; g < MIN(to, n); g++) {
@@ -77,35 +85,63 @@ static int vmci_scan(struct router *r, const struct bitmap *b, size_t i,
 	return 0;
 }
 
+/* Probe region i's two ends, a page from each in turn, inwards: its
+ * bottom and top VMCI_EARLY_PAGES, each page once. */
+static int vmci_scan_ends(struct router *r, const struct bitmap *b, size_t i,
+			  uint8_t *page, uint64_t *gpa, uint64_t *scanned,
+			  volatile int *stop)
+{
+	uint64_t n, base = vmci_region(r, i, &n), k, g[2];
+	int j, ret;
+
+	for (k = 0; k < VMCI_EARLY_PAGES && k < n - k; k++) {
+		g[0] = k;
+		g[1] = n - 1 - k;
+		for (j = 0; j < (g[1] > g[0] ? 2 : 1); j++) {
+			ret = vmci_probe(r, b, base + (g[j] << PAGE_SHIFT),
+					 page, scanned, stop);
+			if (ret) {
+				*gpa = base + (g[j] << PAGE_SHIFT);
+				return ret;
+			}
+		}
+	}
+	return 0;
+}
+
 /*
  * One DBG_DECRYPT of 16 bytes per page tells a candidate, and only a
- * candidate is read whole. Linux allocates the note early at boot, and
- * early allocations come from the bottom of the highest zone (boot memory
- * is freed to the tail of the free lists): a few MiB into RAM on a 1 GiB
- * q35 guest, a few MiB above 4 GiB on a larger one, where a scan from the
- * bottom probed the whole of low memory first (525,224 pages on a 3 GiB
- * guest, a quarter of a 16 GiB one's pages: bench/scale). So the bottom
- * 64 MiB of each region is probed first, the highest region first; then
- * the rest, from the bottom.
+ * candidate is read whole. Linux allocates the note early at boot, from
+ * one end of a zone: booted by QEMU -kernel, a few MiB into RAM on a 1 GiB
+ * q35 guest and a few MiB above 4 GiB on a larger one (a scan from the
+ * bottom probed the whole of low memory first: 525,224 pages on a 3 GiB
+ * guest, bench/scale); booted by OVMF and GRUB, 26 MiB below the top of
+ * RAM under 4 GiB, for 512 MiB, 1 GiB and 2 GiB guests alike (a scan from
+ * the bottom probed 97% of a 1 GiB guest). So both ends of each region,
+ * 64 MiB each, a page from each in turn, are probed first, the highest
+ * region first; then the rest, from the bottom. The alternation costs at
+ * most twice the pages of the nearer end.
  */
 int vmci_find(struct router *r, bool skip_shared, uint8_t *page, uint64_t *gpa,
 	      uint64_t *scanned, volatile int *stop)
 {
 	const struct ram_map *m = router_ram(r);
 	const struct bitmap *b = skip_shared ? router_bitmap(r) : NULL;
+	uint64_t n;
 	size_t i;
 	int ret;
 
 	for (i = m->nr; i-- > 0;) {
-		ret = vmci_scan(r, b, i, 0, VMCI_EARLY_PAGES, page, gpa,
-				scanned, stop);
+		ret = vmci_scan_ends(r, b, i, page, gpa, scanned, stop);
 		if (ret)
 			return ret;
 	}
 	for (i = 0; i < m->nr; i++) {
-		ret = vmci_scan(r, b, i, VMCI_EARLY_PAGES,
-				UINT64_MAX >> PAGE_SHIFT, page, gpa, scanned,
-				stop);
+		vmci_region(r, i, &n);
+		if (n <= 2 * VMCI_EARLY_PAGES)
+			continue; /* both ends covered it */
+		ret = vmci_scan(r, b, i, VMCI_EARLY_PAGES, n - VMCI_EARLY_PAGES,
+				page, gpa, scanned, stop);
 		if (ret)
 			return ret;
 	}

@@ -17,7 +17,8 @@ struct walk_cpu;
 #define VMCI_START_KERNEL_MAP 0xffffffff80000000ULL
 
 /*
- * Find the note: the first RAM page, from the bottom, that starts with it.
+ * Find the note: a RAM page that starts with it, searched where Linux puts
+ * it first (both ends of each region; vmci.c says why), then the rest.
  * Pages the bitmap marks shared are skipped when skip_shared (the kernel's
  * note is private). page (PAGE_SIZE bytes) gets the page, *gpa its
  * address; *scanned counts the pages probed. Returns the text's length

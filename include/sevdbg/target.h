@@ -112,10 +112,13 @@ struct target {
 	struct platform *plat; /* never NULL once opened */
 	bool live;	       /* false for dumps */
 	bool read_only;	       /* writes refused (dumps, --read-only) */
-	bool running;	       /* kept by the wrappers */
-	bool launched;	       /* started by sevdbg: qAttached 0 */
-	bool range_step;       /* resume() handles RESUME_RANGE */
-	bool leave_stopped;    /* destroy() lets go without resuming */
+	/* --bitmap page-tables: shared pages from the guest's page tables
+	 * even where the platform keeps a bitmap (session.c). */
+	bool bitmap_page_tables;
+	bool running;	    /* kept by the wrappers */
+	bool launched;	    /* started by sevdbg: qAttached 0 */
+	bool range_step;    /* resume() handles RESUME_RANGE */
+	bool leave_stopped; /* destroy() lets go without resuming */
 	/* For front ends to show; "" = unknown. */
 	char guest_elf[256];   /* an ELF with the guest's symbols (demo) */
 	char console_log[128]; /* where the guest's serial output goes */
@@ -143,12 +146,13 @@ void target_destroy(struct target *t);
 
 /* Options every target constructor understands. */
 struct target_opts {
-	bool force_sim;		/* --sim */
-	bool read_only;		/* --read-only */
-	bool allow_partial;	/* --allow-partial: serve RAM that is shared,
-				 * fail reads of what is not, naming it */
-	const char *accel;	/* --accel tcg|kvm, NULL = auto */
-	struct sim_config *sim; /* sim knobs (cbit, policy, key, latency) */
+	bool force_sim;		 /* --sim */
+	bool read_only;		 /* --read-only */
+	bool bitmap_page_tables; /* --bitmap page-tables */
+	bool allow_partial;	 /* --allow-partial: serve RAM that is shared,
+				  * fail reads of what is not, naming it */
+	const char *accel;	 /* --accel tcg|kvm, NULL = auto */
+	struct sim_config *sim;	 /* sim knobs (cbit, policy, key, latency) */
 	bool verbose;
 };
 

@@ -10,13 +10,11 @@
 extern const struct target_type core_target_type;
 
 extern const struct target_type qemu_target_type;
+extern const struct target_type libvirt_target_type;
 extern const struct target_type launch_target_type;
 extern const struct target_type demo_target_type;
 
 const struct target_type *const builtin_targets[] = {
-	&core_target_type,
-	&qemu_target_type,
-	&launch_target_type,
-	&demo_target_type,
-	NULL,
+	&core_target_type, &qemu_target_type,	 &launch_target_type,
+	&demo_target_type, &libvirt_target_type, NULL,
 };

@@ -49,9 +49,7 @@ static void fuzz_init(struct fuzz_qmp *f)
 
 	CHECK(!socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv),
 	      "socketpair: %s", strerror(errno));
-	memset(&f->q, 0, sizeof(f->q));
-	sb_init(&f->q.in);
-	f->q.fd = sv[0];
+	qmp_init_fd(&f->q, sv[0], 0);
 	f->peer = sv[1];
 }
 

@@ -122,10 +122,7 @@ static void fuzz_qmp(int fd, int peer)
 	json_t *ret = NULL;
 	int rc, pid = 0, nr = 0, i;
 
-	memset(&q, 0, sizeof(q));
-	sb_init(&q.in);
-	q.fd = fd;
-	q.timeout_ms = 2000;
+	qmp_init_fd(&q, fd, 2000);
 	/* As qmp_open, then the attach's queries, until the stream ends. */
 	for (i = 0; i < 6; i++) {
 		err[0] = 0;

@@ -1,12 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Run inside one `gdb -batch` session through sevdbg (tests/live/qemu-events):
-# drives QEMU behind sevdbg's back over a second QMP socket and prints
-# "RESULT ok|fail NAME DETAIL" lines. Environment: REMOTE, MON (QMP socket),
-# SERIAL (the guest's console), SCENARIO=es for the --sim-es one.
+# drives QEMU behind sevdbg's back over a second QMP socket (or through
+# virsh qemu-monitor-command, for a libvirt domain) and prints
+# "RESULT ok|fail NAME DETAIL" lines. Environment: REMOTE, SERIAL, and
+# MON (QMP socket) or VIRSH_URI and VIRSH_DOM (tests/live/libvirt);
+# SCENARIO=es for the --sim-es one.
 import json
 import os
 import signal
 import socket
+import subprocess
 import threading
 import time
 
@@ -34,6 +37,25 @@ class Mon:
             m = json.loads(self.f.readline())
             if 'return' in m or 'error' in m:
                 return m.get('return')
+
+    def status(self):
+        return self.cmd('query-status')['status']
+
+
+class VirshMon:
+    """The same, through libvirt's monitor passthrough."""
+
+    def __init__(self, uri, dom):
+        self.uri, self.dom = uri, dom
+
+    def cmd(self, name, **args):
+        req = {'execute': name}
+        if args:
+            req['arguments'] = args
+        out = subprocess.run(['virsh', '-c', self.uri, 'qemu-monitor-command',
+                              self.dom, json.dumps(req)],
+                             stdout=subprocess.PIPE, timeout=60, check=True)
+        return json.loads(out.stdout).get('return')
 
     def status(self):
         return self.cmd('query-status')['status']
@@ -145,7 +167,10 @@ def halt_irqs_off(mon):
 
 
 def main():
-    mon = Mon(os.environ['MON'])
+    if os.environ.get('VIRSH_DOM'):
+        mon = VirshMon(os.environ['VIRSH_URI'], os.environ['VIRSH_DOM'])
+    else:
+        mon = Mon(os.environ['MON'])
     gdb.execute('target remote ' + os.environ['REMOTE'])
     t0 = ticks()
     result(isinstance(t0, int) and ticks() == t0, 'stopped-reads-agree',
@@ -199,8 +224,9 @@ def main():
     t4 = ticks()
     result(isinstance(t4, int) and 0 < t4 < t2, 'reboot-reads-follow',
            't2=%s now=%s' % (t2, t4))
-    guest_reboot(mon)
-    halt_irqs_off(mon)
+    if not os.environ.get('VIRSH_DOM'):  # the guest acting on its own
+        guest_reboot(mon)
+        halt_irqs_off(mon)
     gdb.execute('detach')
     result(wait_status(mon, 'running'), 'detach-resumes',
            'status=%s' % mon.status())

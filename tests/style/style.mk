@@ -3,6 +3,7 @@
 CHECK_PROGS += tests/style/check-format
 CHECK_PROGS += tests/style/check-layers
 CHECK_PROGS += tests/style/check-size
+CHECK_PROGS += tests/style/check-runner
 
 format:
 	$(Q)git ls-files '*.c' '*.h' | grep -v -e '^kernel/' -e '^tests/guest/' | \

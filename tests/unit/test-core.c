@@ -139,6 +139,31 @@ static void test_target_on_file(void **state)
 	free(im.b);
 }
 
+/* target_open() hands --bitmap page-tables to the target it opened; with
+ * no options at all (NULL, as the fuzzer opens) it keeps every default. */
+static void test_open_passes_bitmap_option(void **state)
+{
+	struct img im = build_elf();
+	char path[] = "/tmp/sevdbg-test-core-XXXXXX", spec[64], err[256] = "";
+	struct target_opts o = {.bitmap_page_tables = true};
+	struct target *t = NULL;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, im.b, im.len), (ssize_t)im.len);
+	close(fd);
+	snprintf(spec, sizeof(spec), "core:%s", path);
+	assert_int_equal(target_open(spec, &o, &t, err, sizeof(err)), 0);
+	assert_true(t->bitmap_page_tables);
+	target_destroy(t);
+	t = NULL;
+	assert_int_equal(target_open(spec, NULL, &t, err, sizeof(err)), 0);
+	assert_false(t->bitmap_page_tables);
+	target_destroy(t);
+	unlink(path);
+	free(im.b);
+}
+
 static void test_flattened_kdump(void **state)
 {
 	struct img im = build_flat(build_kdump(), 1000);
@@ -205,6 +230,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_elf_reads_back),
+		cmocka_unit_test(test_open_passes_bitmap_option),
 		cmocka_unit_test(test_elf_pn_xnum),
 		cmocka_unit_test(test_kdump_reads_back),
 		cmocka_unit_test(test_target_on_file),

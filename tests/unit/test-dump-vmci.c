@@ -161,10 +161,12 @@ static void test_no_vmcoreinfo(void **state)
 }
 
 /*
- * The bottom of the highest region is probed before the rest of RAM, as
- * Linux puts the note a few MiB into its highest zone: a note 3 pages into
- * B costs 4 probes, not the whole of A first. One in A is found after B's
- * bottom and A's pages below it.
+ * Both ends of the highest region are probed before the rest of RAM, a
+ * page from each in turn, as Linux puts the note a few MiB into its
+ * highest zone (-kernel) or 26 MiB below the top of low RAM (OVMF): a
+ * note 3 pages into B costs 7 probes, not the whole of A first. One in A
+ * is found after all of B and A's ends up to it; one 2 pages below A's
+ * top after B and 6 probes of A.
  */
 static void test_search_order(void **state)
 {
@@ -181,7 +183,7 @@ static void test_search_order(void **state)
 	assert_true(vmci_find(f->s.router, false, page, &gpa, &scanned, NULL) >
 		    0);
 	assert_int_equal(gpa, B_GPA + 3 * PAGE_SIZE);
-	assert_int_equal(scanned, 4);
+	assert_int_equal(scanned, 2 * 3 + 1);
 
 	memset(b3, 0, PAGE_SIZE);
 	put_vmci(f, VMCI_GFN, (uint32_t)strlen(VMCI_TEXT), VMCOREINFO_NAME,
@@ -191,7 +193,17 @@ static void test_search_order(void **state)
 	assert_true(vmci_find(f->s.router, false, page, &gpa, &scanned, NULL) >
 		    0);
 	assert_int_equal(gpa, VMCI_GFN * PAGE_SIZE);
-	assert_int_equal(scanned, B_PAGES + VMCI_GFN + 1);
+	assert_int_equal(scanned, B_PAGES + 2 * VMCI_GFN + 1);
+
+	memset(f->mem[0] + VMCI_GFN * PAGE_SIZE, 0, PAGE_SIZE);
+	put_vmci(f, A_PAGES - 3, (uint32_t)strlen(VMCI_TEXT), VMCOREINFO_NAME,
+		 VMCI_TEXT);
+	router_invalidate(f->s.router);
+	scanned = 0;
+	assert_true(vmci_find(f->s.router, false, page, &gpa, &scanned, NULL) >
+		    0);
+	assert_int_equal(gpa, (A_PAGES - 3) * PAGE_SIZE);
+	assert_int_equal(scanned, B_PAGES + 2 * 2 + 2);
 }
 
 /* A dump of the core target carries the note again (found in its RAM). */

@@ -59,10 +59,7 @@ static void heard(struct peer *p, char *buf, size_t len)
 
 static void qmp_on(struct qmp *q, struct peer *p, int timeout_ms)
 {
-	memset(q, 0, sizeof(*q));
-	sb_init(&q->in);
-	q->fd = p->us;
-	q->timeout_ms = timeout_ms;
+	qmp_init_fd(q, p->us, timeout_ms);
 }
 
 static void test_qmp_reply_after_events(void **state)

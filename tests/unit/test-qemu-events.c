@@ -21,10 +21,7 @@ static void qmp_pair(struct qmp *q, int *them)
 	int sv[2];
 
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-	memset(q, 0, sizeof(*q));
-	sb_init(&q->in);
-	q->fd = sv[0];
-	q->timeout_ms = 1000;
+	qmp_init_fd(q, sv[0], 1000);
 	*them = sv[1];
 }
 

@@ -397,6 +397,43 @@ static void test_untracked_bitmap_not_trusted(void **state)
 	f->t.plat = tracked;
 }
 
+/*
+ * --bitmap page-tables on a host whose bitmap the guest reports to (the
+ * tracked sim): the session follows the page tables anyway, says so, and
+ * keeps doing so after the guest reports again; the bitmap still answers.
+ */
+static void test_forced_page_tables(void **state)
+{
+	struct fake *f = *state;
+	struct platform *p = f->t.plat;
+	struct platform_stats before;
+	uint8_t bits = 0, buf[16];
+	struct session s;
+
+	put(f, 0x10000 + 0x3000 + 8, 0x101000 | 3); /* VA+4K, no C-bit */
+	memcpy(f->mem + 0x101000, "shared with host", 16);
+	sim_share(p, 0x101000);
+	assert_int_equal(platform_set_bitmap(p, 0x102, 1, (uint8_t[]){0}), 0);
+	f->t.bitmap_page_tables = true;
+	assert_int_equal(session_init(&s, &f->t), 0);
+	assert_true(s.pinfo.bitmap_from_paging);
+	assert_non_null(strstr(s.pinfo.bitmap_caveat, "--bitmap page-tables"));
+	before = p->stats;
+	assert_int_equal(router_read(s.router, 0x101000, buf, 16), 16);
+	assert_memory_equal(buf, "shared with host", 16);
+	assert_int_equal(p->stats.host_read_calls - before.host_read_calls, 1);
+	/* 0x102000 is shared in the kernel's bitmap, but mapped nowhere
+	 * without the C-bit: the page tables say encrypted, and win. */
+	before = p->stats;
+	assert_int_equal(router_read(s.router, 0x102000, buf, 16), 16);
+	assert_int_equal(p->stats.decrypt_calls - before.decrypt_calls, 1);
+	session_note_stop(&s);
+	assert_true(s.pinfo.bitmap_from_paging);
+	assert_int_equal(platform_get_bitmap(p, 0x101, 8, &bits), 0);
+	session_release(&s);
+	f->t.bitmap_page_tables = false;
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -407,6 +444,7 @@ int main(void)
 		T(test_cache_follows_run_state),
 		T(test_bitmap_derived_from_page_tables),
 		T(test_untracked_bitmap_not_trusted),
+		T(test_forced_page_tables),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,12 +8,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "plugins/targets/qemu/libvirt.h"
 #include "plugins/targets/qemu/qemu-int.h"
 #include "sevdbg/platform.h"
 
 #define SEV_POLICY_ES (1u << 2)
+
+/*
+ * QEMU makes the socket in our directory: when it runs as another user
+ * (libvirt runs it as libvirt-qemu), the directory must be that user's.
+ */
+static int qemu_lend_dir(struct qemu *q, char *err, size_t errlen)
+{
+	char proc[32];
+	struct stat st;
+
+	snprintf(proc, sizeof(proc), "/proc/%d", q->pid);
+	if (stat(proc, &st) || st.st_uid == geteuid())
+		return 0;
+	if (!chown(q->own_dir, st.st_uid, st.st_gid))
+		return 0;
+	snprintf(err, errlen,
+		 "cannot hand %s to QEMU's user (uid %u) for its gdbstub socket: %s (run sevdbg as root, or pass gdb=SOCKET of a gdbstub QEMU already has)",
+		 q->own_dir, (unsigned int)st.st_uid, strerror(errno));
+	return -errno;
+}
 
 /* No gdb= given: ask QEMU to open a gdbstub on a socket of ours. */
 static int qemu_start_gdbserver(struct qemu *q, char *err, size_t errlen)
@@ -30,6 +52,9 @@ static int qemu_start_gdbserver(struct qemu *q, char *err, size_t errlen)
 	}
 	snprintf(q->gdb_path, sizeof(q->gdb_path), "%s/qemu-gdb.sock",
 		 q->own_dir);
+	rc = qemu_lend_dir(q, err, errlen);
+	if (rc)
+		return rc;
 	snprintf(line, sizeof(line), "gdbserver unix:%s,server=on,wait=off",
 		 q->gdb_path);
 	rc = qmp_hmp(&q->qmp, line, &out, err, errlen);
@@ -249,6 +274,19 @@ static int qemu_platform(struct qemu *q, const char *hc,
 	return 0;
 }
 
+/* Attached to a QEMU we did not start: ask it which accelerator runs. */
+static void qemu_query_accel(struct qemu *q)
+{
+	json_t *ret = NULL;
+	char err[128];
+
+	if (qmp_call(&q->qmp, "query-kvm", NULL, &ret, err, sizeof(err)))
+		return; /* describe says "?" */
+	snprintf(q->accel, sizeof(q->accel), "%s",
+		 json_is_true(json_object_get(ret, "enabled")) ? "kvm" : "tcg");
+	json_decref(ret);
+}
+
 int qemu_target_attach(const struct qemu_attach *a, const struct target_opts *o,
 		       struct target **out, char *err, size_t errlen)
 {
@@ -266,13 +304,25 @@ int qemu_target_attach(const struct qemu_attach *a, const struct target_opts *o,
 	q->launch = a->launch;
 	snprintf(q->accel, sizeof(q->accel), "%s",
 		 a->launch ? a->launch->accel : "?");
-	rc = qmp_open(&q->qmp, a->qmp, QEMU_TIMEOUT_MS, err, errlen);
+	snprintf(q->origin, sizeof(q->origin), "%s",
+		 a->launch ? "launched by sevdbg" : "attached");
+	if (a->libvirt)
+		qemu_libvirt_describe(a->libvirt, q->origin, sizeof(q->origin));
+	rc = a->libvirt
+		     ? qmp_libvirt_open(&q->qmp, a->libvirt, err, errlen)
+		     : qmp_open(&q->qmp, a->qmp, QEMU_TIMEOUT_MS, err, errlen);
 	if (rc)
 		goto err;
+	if (!a->launch)
+		qemu_query_accel(q);
 	q->ram.allow_partial = o->allow_partial;
-	rc = qemu_find_pid(&q->qmp, &q->pid, &n, err, errlen)
-		     ?: qemu_map_ram(&q->qmp, q->pid, &q->ram, &q->t.ram, err,
-				     errlen);
+	q->ram.libvirt = a->libvirt != NULL;
+	rc = qemu_find_pid(&q->qmp, &q->pid, &n, err, errlen);
+	if (!rc && a->libvirt)
+		rc = qemu_libvirt_check(a->libvirt, q->pid, err, errlen);
+	if (!rc)
+		rc = qemu_map_ram(&q->qmp, q->pid, &q->ram, &q->t.ram, err,
+				  errlen);
 	if (rc)
 		goto err;
 	rc = qemu_find_gdbstub(q, a, err, errlen);

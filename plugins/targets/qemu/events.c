@@ -58,7 +58,7 @@ int qemu_sync(struct target *t)
 	int rc, mask = 0;
 	bool any = false;
 
-	if (q->dead || q->running || q->detached || q->qmp.fd < 0)
+	if (q->dead || q->running || q->detached || !qmp_is_open(&q->qmp))
 		return 0; /* a run of ours: qemu_wait_stop follows it */
 	while ((rc = qmp_next_event(&q->qmp, name, sizeof(name))) > 0) {
 		any = true;

@@ -22,6 +22,7 @@ struct qemu {
 	struct qmp qmp;
 	struct rspc rsp;
 	struct qemu_launch *launch;	   /* NULL when attached */
+	char origin[192];		   /* how we reached it, for describe */
 	char gdb_path[QEMU_PATH_MAX + 16]; /* unix:PATH or tcp:HOST:PORT */
 	char own_dir[64]; /* our gdbserver socket dir (attach) */
 	int pid;

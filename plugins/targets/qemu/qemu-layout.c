@@ -153,28 +153,49 @@ static void size_str(uint64_t size, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64, size);
 }
 
-/* The -object (and -machine) option that makes backend be shareable. */
-static void layout_fix(struct qmp *q, const struct qemu_backend *b, char *buf,
-		       size_t len)
+/*
+ * The domain XML that makes a libvirt backend shareable. libvirt names a
+ * NUMA cell's backend ram-nodeN, a DIMM's memdimmN, plain RAM pc.ram.
+ */
+static void layout_fix_xml(const char *id, const char *type,
+			   const char *mem_path, char *buf, size_t len)
+{
+	if (!strncmp(id, "memdimm", 7) || !strncmp(id, "memnvdimm", 9))
+		snprintf(buf, len,
+			 "give the domain's <memory model='dimm'> device of backend '%s' access='shared' (<memory model='dimm' access='shared'>) and plug it again",
+			 id);
+	else if (!strcmp(type, "memory-backend-file") &&
+		 strstr(mem_path, "hugepages"))
+		snprintf(buf, len,
+			 "add <access mode='shared'/> to the domain's <memoryBacking> (beside its <hugepages/>; virsh edit) and restart the domain");
+	else
+		snprintf(buf, len,
+			 "add <memoryBacking><source type='memfd'/><access mode='shared'/></memoryBacking> to the domain's XML (virsh edit) and restart the domain");
+}
+
+/* What makes backend b shareable: QEMU options, or libvirt domain XML. */
+static void layout_fix(struct qmp *q, const struct qemu_ram *r,
+		       const struct qemu_backend *b, char *buf, size_t len)
 {
 	char path[96], type[64], mem_path[128], link[96], sz[32];
 
 	snprintf(path, sizeof(path), "/objects/%s", b->id);
 	qom_get_str(q, path, "type", type, sizeof(type));
 	qom_get_str(q, "/machine", "memory-backend", link, sizeof(link));
+	qom_get_str(q, path, "mem-path", mem_path, sizeof(mem_path));
 	size_str(b->size, sz, sizeof(sz));
-	if (!strcmp(type, "memory-backend-file")) {
-		qom_get_str(q, path, "mem-path", mem_path, sizeof(mem_path));
+	if (r->libvirt)
+		layout_fix_xml(b->id, type, mem_path, buf, len);
+	else if (!strcmp(type, "memory-backend-file"))
 		snprintf(buf, len,
-			 "-object memory-backend-file,id=%s,size=%s,mem-path=%s,share=on",
+			 "start QEMU with -object memory-backend-file,id=%s,size=%s,mem-path=%s,share=on",
 			 b->id, sz, mem_path);
-	} else {
+	else
 		snprintf(buf, len,
-			 "-object memory-backend-memfd,id=%s,size=%s,share=on%s%s",
+			 "start QEMU with -object memory-backend-memfd,id=%s,size=%s,share=on%s%s",
 			 b->id, sz,
 			 strcmp(link, path) ? "" : " -machine memory-backend=",
 			 strcmp(link, path) ? "" : b->id);
-	}
 }
 
 /* "0x8000000-0xfffffff" (and how many more ranges) of backend be. */
@@ -209,14 +230,14 @@ static int layout_unshared(struct qmp *q, const struct qemu_ram *r,
 	char where[96], fix[320];
 
 	layout_where(l, be, where, sizeof(where));
-	layout_fix(q, &r->be[be], fix, sizeof(fix));
+	layout_fix(q, r, &r->be[be], fix, sizeof(fix));
 	if (r->allow_partial) {
-		pr_warn("RAM backend '%s' (guest-physical %s) is not shareable: reads there fail; to read it, start QEMU with %s",
+		pr_warn("RAM backend '%s' (guest-physical %s) is not shareable: reads there fail; to read it, %s",
 			r->be[be].id, where, fix);
 		return 0;
 	}
 	snprintf(err, errlen,
-		 "QEMU's RAM backend '%s' (guest-physical %s) is not shareable: start QEMU with %s, or pass --allow-partial to debug the rest",
+		 "QEMU's RAM backend '%s' (guest-physical %s) is not shareable: %s, or pass --allow-partial to debug the rest",
 		 r->be[be].id, where, fix);
 	return -EPERM;
 }

@@ -611,8 +611,8 @@ static int qemu_describe(struct target *t, char *buf, size_t len)
 	/* One line: `monitor sev stats` prints it after "target". */
 	snprintf(buf, len,
 		 "qemu (pid %d, %s, accel %s, %d vCPUs)%s; platform: %s%s",
-		 q->pid, q->launch ? "launched by sevdbg" : "attached",
-		 q->accel, q->nr_vcpus, q->dead ? " -- QEMU is gone" : "",
+		 q->pid, q->origin, q->accel, q->nr_vcpus,
+		 q->dead ? " -- QEMU is gone" : "",
 		 q->sev ? (q->regs_encrypted
 				   ? "kvm (SEV-ES guest: registers from its VMSA)"
 				   : "kvm (QEMU reports an SEV guest)")
@@ -648,7 +648,7 @@ static void qemu_destroy(struct target *t)
 		close(q->hc_fd);
 	ram_free(&t->ram);
 	qemu_unmap_ram(&q->ram);
-	if (q->own_dir[0] && !q->dead && q->qmp.fd >= 0) {
+	if (q->own_dir[0] && !q->dead && qmp_is_open(&q->qmp)) {
 		char *out = NULL, err[128]; /* close the gdbstub we opened */
 
 		qmp_hmp(&q->qmp, "gdbserver none", &out, err, sizeof(err));

@@ -24,12 +24,31 @@ struct ram_map;
 #define QEMU_TIMEOUT_MS 10000
 #define QEMU_PATH_MAX	108 /* sun_path */
 
-/* --- qmp.c: QMP over a unix socket ---------------------------------------- */
+/* --- qmp.c: QMP over a transport (a unix socket, libvirt) ---------------- */
 #define QMP_EVENTS_MAX 16
 #define QMP_EVENT_LOST "SEVDBG_EVENTS_LOST" /* the queue overflowed */
 
+struct qmp;
+
+/* How commands reach QEMU's monitor and its events come back. */
+struct qmp_transport {
+	/*
+	 * Run req ({"execute", "arguments"}): *reply gets QEMU's whole reply
+	 * ({"return"} or {"error"}); events met on the way are queued with
+	 * qmp_push_event. -EPIPE (err says why) once the monitor is gone.
+	 */
+	int (*exec)(struct qmp *q, json_t *req, json_t **reply, char *err,
+		    size_t errlen);
+	/* Queue what QEMU sent unasked, never blocking; set q->closed when
+	 * the monitor is gone. */
+	void (*drain)(struct qmp *q);
+	void (*close)(struct qmp *q);
+};
+
 struct qmp {
-	int fd;
+	const struct qmp_transport *tp; /* NULL: not open */
+	void *priv;			/* the transport's own state */
+	int fd;				/* the unix transport's socket */
 	unsigned int next_id;
 	int timeout_ms;
 	struct strbuf in;   /* bytes received, not yet a full line */
@@ -41,9 +60,18 @@ struct qmp {
 	unsigned int nr_events;
 };
 
+/* QMP on a unix socket: connect, greeting, capabilities. */
 int qmp_open(struct qmp *q, const char *path, int timeout_ms, char *err,
 	     size_t errlen);
+/* The unix transport on a connected fd, after negotiation (tests). */
+void qmp_init_fd(struct qmp *q, int fd, int timeout_ms);
 void qmp_close(struct qmp *q);
+static inline bool qmp_is_open(const struct qmp *q)
+{
+	return q->tp != NULL;
+}
+/* A transport saw event name: queue it (QMP_EVENT_LOST on overflow). */
+void qmp_push_event(struct qmp *q, const char *name);
 /* Run cmd (args stolen, may be NULL); *ret gets "return" (caller decrefs). */
 int qmp_call(struct qmp *q, const char *cmd, json_t *args, json_t **ret,
 	     char *err, size_t errlen);
@@ -185,6 +213,7 @@ struct qemu_ram {
 	size_t nr;
 	bool allow_partial; /* serve the rest when a backend is unshared */
 	bool hotplug;	    /* -m ...,slots=N: DIMMs may come and go */
+	bool libvirt;	    /* a libvirt domain: fixes are domain XML */
 	char *devices;	    /* query-memory-devices when last mapped */
 };
 
@@ -211,13 +240,16 @@ void qemu_unmap_ram(struct qemu_ram *r);
 
 /* --- qemu.c: the target ----------------------------------------------------
  */
+struct qemu_libvirt;
+
 struct qemu_attach {
-	const char *qmp;	    /* QMP socket */
-	const char *gdb;	    /* its gdbstub (gdb_addr_parse), NULL: the
-				     * one query-chardev shows, or start one */
-	bool allow_remote_gdb;	    /* gdb= may be off loopback */
-	const char *hc;		    /* sim channel file, NULL: none */
-	struct qemu_launch *launch; /* owned by the target when not NULL */
+	const char *qmp;	      /* QMP socket */
+	struct qemu_libvirt *libvirt; /* or QMP through libvirt (libvirt.h) */
+	const char *gdb;	      /* its gdbstub (gdb_addr_parse), NULL: the
+				       * one query-chardev shows, or start one */
+	bool allow_remote_gdb;	      /* gdb= may be off loopback */
+	const char *hc;		      /* sim channel file, NULL: none */
+	struct qemu_launch *launch;   /* owned by the target when not NULL */
 };
 
 int qemu_target_attach(const struct qemu_attach *a, const struct target_opts *o,
@@ -228,5 +260,6 @@ struct qemu_launch *qemu_target_launch(struct target *t);
 extern const struct target_type qemu_target_type;
 extern const struct target_type launch_target_type;
 extern const struct target_type demo_target_type;
+extern const struct target_type libvirt_target_type;
 
 #endif

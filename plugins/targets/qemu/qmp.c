@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * A small QMP client (jansson): greeting, capabilities negotiation, commands
- * matched to replies by id, events noted and skipped, timeouts everywhere.
+ * A small QMP client (jansson) over a transport: commands and their replies,
+ * events queued. The Unix-socket transport (greeting, capabilities, replies
+ * matched by id, timeouts everywhere) is here; libvirt's is qmp-libvirt.c.
  */
 #include <errno.h>
 #include <poll.h>
@@ -94,12 +95,8 @@ static int qmp_read_msg(struct qmp *q, json_t **msg, char *err, size_t errlen)
 	return 0;
 }
 
-static void qmp_note_event(struct qmp *q, json_t *msg)
+void qmp_push_event(struct qmp *q, const char *ev)
 {
-	const char *ev = json_string_value(json_object_get(msg, "event"));
-
-	if (!ev)
-		return;
 	snprintf(q->last_event, sizeof(q->last_event), "%s", ev);
 	if (!strcmp(ev, "SHUTDOWN"))
 		q->shutdown_seen = true;
@@ -110,6 +107,14 @@ static void qmp_note_event(struct qmp *q, json_t *msg)
 	else
 		q->nr_events++;
 	snprintf(q->events[q->nr_events - 1], sizeof(q->events[0]), "%s", ev);
+}
+
+static void qmp_note_event(struct qmp *q, json_t *msg)
+{
+	const char *ev = json_string_value(json_object_get(msg, "event"));
+
+	if (ev)
+		qmp_push_event(q, ev);
 }
 
 int qmp_next_event(struct qmp *q, char *name, size_t len)
@@ -130,6 +135,12 @@ void qmp_drop_events(struct qmp *q)
 }
 
 void qmp_drain(struct qmp *q)
+{
+	if (q->tp)
+		q->tp->drain(q);
+}
+
+static void unix_drain(struct qmp *q)
 {
 	char chunk[4096], *nl;
 	ssize_t n;
@@ -179,24 +190,18 @@ static int qmp_send(struct qmp *q, json_t *msg, char *err, size_t errlen)
 	return 0;
 }
 
-int qmp_call(struct qmp *q, const char *cmd, json_t *args, json_t **ret,
-	     char *err, size_t errlen)
+/* Send req, then read until the reply with its id; events are queued. */
+static int unix_exec(struct qmp *q, json_t *req, json_t **reply, char *err,
+		     size_t errlen)
 {
-	json_t *req, *msg = NULL;
 	unsigned int id = ++q->next_id;
+	json_t *msg = NULL;
 	int rc;
 
-	req = json_pack("{s:s, s:I}", "execute", cmd, "id", (json_int_t)id);
-	if (!req) {
-		json_decref(args);
-		return -ENOMEM;
-	}
-	if (args)
-		json_object_set_new(req, "arguments", args);
+	json_object_set_new(req, "id", json_integer(id));
 	rc = qmp_send(q, req, err, errlen);
-	json_decref(req);
 	while (!rc) {
-		json_t *jid, *e;
+		json_t *jid;
 
 		rc = qmp_read_msg(q, &msg, err, errlen);
 		if (rc)
@@ -211,18 +216,41 @@ int qmp_call(struct qmp *q, const char *cmd, json_t *args, json_t **ret,
 			json_decref(msg); /* a stale reply */
 			continue;
 		}
-		e = json_object_get(msg, "error");
-		if (e) {
-			snprintf(err, errlen, "QEMU refused %s: %s", cmd,
-				 json_string_value(json_object_get(e, "desc"))
-					 ?: "unknown error");
-			rc = -EREMOTEIO;
-		} else if (ret) {
-			*ret = json_incref(json_object_get(msg, "return"));
-		}
-		json_decref(msg);
+		*reply = msg;
 		break;
 	}
+	return rc;
+}
+
+int qmp_call(struct qmp *q, const char *cmd, json_t *args, json_t **ret,
+	     char *err, size_t errlen)
+{
+	json_t *req, *msg = NULL, *e;
+	int rc;
+
+	req = q->tp ? json_pack("{s:s}", "execute", cmd) : NULL;
+	if (!req) {
+		json_decref(args);
+		if (!q->tp)
+			snprintf(err, errlen, "QEMU's monitor is closed");
+		return q->tp ? -ENOMEM : -EPIPE;
+	}
+	if (args)
+		json_object_set_new(req, "arguments", args);
+	rc = q->tp->exec(q, req, &msg, err, errlen);
+	json_decref(req);
+	if (rc)
+		return rc;
+	e = json_object_get(msg, "error");
+	if (e) {
+		snprintf(err, errlen, "QEMU refused %s: %s", cmd,
+			 json_string_value(json_object_get(e, "desc"))
+				 ?: "unknown error");
+		rc = -EREMOTEIO;
+	} else if (ret) {
+		*ret = json_incref(json_object_get(msg, "return"));
+	}
+	json_decref(msg);
 	return rc;
 }
 
@@ -247,15 +275,36 @@ int qmp_hmp(struct qmp *q, const char *line, char **out, char *err,
 	return *out ? 0 : -ENOMEM;
 }
 
+static void unix_close(struct qmp *q)
+{
+	if (q->fd >= 0)
+		close(q->fd);
+	q->fd = -1;
+	sb_release(&q->in);
+}
+
+static const struct qmp_transport qmp_unix_transport = {
+	.exec = unix_exec,
+	.drain = unix_drain,
+	.close = unix_close,
+};
+
+void qmp_init_fd(struct qmp *q, int fd, int timeout_ms)
+{
+	memset(q, 0, sizeof(*q));
+	sb_init(&q->in);
+	q->tp = &qmp_unix_transport;
+	q->fd = fd;
+	q->timeout_ms = timeout_ms;
+}
+
 int qmp_open(struct qmp *q, const char *path, int timeout_ms, char *err,
 	     size_t errlen)
 {
 	json_t *greet = NULL;
 	int rc;
 
-	memset(q, 0, sizeof(*q));
-	sb_init(&q->in);
-	q->timeout_ms = timeout_ms;
+	qmp_init_fd(q, -1, timeout_ms);
 	q->fd = unix_connect(path, err, errlen);
 	if (q->fd < 0) {
 		rc = q->fd;
@@ -285,14 +334,14 @@ err_close:
 	close(q->fd);
 err:
 	q->fd = -1;
+	q->tp = NULL;
 	sb_release(&q->in);
 	return rc;
 }
 
 void qmp_close(struct qmp *q)
 {
-	if (q->fd >= 0)
-		close(q->fd);
-	q->fd = -1;
-	sb_release(&q->in);
+	if (q->tp)
+		q->tp->close(q);
+	q->tp = NULL;
 }
