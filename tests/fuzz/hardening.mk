@@ -3,7 +3,8 @@
 # `make check-valgrind` (valgrind over the unit tests).
 FUZZ_QMP_SRCS = tests/fuzz/fuzz-qmp.c plugins/targets/qemu/qmp.c \
 		plugins/targets/qemu/qemu-ram.c plugins/targets/qemu/qemu-layout.c \
-		plugins/targets/qemu/rspclient.c gdbstub/base/rsp.c gdbstub/base/ram.c \
+		plugins/targets/qemu/rspclient.c plugins/targets/qemu/gdbaddr.c \
+		plugins/targets/qemu/holder.c gdbstub/base/rsp.c gdbstub/base/ram.c \
 		gdbstub/base/util.c gdbstub/base/strbuf.c
 FUZZ_QMP_EVENT_SRCS = tests/fuzz/fuzz-qmp-event.c plugins/targets/qemu/qmp.c \
 		      gdbstub/base/util.c gdbstub/base/strbuf.c

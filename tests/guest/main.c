@@ -8,6 +8,8 @@
 #define FLIP_PAGES     2
 #define TICKS_PER_LINE 20 /* 50 ms timer: one progress line a second */
 #define TICKS_PER_FLIP 40
+#define MAILBOX_HALT   0x484c54 /* "HLT": cpu0 does cli; hlt for good */
+#define MAILBOX_REBOOT 0x524254 /* "RBT": the guest resets itself */
 
 static const char shared_pattern[] = "SEVDBG-SHARED-PATTERN";
 
@@ -105,13 +107,39 @@ NOINLINE void flip_toggle(void)
 	flip_in_progress = 0;
 }
 
+/*
+ * What a debugger sees a guest do behind its back, on request: halt the
+ * BSP with interrupts off (only an NMI or a reset wakes it; the AP keeps
+ * counting) or reset the machine (keyboard controller pulse, as Linux's
+ * reboot=k does).
+ */
+NOINLINE void halt_irqs_off(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt" ::: "memory");
+}
+
+NOINLINE void guest_reboot(void)
+{
+	outb(0x64, 0xfe);
+	for (;;) /* the reset takes effect before the next instruction */
+		__asm__ volatile("cli; hlt" ::: "memory");
+}
+
 NOINLINE void check_mailbox(void)
 {
 	uint64_t m = mailbox;
 
-	if (m != mailbox_seen) {
-		mailbox_seen = m;
-		kprintf("mailbox: 0x%lx\n", m);
+	if (m == mailbox_seen)
+		return;
+	mailbox_seen = m;
+	kprintf("mailbox: 0x%lx\n", m);
+	if (m == MAILBOX_HALT) {
+		kprintf("sevdbg-guest: cpu0 halts with interrupts off\n");
+		halt_irqs_off();
+	} else if (m == MAILBOX_REBOOT) {
+		kprintf("sevdbg-guest: rebooting (keyboard controller reset)\n");
+		guest_reboot();
 	}
 }
 

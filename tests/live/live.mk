@@ -10,7 +10,7 @@ tests/live/test-live-target: tests/live/test-live-target.o $(LIB)
 CHECK_PROGS += $(LIVE_PROGS) tests/live/gdb-live tests/live/untracked-live \
 	tests/live/sev-host-check tests/live/gdb-live-es tests/live/ram-layouts
 CHECK_PROGS += tests/live/qemu-multiprocess tests/live/qemu-events
-CHECK_PROGS += tests/live/qemu-attach
+CHECK_PROGS += tests/live/qemu-attach tests/live/qemu-gdb-tcp
 # The libvirt: target against a libvirtd of its own (root; SKIP without).
 CHECK_PROGS += tests/live/libvirt
 CHECK_DEPS += $(LIVE_PROGS) $(PROGRAM)

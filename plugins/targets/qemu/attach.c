@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Attaching to a live QEMU: QMP, its PID and RAM, its gdbstub (started over
- * QMP when none is given), its vCPUs, and the platform (kvm on SEV, sim).
+ * Attaching to a live QEMU: QMP, its PID and RAM, its gdbstub (found in
+ * query-chardev, started over QMP if none), its vCPUs, the platform.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -69,6 +69,98 @@ static int qemu_start_gdbserver(struct qemu *q, char *err, size_t errlen)
 			q->gdb_path);
 	free(out);
 	return rc;
+}
+
+/*
+ * QEMU's gdbstub as query-chardev shows it: with want, the chardev at that
+ * address; without, the one labelled "gdb" (-s, -gdb, HMP gdbserver).
+ * 1 = found (*a, *busy: a client is connected, peer: its address if TCP),
+ * 0 = none, -errno.
+ */
+static int qemu_gdbstub_chardev(struct qemu *q, const struct gdb_addr *want,
+				struct gdb_addr *a, bool *busy, char *peer,
+				size_t peerlen, char *err, size_t errlen)
+{
+	json_t *ret = NULL, *c;
+	size_t i;
+	int rc;
+
+	rc = qmp_call(&q->qmp, "query-chardev", NULL, &ret, err, errlen);
+	if (rc)
+		return rc;
+	rc = 0;
+	json_array_foreach(ret, i, c)
+	{
+		const char *label =
+			json_string_value(json_object_get(c, "label"));
+		const char *fn =
+			json_string_value(json_object_get(c, "filename"));
+		bool match;
+
+		if (!label || !fn)
+			continue;
+		match = !gdb_addr_from_chardev(fn, a, busy, peer, peerlen) &&
+			(want ? gdb_addr_same(want, a) : !strcmp(label, "gdb"));
+		if (match) {
+			rc = 1;
+			break;
+		}
+		if (!want && !strcmp(label, "gdb")) {
+			snprintf(err, errlen,
+				 "QEMU's gdbstub is on '%s', which sevdbg cannot connect to: give QEMU -gdb unix:PATH,server=on,wait=off or -gdb tcp:127.0.0.1:PORT, or pass gdb= to the target",
+				 fn);
+			rc = -EPROTONOSUPPORT;
+			break;
+		}
+	}
+	json_decref(ret);
+	return rc;
+}
+
+/*
+ * Which gdbstub to use (gdb=, else the one QEMU has, else one we start),
+ * on loopback, and not held by someone else: QEMU would take our
+ * connection and never answer it.
+ */
+static int qemu_find_gdbstub(struct qemu *q, const struct qemu_attach *at,
+			     char *err, size_t errlen)
+{
+	struct gdb_addr a, found;
+	char peer[80] = "", who[256], name[sizeof(q->gdb_path)];
+	bool busy = false;
+	int rc;
+
+	if (at->gdb && gdb_addr_parse(at->gdb, strlen(at->gdb), &a)) {
+		snprintf(err, errlen,
+			 "gdb=%s: expected unix:PATH, tcp:HOST:PORT or a socket path",
+			 at->gdb);
+		return -EINVAL;
+	}
+	rc = qemu_gdbstub_chardev(q, at->gdb ? &a : NULL, &found, &busy, peer,
+				  sizeof(peer), err, errlen);
+	if (rc < 0 && !at->gdb)
+		return rc;
+	if (!at->gdb && !rc)
+		return qemu_start_gdbserver(q, err, errlen);
+	if (!at->gdb)
+		a = found;
+	busy = rc > 0 && busy; /* unknown (no such chardev): try it */
+	rc = gdb_addr_resolve(&a, at->allow_remote_gdb, err, errlen);
+	if (rc)
+		return rc;
+	gdb_addr_str(&a, name, sizeof(name));
+	if (busy) {
+		gdb_addr_holder(&a, peer, who, sizeof(who));
+		snprintf(err, errlen,
+			 "QEMU's gdbstub at %s is in use by another debugger: %s. QEMU serves one at a time: detach or quit that one, then try again",
+			 name, who);
+		return -EBUSY;
+	}
+	if (!at->gdb)
+		pr_info("using QEMU's gdbstub at %s (from query-chardev)",
+			name);
+	snprintf(q->gdb_path, sizeof(q->gdb_path), "%s", name);
+	return 0;
 }
 
 static int qemu_threads(struct qemu *q, char *err, size_t errlen)
@@ -233,9 +325,8 @@ int qemu_target_attach(const struct qemu_attach *a, const struct target_opts *o,
 				  errlen);
 	if (rc)
 		goto err;
-	if (a->gdb)
-		snprintf(q->gdb_path, sizeof(q->gdb_path), "%s", a->gdb);
-	else if ((rc = qemu_start_gdbserver(q, err, errlen)))
+	rc = qemu_find_gdbstub(q, a, err, errlen);
+	if (rc)
 		goto err;
 	rc = rspc_open(&q->rsp, q->gdb_path, QEMU_TIMEOUT_MS, err, errlen) ?:
 	     qemu_threads(q, err, errlen) ?:

@@ -38,6 +38,19 @@ static int qemu_query_running(struct qemu *q, bool *running)
 	return 0;
 }
 
+/*
+ * A simulated SEV-ES guest that ran behind our back: its VMSAs hold the
+ * state of our last stop. The running CPU owns them now; at a stop (QMP
+ * stop, or after system_reset) they get the state QEMU has now.
+ */
+static void qemu_es_follow(struct qemu *q)
+{
+	if (q->vm_running || q->dead)
+		qemu_es_running(q);
+	else
+		qemu_es_save(q);
+}
+
 int qemu_sync(struct target *t)
 {
 	struct qemu *q = t->priv;
@@ -63,6 +76,7 @@ int qemu_sync(struct target *t)
 	if (mask) {
 		q->g_tid = 0;
 		memset(q->regs_valid, 0, sizeof(q->regs_valid));
+		qemu_es_follow(q);
 	}
 	return mask;
 }

@@ -21,9 +21,9 @@ struct qemu {
 	struct target t;
 	struct qmp qmp;
 	struct rspc rsp;
-	struct qemu_launch *launch; /* NULL when attached */
-	char origin[192];	    /* how we reached it, for describe */
-	char gdb_path[QEMU_PATH_MAX];
+	struct qemu_launch *launch;	   /* NULL when attached */
+	char origin[192];		   /* how we reached it, for describe */
+	char gdb_path[QEMU_PATH_MAX + 16]; /* unix:PATH or tcp:HOST:PORT */
 	char own_dir[64]; /* our gdbserver socket dir (attach) */
 	int pid;
 	struct qemu_ram ram; /* our mappings of its RAM backends */

@@ -108,7 +108,11 @@ struct rspc {
 /* An unconnected client on fd (-1: none yet); 0 or -ENOMEM. */
 int rspc_init(struct rspc *c, int fd, int timeout_ms);
 
-int rspc_open(struct rspc *c, const char *path, int timeout_ms, char *err,
+/*
+ * Connect to QEMU's gdbstub at spec (gdb_addr_parse's forms, numeric):
+ * -EBUSY, err naming the holder, when another client keeps it silent.
+ */
+int rspc_open(struct rspc *c, const char *spec, int timeout_ms, char *err,
 	      size_t errlen);
 void rspc_close(struct rspc *c);
 int rspc_send(struct rspc *c, const char *payload);
@@ -126,6 +130,33 @@ int rspc_cmd(struct rspc *c, const char *cmd);
 int rspc_parse_tid(const char *s, const char **end, int *pid, int *tid);
 void rspc_fmt_tid(const struct rspc *c, char *buf, size_t len, int pid,
 		  int tid);
+
+/* --- gdbaddr.c, holder.c: where QEMU's gdbstub is, who holds it --------- */
+struct gdb_addr {
+	bool tcp;
+	char host[64]; /* tcp: numeric once resolved */
+	int port;
+	char path[QEMU_PATH_MAX]; /* unix */
+};
+
+/* "unix:PATH", "tcp:HOST:PORT" (HOST may be [v6] or empty) or a PATH. */
+int gdb_addr_parse(const char *spec, size_t len, struct gdb_addr *a);
+void gdb_addr_str(const struct gdb_addr *a, char *buf, size_t len);
+/* To a numeric address; -EPERM off loopback unless allow_remote. */
+int gdb_addr_resolve(struct gdb_addr *a, bool allow_remote, char *err,
+		     size_t errlen);
+/* A connected socket (fd) or -errno with err set. */
+int gdb_addr_connect(const struct gdb_addr *a, char *err, size_t errlen);
+/* A query-chardev filename: 0 (a, *busy, peer "HOST:PORT" or ""), -EINVAL. */
+int gdb_addr_from_chardev(const char *fn, struct gdb_addr *a, bool *busy,
+			  char *peer, size_t peerlen);
+bool gdb_addr_same(const struct gdb_addr *a, const struct gdb_addr *b);
+/*
+ * Name the client connected to QEMU's gdbstub at a ("process PID (cmdline)"):
+ * 1 when found, 0 when not (buf says so; peer = what QEMU reported, or "").
+ */
+int gdb_addr_holder(const struct gdb_addr *a, const char *peer, char *buf,
+		    size_t len);
 
 /* --- launch.c: starting QEMU ---------------------------------------------- */
 struct qemu_launch {
@@ -214,7 +245,9 @@ struct qemu_libvirt;
 struct qemu_attach {
 	const char *qmp;	      /* QMP socket */
 	struct qemu_libvirt *libvirt; /* or QMP through libvirt (libvirt.h) */
-	const char *gdb;	      /* QEMU gdbstub socket, NULL: start one */
+	const char *gdb;	      /* its gdbstub (gdb_addr_parse), NULL: the
+				       * one query-chardev shows, or start one */
+	bool allow_remote_gdb;	      /* gdb= may be off loopback */
 	const char *hc;		      /* sim channel file, NULL: none */
 	struct qemu_launch *launch;   /* owned by the target when not NULL */
 };

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "plugins/targets/qemu/qemu.h"
@@ -216,10 +215,25 @@ static int rspc_negotiate(struct rspc *c)
 	return rc;
 }
 
-int rspc_open(struct rspc *c, const char *path, int timeout_ms, char *err,
+/* QEMU took the connection and says nothing: another client holds it. */
+static void rspc_busy(struct rspc *c, const struct gdb_addr *a, char *err,
+		      size_t errlen)
+{
+	char name[QEMU_PATH_MAX + 16], who[256];
+
+	close(c->fd); /* not a client of QEMU's while we look */
+	c->fd = -1;
+	gdb_addr_str(a, name, sizeof(name));
+	gdb_addr_holder(a, NULL, who, sizeof(who));
+	snprintf(err, errlen,
+		 "QEMU's gdbstub at %s does not answer: another debugger holds it: %s. QEMU serves one at a time: detach or quit that one, then try again",
+		 name, who);
+}
+
+int rspc_open(struct rspc *c, const char *spec, int timeout_ms, char *err,
 	      size_t errlen)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct gdb_addr a;
 	int rc;
 
 	rc = rspc_init(c, -1, timeout_ms);
@@ -227,22 +241,16 @@ int rspc_open(struct rspc *c, const char *path, int timeout_ms, char *err,
 		rspc_close(c);
 		return rc;
 	}
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		snprintf(err, errlen, "socket path too long: %s", path);
-		rc = -ENAMETOOLONG;
-		goto err;
-	}
-	strcpy(sa.sun_path, path);
-	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (c->fd < 0) {
-		rc = -errno;
-		goto err;
-	}
-	if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		rc = -errno;
+	if (gdb_addr_parse(spec, strlen(spec), &a)) {
 		snprintf(err, errlen,
-			 "cannot connect to QEMU's gdbstub at %s: %s (is another debugger attached to it?)",
-			 path, strerror(-rc));
+			 "'%s' is no gdbstub address (unix:PATH, tcp:HOST:PORT or a socket path)",
+			 spec);
+		rc = -EINVAL;
+		goto err;
+	}
+	c->fd = gdb_addr_connect(&a, err, errlen);
+	if (c->fd < 0) {
+		rc = c->fd;
 		goto err;
 	}
 	/* Connecting stops a running VM: QEMU may send that stop first. */
@@ -252,15 +260,14 @@ int rspc_open(struct rspc *c, const char *path, int timeout_ms, char *err,
 	if (!rc && !c->pkt.len)
 		goto negotiate; /* QEMU 7.2 has no no-ack mode: keep acking */
 	if (rc == -ETIMEDOUT) {
-		snprintf(err, errlen,
-			 "QEMU's gdbstub at %s does not answer: is another debugger attached to it? (QEMU serves one at a time)",
-			 path);
+		rspc_busy(c, &a, err, errlen);
+		rc = -EBUSY;
 		goto err;
 	}
 	if (rc || strcmp(c->pkt.buf, "OK")) {
 		snprintf(err, errlen,
 			 "%s does not speak the gdb protocol like QEMU's gdbstub (%s)",
-			 path, rc ? strerror(-rc) : c->pkt.buf);
+			 spec, rc ? strerror(-rc) : c->pkt.buf);
 		rc = rc ?: -EPROTO;
 		goto err;
 	}
@@ -270,7 +277,7 @@ negotiate:
 	if (!rc)
 		return 0;
 	snprintf(err, errlen,
-		 "QEMU's gdbstub at %s did not answer qSupported: %s", path,
+		 "QEMU's gdbstub at %s did not answer qSupported: %s", spec,
 		 strerror(-rc));
 err:
 	rspc_close(c);

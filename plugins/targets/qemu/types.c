@@ -11,7 +11,10 @@
 #include "plugins/targets/qemu/qemu.h"
 #include "sevdbg/target.h"
 
-/* "QMP_SOCKET[,gdb=GDB_SOCKET][,hc=FILE]" */
+#define QEMU_SPEC \
+	"qemu:QMP_SOCKET[,gdb=unix:PATH|tcp:HOST:PORT][,hc=FILE][,allow-remote-gdb=on]"
+
+/* QMP_SOCKET[,gdb=ADDRESS][,hc=FILE][,allow-remote-gdb=on] */
 static int qemu_open(const char *arg, const struct target_opts *o,
 		     struct target **out, char *err, size_t errlen)
 {
@@ -29,12 +32,17 @@ static int qemu_open(const char *arg, const struct target_opts *o,
 			a.gdb = tok + 4;
 		else if (!strncmp(tok, "hc=", 3))
 			a.hc = tok + 3;
+		else if (!strcmp(tok, "allow-remote-gdb=on"))
+			a.allow_remote_gdb = true;
+		else if (!strcmp(tok, "allow-remote-gdb=off"))
+			a.allow_remote_gdb = false;
 		else
 			rc = -EINVAL;
 	}
 	if (rc || !a.qmp || !*a.qmp) {
 		snprintf(err, errlen,
-			 "usage: qemu:QMP_SOCKET[,gdb=SOCKET][,hc=FILE] (unknown option or no QMP socket in '%s')",
+			 "usage: " QEMU_SPEC
+			 " (unknown option or no QMP socket in '%s')",
 			 arg);
 		free(s);
 		return -EINVAL;
@@ -46,8 +54,7 @@ static int qemu_open(const char *arg, const struct target_opts *o,
 
 const struct target_type qemu_target_type = {
 	.prefix = "qemu",
-	.usage =
-		"qemu:QMP_SOCKET[,gdb=SOCKET][,hc=FILE]  attach to a running QEMU",
+	.usage = QEMU_SPEC "  attach to a running QEMU",
 	.open = qemu_open,
 };
 
