@@ -116,6 +116,7 @@ OBJS += gdbstub/cmd/shell.o
 OBJS += gdbstub/rsp/server.o
 OBJS += gdbstub/rsp/server-run.o
 OBJS += gdbstub/rsp/server-query.o
+OBJS += gdbstub/rsp/server-nonstop.o
 OBJS += gdbstub/rsp/transport.o
 
 # --- CLI: the subcommands ----------------------------------------------------

@@ -9,7 +9,8 @@
 # benchmarks): `benchlib.py pairs FILE` reads lines "NAME A_SECONDS
 # B_SECONDS [CALLS DECRYPT_CALLS]" (one per pair) and prints one line per
 # NAME, in the order first seen; `benchlib.py table FILE` reads bench/dump's
-# rows "guest|format|filter|side|round|seconds|calls|decrypt|bytes[|cpu]" and
+# rows "guest|format|filter|side|round|seconds|calls|decrypt|bytes[|cpu[|scan]]"
+# and
 # prints the format x filter x guest table. --latency US projects firmware
 # time: DBG_DECRYPT calls x US.
 import statistics
@@ -64,14 +65,15 @@ def read_pairs(path):
 
 def read_dump_rows(path):
     """{(guest, format, filter, side): {round: (s, calls, dec, bytes,
-    cpu)}}; cpu None when not measured."""
+    cpu, scan)}}; cpu and scan (pages probed for VMCOREINFO) None when not
+    measured."""
     runs = {}
     with open(path) as f:
         for line in f:
             p = line.rstrip('\n').split('|')
-            if len(p) == 9:
+            while 9 <= len(p) < 11:
                 p.append('-')
-            if len(p) != 10:
+            if len(p) != 11:
                 continue
             key = (p[0], p[1], int(p[2]), p[3])
             num = [None if x == '-' else float(x) for x in p[6:]]
@@ -79,10 +81,10 @@ def read_dump_rows(path):
     return runs
 
 
-TABLE_HEAD = ('%-14s %-5s %-6s %-8s %8s %9s %9s %8s %8s %6s %6s  %s' %
+TABLE_HEAD = ('%-14s %-5s %-6s %-8s %8s %9s %9s %7s %8s %8s %6s %6s  %s' %
               ('guest', 'fmt', 'filter', 'side', 'seconds', 'calls',
-               'DBG_DEC', 'fw s', 'QEMU s', 'CPU s', 'QEMU', 'wall ratio '
-               'to QEMU: median (min-max, IQR, pairs); CPU ratio'))
+               'DBG_DEC', 'scan', 'fw s', 'QEMU s', 'CPU s', 'QEMU',
+               'wall ratio to QEMU: median (min-max, IQR, pairs); CPU ratio'))
 
 
 def med_of(by_round, k):
@@ -95,7 +97,10 @@ def table(path, lat):
     seconds over the rounds, calls and DBG_DECRYPT calls (the same in every
     round), projected firmware seconds, QEMU's median seconds for that
     format, both sides' median CPU seconds, the per-round wall ratio's
-    median and spread, and the median CPU ratio."""
+    median and spread, and the median CPU ratio. DBG_DEC is the median
+    over the rounds (the VMCOREINFO scan can differ between boots), scan
+    the largest number of pages any round probed for VMCOREINFO (part of
+    DBG_DEC)."""
     runs = read_dump_rows(path)
     print(TABLE_HEAD)
     for (guest, fmt, filt, side), by_round in runs.items():
@@ -113,9 +118,11 @@ def table(path, lat):
         rs = spread(summary(ratios)) if ratios else 'no QEMU run'
         if cpur:
             rs += '; CPU %.2f' % statistics.median(cpur)
-        print('%-14s %-5s %-6s %-8s %8.3f %9d %9d %8.3f %s %s %s  %s' %
+        scans = [v[5] for v in by_round.values() if v[5] is not None]
+        print('%-14s %-5s %-6s %-8s %8.3f %9d %9d %7s %8.3f %s %s %s  %s' %
               (guest[:14], fmt, filt or 'none', side, s, med_of(by_round, 1),
-               dec, dec * lat / 1e6, num(med_of(q, 0) if q else None),
+               dec, '%d' % max(scans) if scans else '-', dec * lat / 1e6,
+               num(med_of(q, 0) if q else None),
                num(med_of(by_round, 4), 6), num(med_of(q, 4) if q else None,
                                                 6), rs))
 

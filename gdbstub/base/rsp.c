@@ -87,8 +87,12 @@ static enum rsp_event rsp_idle(struct rsp *r, uint8_t c)
 	case '+':
 		return RSP_ACK;
 	case '-':
-		/* gdb lost our reply: send it again. */
-		if (r->last.len)
+		/*
+		 * gdb lost our reply: send it again. Not in no-ack mode,
+		 * where gdb 13 sends '-' whenever a reply takes over 2 s
+		 * (remotetimeout) and would take a copy for its next reply.
+		 */
+		if (r->last.len && !r->no_ack)
 			sb_add(&r->out, r->last.buf, r->last.len);
 		return RSP_NACK;
 	default:

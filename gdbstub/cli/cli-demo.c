@@ -50,7 +50,8 @@ static void demo_usage(FILE *f)
 	      "      --sim-latency US microseconds per simulated firmware command\n"
 	      "                       (default 10, an assumption; 0 = free)\n"
 	      "      --sim-regs none  no vCPU registers (SEV-ES without the\n"
-	      "                       VMSA command): gdb reads memory only\n"
+	      "                       VMSA command): gdb, in non-stop mode,\n"
+	      "                       reads memory only\n"
 	      "  -v, --verbose        debug messages on stderr\n"
 	      "  -h, --help           this text\n"
 	      "\n"
@@ -131,6 +132,7 @@ static void demo_banner(void *arg, struct target *t)
 {
 	const struct demo_args *a = arg;
 	const char *spec = a->listen.spec, *where = spec;
+	bool nr = a->ct.sim.no_regs;
 	char desc[256] = "";
 
 	if (!strncmp(spec, "unix:", 5) || !strncmp(spec, "tcp:", 4))
@@ -140,11 +142,17 @@ static void demo_banner(void *arg, struct target *t)
 	       desc);
 	if (t->console_log[0])
 		printf("Guest serial console: %s\n", t->console_log);
-	printf("\nIn another terminal:\n\n"
-	       "    gdb -ex 'target remote %s' %s\n\n"
-	       "then e.g.: break work_tick, continue, bt, print private_secret,\n           print shared_counter, monitor sev stats\n"
+	/* Without a $pc gdb 13 stays connected only in non-stop mode. */
+	printf("\nIn another terminal%s:\n\n"
+	       "    gdb %s-ex 'target remote %s' %s\n\n"
+	       "then e.g.: %s\n"
 	       "Ctrl-C here ends the demo.\n",
-	       where, t->guest_elf[0] ? t->guest_elf : "tests/guest/guest.elf");
+	       nr ? " (no registers: gdb in non-stop mode reads memory only)"
+		  : "",
+	       nr ? "-ex 'set non-stop on' " : "", where,
+	       t->guest_elf[0] ? t->guest_elf : "tests/guest/guest.elf",
+	       nr ? "print private_secret, print shared_counter,\n           x/s &dma_buf, monitor sev status private_secret"
+		  : "break work_tick, continue, bt, print private_secret,\n           print shared_counter, monitor sev stats");
 	fflush(stdout);
 }
 

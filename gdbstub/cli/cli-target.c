@@ -224,7 +224,8 @@ void cli_target_usage(FILE *f)
 	      "      --sim-regs none      an SEV-ES host without the VMSA command:\n"
 	      "                           no vCPU registers at all; a Linux guest's\n"
 	      "                           virtual addresses go through its\n"
-	      "                           VMCOREINFO (default: qemu, from QEMU)\n"
+	      "                           VMCOREINFO; gdb needs `set non-stop on`\n"
+	      "                           (default: qemu, from QEMU)\n"
 	      "  -v, --verbose            debug messages on stderr\n"
 	      "  -h, --help               this text\n"
 	      "\nTARGET:\n",

@@ -15,7 +15,7 @@
 /* One compressor's state (not shared between threads). */
 struct kdump_codec {
 	enum dump_codec codec;
-	void *state;  /* z_stream, lzo work memory or ZSTD_CCtx */
+	void *state;  /* isal_zstream, lzo work memory or ZSTD_CCtx */
 	size_t bound; /* largest output for one page */
 };
 

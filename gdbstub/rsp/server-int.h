@@ -59,4 +59,14 @@ int pkt_kill(struct server *sv, const struct pkt_args *a);
 int pkt_vkill(struct server *sv, const struct pkt_args *a);
 void server_stop_reply(struct server *sv, const struct stop_event *ev);
 
+/* gdbstub/server-nonstop.c */
+int pkt_q_nonstop(struct server *sv, const struct pkt_args *a);
+int pkt_vstopped(struct server *sv, const struct pkt_args *a);
+/* "?": non-stop's OK (true), or all-stop's reply to come (a hint logged). */
+bool server_nonstop_stop_reason(struct server *sv, const struct stop_event *ev);
+/* Non-stop mode: reply why gdb cannot run the vCPUs; true if so. */
+bool server_nonstop_refuse(struct server *sv);
+/* Non-stop mode's vCont: running = how many vCPUs it would run. */
+int server_nonstop_vcont(struct server *sv, int running);
+
 #endif

@@ -37,7 +37,7 @@ int pkt_q_supported(struct server *sv, const struct pkt_args *a)
 {
 	sv->gdb_error_message = server_gdb_feature(a, "error-message+");
 	sb_printf(&sv->reply,
-		  "PacketSize=%x;QStartNoAckMode+;qXfer:features:read+;qXfer:memory-map:read+;qXfer:threads:read+;swbreak+;hwbreak+;vContSupported+;binary-upload+",
+		  "PacketSize=%x;QStartNoAckMode+;QNonStop+;qXfer:features:read+;qXfer:memory-map:read+;qXfer:threads:read+;swbreak+;hwbreak+;vContSupported+;binary-upload+",
 		  RSP_PACKET_SIZE);
 	return 0;
 }
@@ -64,10 +64,16 @@ int pkt_q_thread_next(struct server *sv, const struct pkt_args *a)
 	return 0;
 }
 
+/* Non-stop mode: gdb shows these vCPUs "(running)"; the text says why. */
 static void server_vcpu_text(struct server *sv, int vcpu, char *buf, size_t len)
 {
+	size_t n;
+
 	if (target_vcpu_describe(sv->s->t, vcpu, buf, len) < 0 || !buf[0])
 		snprintf(buf, len, "vCPU %d", vcpu);
+	n = strlen(buf);
+	if (sv->non_stop && n < len)
+		snprintf(buf + n, len - n, "; stopped, registers unavailable");
 }
 
 int pkt_q_thread_extra(struct server *sv, const struct pkt_args *a)

@@ -59,7 +59,11 @@ int pkt_stop_reason(struct server *sv, const struct pkt_args *a)
 {
 	struct stop_event ev = {.kind = STOP_SIGNAL, .vcpu = -1, .signo = 5};
 
-	server_stop_reply(sv, sv->have_stop ? &sv->last_stop : &ev);
+	if (sv->have_stop)
+		ev = sv->last_stop;
+	if (server_nonstop_stop_reason(sv, &ev))
+		return 0;
+	server_stop_reply(sv, &ev);
 	return 0;
 }
 
@@ -189,6 +193,8 @@ static int server_simple_resume(struct server *sv, const struct pkt_args *a,
 	int vcpu = sv->c_vcpu >= 0 ? sv->c_vcpu : sv->g_vcpu;
 	int i, ret;
 
+	if (server_nonstop_refuse(sv))
+		return 0;
 	memset(&req, 0, sizeof(req));
 	ret = server_set_pc(sv, vcpu, a, pc_idx);
 	if (ret)
@@ -327,6 +333,8 @@ int pkt_vcont(struct server *sv, const struct pkt_args *a)
 		if (set[i])
 			ev.vcpu = i;
 	}
+	if (sv->non_stop)
+		return server_nonstop_vcont(sv, running);
 	if (!running) {
 		/* Only 't' actions: nothing runs, report the stop now. */
 		server_stop_reply(sv, &ev);
@@ -348,6 +356,9 @@ static int server_bp(struct server *sv, const struct pkt_args *a, bool insert)
 	/* A software breakpoint is an int3 written into guest memory. */
 	if (insert && type == BP_SW && sv->s->read_only)
 		return -EPERM;
+	/* Nothing could report the stop a breakpoint would cause. */
+	if (insert && server_nonstop_refuse(sv))
+		return 0;
 	if (insert && session_bp_refusal(sv->s)) {
 		pr_err("%s", session_bp_refusal(sv->s));
 		sb_printf(&sv->reply, "E.%s", session_bp_refusal(sv->s));

@@ -65,6 +65,8 @@ static const struct pkt_handler pkt_table[] = {
 	{"vKill;", "x", pkt_vkill},
 	{"qSupported", "r", pkt_q_supported},
 	{"QStartNoAckMode", NULL, pkt_no_ack},
+	{"QNonStop:", "x", pkt_q_nonstop},
+	{"vStopped", NULL, pkt_vstopped},
 	{"qC", NULL, pkt_q_current},
 	{"qfThreadInfo", NULL, pkt_q_thread_first},
 	{"qsThreadInfo", NULL, pkt_q_thread_next},
@@ -522,6 +524,7 @@ int server_connect(struct server *sv)
 	sv->c_vcpu = -1;
 	sv->closing = false;
 	sv->no_reply = false;
+	sv->non_stop = false;	       /* every gdb starts in all-stop */
 	sv->gdb_error_message = false; /* until this gdb says so */
 	if (sv->s->t->running)
 		return server_stop_target(sv, 5000);

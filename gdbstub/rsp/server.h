@@ -52,6 +52,7 @@ struct server {
 	int g_vcpu;	  /* Hg: registers and memory (0-based) */
 	int c_vcpu;	  /* Hc: step/continue; -1 = all */
 	bool waiting;	  /* resumed: a stop reply is owed */
+	bool non_stop;	  /* QNonStop:1, vCPUs without registers */
 	bool no_reply;	  /* the handler answers later (or never) */
 	bool closing;	  /* D or k: end this connection */
 	bool target_gone; /* exited or killed: stop serving */

@@ -25,11 +25,11 @@ enum rsp_state {
 };
 
 enum rsp_event {
-	RSP_NONE,	  /* byte consumed, nothing complete yet */
-	RSP_PACKET,	  /* a packet is in buf/len (acked already) */
-	RSP_INTERRUPT,	  /* \x03 outside a packet */
-	RSP_ACK,	  /* '+' */
-	RSP_NACK,	  /* '-': the last reply was queued again */
+	RSP_NONE,      /* byte consumed, nothing complete yet */
+	RSP_PACKET,    /* a packet is in buf/len (acked already) */
+	RSP_INTERRUPT, /* \x03 outside a packet */
+	RSP_ACK,       /* '+' */
+	RSP_NACK,      /* '-': the last reply was queued again (not no-ack) */
 	RSP_BAD_CHECKSUM, /* '-' queued; gdb will resend */
 	RSP_OVERFLOW,	  /* packet longer than the limit: dropped */
 };

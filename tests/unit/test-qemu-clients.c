@@ -169,6 +169,10 @@ static void test_qmp_drain_events(void **state)
 	say(p, "OP\"}\n{\"return\": {}, \"id\": 1}\n");
 	assert_int_equal(qmp_call(&q, "cont", NULL, NULL, err, sizeof(err)), 0);
 	assert_string_equal(q.last_event, "STOP");
+	/* fuzz-qmp-event: a nameless event is not news; it hides nothing. */
+	say(p, "{\"event\": \"SHUTDOWN\"}\n{\"event\": \"\"}\n");
+	qmp_drain(&q);
+	assert_string_equal(q.last_event, "SHUTDOWN");
 	sb_release(&q.in);
 }
 

@@ -17,6 +17,7 @@
 #include "sevdbg/dumpfmt.h"
 #include "sevdbg/platform.h"
 #include "sevdbg/ram.h"
+#include "sevdbg/util.h"
 #include "sevdbg/regs.h"
 #include "sevdbg/simhc.h"
 #include "gdbstub/mem/router.h"
@@ -369,6 +370,56 @@ static void test_five_levels(void **state)
 	session_release(&s);
 }
 
+/*
+ * Where the scan looks first: both ends of a region in turn, then its
+ * middle. On the Debian guest the note lay either a few MiB into RAM or
+ * ~21 MiB below its top, where a scan from the bottom probed 256,831 of
+ * 262,144 pages. Here 160 MiB of RAM (40,960 pages; 16,384 at each end).
+ */
+static void test_scan_order(void **state)
+{
+	static const uint8_t key[16] = "vmcoreinfo-key!!";
+	struct sim_config cfg = {.key = key,
+				 .launched = true,
+				 .hc_fd = -1,
+				 .cbit = 51};
+	const uint64_t size = 160u << 20, n = size >> PAGE_SHIFT;
+	const uint64_t ends = 64u << 20 >> PAGE_SHIFT;
+	const struct {
+		uint64_t page, probes;
+	} cases[] = {
+		{100, 2 * 100 + 1},	    /* near the bottom */
+		{n - 1 - 100, 2 * 100 + 2}, /* near the top */
+		{ends + 5, 2 * ends + 6},   /* the middle: after both ends */
+		{n - ends - 1, n},	    /* the middle's top: the last */
+	};
+	struct fake f = {0};
+	uint8_t page[PAGE_SIZE];
+	struct router *r;
+	uint64_t gpa, scanned;
+	size_t i;
+
+	(void)state;
+	f.mem = calloc(1, size);
+	assert_non_null(f.mem);
+	assert_int_equal(ram_add(&f.t.ram, 0, size, f.mem, "ram"), 0);
+	assert_int_equal(sim_platform_new(&f.t.ram, &cfg, &f.t.plat), 0);
+	assert_int_equal(router_new(f.t.plat, &f.t.ram, &r), 0);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		put_note(&f, cases[i].page << PAGE_SHIFT, note_4level);
+		router_invalidate(r);
+		scanned = 0;
+		assert_true(vmci_find(r, true, page, &gpa, &scanned, NULL) > 0);
+		assert_int_equal(gpa, cases[i].page << PAGE_SHIFT);
+		assert_int_equal(scanned, cases[i].probes);
+		memset(f.mem + (cases[i].page << PAGE_SHIFT), 0, PAGE_SIZE);
+	}
+	router_free(r);
+	platform_destroy(f.t.plat);
+	ram_free(&f.t.ram);
+	free(f.mem);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -379,6 +430,7 @@ int main(void)
 		T(test_no_note_until_the_guest_writes_it),
 		T(test_note_in_shared_page_ignored),
 		T(test_five_levels),
+		cmocka_unit_test(test_scan_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

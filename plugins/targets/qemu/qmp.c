@@ -113,7 +113,8 @@ static void qmp_note_event(struct qmp *q, json_t *msg)
 {
 	const char *ev = json_string_value(json_object_get(msg, "event"));
 
-	if (ev)
+	/* QEMU names every event; an empty name is noise, not news. */
+	if (ev && *ev)
 		qmp_push_event(q, ev);
 }
 
