@@ -4,6 +4,7 @@
  * (target description, memory map, thread list), qRcmd, qSearch, qCRC.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -318,16 +319,31 @@ int pkt_q_search(struct server *sv, const struct pkt_args *a)
 	return 0;
 }
 
-uint32_t server_crc32(uint32_t crc, const uint8_t *buf, size_t len)
+/* gdb's CRC-32 (libiberty xcrc32: polynomial 0x04c11db7, MSB first, no
+ * final xor), a byte at a time from a table: qCRC may cover megabytes. */
+static uint32_t crc_table[256];
+static pthread_once_t crc_table_once = PTHREAD_ONCE_INIT;
+
+static void crc_table_init(void)
 {
+	uint32_t c, i;
 	int bit;
 
-	while (len--) {
-		crc ^= (uint32_t)*buf++ << 24;
+	for (i = 0; i < 256; i++) {
+		c = i << 24;
 		for (bit = 0; bit < 8; bit++)
-			crc = crc & 0x80000000u ? (crc << 1) ^ 0x04c11db7u
-						: crc << 1;
+			c = c & 0x80000000u ? (c << 1) ^ 0x04c11db7u : c << 1;
+		crc_table[i] = c;
 	}
+}
+
+uint32_t server_crc32(uint32_t crc, const uint8_t *buf, size_t len)
+{
+	size_t i;
+
+	pthread_once(&crc_table_once, crc_table_init);
+	for (i = 0; i < len; i++)
+		crc = (crc << 8) ^ crc_table[(crc >> 24) ^ buf[i]];
 	return crc;
 }
 

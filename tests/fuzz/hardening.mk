@@ -12,21 +12,23 @@ FUZZ_BITMAP_SRCS = tests/fuzz/fuzz-bitmap.c plugins/platforms/sim/sim.c gdbstub/
 		   gdbstub/base/bitmap.c gdbstub/base/ram.c gdbstub/base/util.c gdbstub/base/strbuf.c
 HARDEN_FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer \
 		    -fsanitize=fuzzer,address,undefined \
-		    -fno-sanitize-recover=undefined
+		    -fno-sanitize-recover=undefined \
+		    -fsanitize-coverage-ignorelist=tests/fuzz/coverage-ignore.txt
 
 ifneq ($(FUZZ_CC),)
-tests/fuzz/fuzz-qmp: $(FUZZ_QMP_SRCS) plugins/targets/qemu/qemu.h config.mak
+tests/fuzz/fuzz-qmp: $(FUZZ_QMP_SRCS) plugins/targets/qemu/qemu.h config.mak \
+		tests/fuzz/coverage-ignore.txt
 	$(quiet) FUZZCC $@
 	$(Q)$(FUZZ_CC) $(HARDEN_FUZZ_FLAGS) $(CPPFLAGS) -std=gnu11 -o $@ \
 		$(FUZZ_QMP_SRCS) -ljansson
 
 tests/fuzz/fuzz-qmp-event: $(FUZZ_QMP_EVENT_SRCS) plugins/targets/qemu/qemu.h \
-		config.mak
+		config.mak tests/fuzz/coverage-ignore.txt
 	$(quiet) FUZZCC $@
 	$(Q)$(FUZZ_CC) $(HARDEN_FUZZ_FLAGS) $(CPPFLAGS) -std=gnu11 -o $@ \
 		$(FUZZ_QMP_EVENT_SRCS) -ljansson
 
-tests/fuzz/fuzz-bitmap: $(FUZZ_BITMAP_SRCS) config.mak
+tests/fuzz/fuzz-bitmap: $(FUZZ_BITMAP_SRCS) config.mak tests/fuzz/coverage-ignore.txt
 	$(quiet) FUZZCC $@
 	$(Q)$(FUZZ_CC) $(HARDEN_FUZZ_FLAGS) $(CPPFLAGS) -std=gnu11 -o $@ \
 		$(FUZZ_BITMAP_SRCS) -lcrypto
