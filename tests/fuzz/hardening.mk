@@ -69,24 +69,38 @@ check-valgrind: $(UNIT_PROGS)
 .PHONY: check-valgrind
 
 # `make fuzz-long`: each harness for FUZZ_LONG_RUNS inputs (10 million by
-# default: hours per harness), nice'd, finds added to its corpus. Opt-in;
-# `make check` only runs the smoke runs.
+# default: 30-60 CPU minutes each), finds added to its corpus, crashes
+# written as tests/fuzz/crash-*. One target per harness, so `make -j4
+# fuzz-long` runs four at once; each one's libFuzzer output goes to
+# tests/fuzz/fuzz-long-NAME.log and its final stats are printed. Nice'd
+# (FUZZ_NICE, 10 by default). Opt-in; `make check` only runs the smokes.
 FUZZ_LONG_RUNS ?= 10000000
-FUZZ_LONG = nice -n 10 tests/fuzz/fuzz-$(1) -runs=$(FUZZ_LONG_RUNS) \
-	-print_final_stats=1 $(2) tests/fuzz/corpus-$(1)
+FUZZ_NICE ?= 10
+FUZZ_LONG_HARNESSES = rsp qmp qmp-event bitmap core
+FUZZ_LONG_ARGS_rsp = -dict=tests/fuzz/rsp.dict
+FUZZ_LONG_ARGS_qmp = -dict=tests/fuzz/qmp.dict
+FUZZ_LONG_ARGS_qmp-event = -dict=tests/fuzz/qmp-event.dict
+FUZZ_LONG_ARGS_bitmap =
+FUZZ_LONG_ARGS_core = -max_len=65536 -rss_limit_mb=1024
 
 ifeq ($(FUZZ_CC),)
-fuzz-long:
+fuzz-long $(addprefix fuzz-long-,$(FUZZ_LONG_HARNESSES)):
 	@echo "make fuzz-long: FUZZ_CC is empty in config.mak; install clang" \
 	      "(Debian package: clang) and run ./configure again" >&2; exit 1
 else
-fuzz-long: tests/fuzz/fuzz-rsp tests/fuzz/fuzz-qmp tests/fuzz/fuzz-qmp-event \
-		tests/fuzz/fuzz-bitmap tests/fuzz/fuzz-core
-	$(call FUZZ_LONG,rsp,-dict=tests/fuzz/rsp.dict)
-	$(call FUZZ_LONG,qmp,-dict=tests/fuzz/qmp.dict)
-	$(call FUZZ_LONG,qmp-event,-dict=tests/fuzz/qmp-event.dict)
-	$(call FUZZ_LONG,bitmap,)
-	$(call FUZZ_LONG,core,-max_len=65536 -rss_limit_mb=1024)
+fuzz-long: $(addprefix fuzz-long-,$(FUZZ_LONG_HARNESSES))
+
+$(addprefix fuzz-long-,$(FUZZ_LONG_HARNESSES)): fuzz-long-%: tests/fuzz/fuzz-%
+	@echo "fuzz-long-$*: $(FUZZ_LONG_RUNS) inputs, log in tests/fuzz/fuzz-long-$*.log"
+	$(Q)start=$$(date +%s); \
+	nice -n $(FUZZ_NICE) tests/fuzz/fuzz-$* -runs=$(FUZZ_LONG_RUNS) \
+		-print_final_stats=1 -artifact_prefix=tests/fuzz/ \
+		$(FUZZ_LONG_ARGS_$*) tests/fuzz/corpus-$* \
+		>tests/fuzz/fuzz-long-$*.log 2>&1; rc=$$?; \
+	grep -E '^(#[0-9]+[[:space:]]+DONE|Done|stat::)|ERROR|SUMMARY' \
+		tests/fuzz/fuzz-long-$*.log | sed 's/^/fuzz-long-$*: /'; \
+	echo "fuzz-long-$*: exit $$rc after $$(($$(date +%s) - start)) s"; \
+	exit $$rc
 endif
 
-.PHONY: fuzz-long
+.PHONY: fuzz-long $(addprefix fuzz-long-,$(FUZZ_LONG_HARNESSES))
