@@ -268,6 +268,22 @@ static void test_lying_flattened(void **state)
 	free(im.b);
 }
 
+/*
+ * Found by fuzz-core: a flattened file is a sparse image, so one record at
+ * 16 TiB made 4 TiB bitmaps "fit", and the reader asked malloc for them.
+ * The bitmaps are data the file must hold.
+ */
+static void test_flattened_sparse_bitmaps(void **state)
+{
+	struct img k = build_kdump(), im;
+
+	put_le32(k.b + KDH_BITMAP_BLOCKS, 0x7ffffffe);
+	im = build_flat(k, 1000);
+	put_be64(im.b + 4096, 1ULL << 44); /* the last chunk, moved to 16 TiB */
+	expect_refused(&im, "4 TiB bitmaps in a sparse flattened file");
+	free(im.b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_lying_kdump),
 		cmocka_unit_test(test_truncated_flattened),
 		cmocka_unit_test(test_lying_flattened),
+		cmocka_unit_test(test_flattened_sparse_bitmaps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -99,7 +99,7 @@ static int kd_read_notes(struct core_file *cf, const uint8_t *sub,
 		return 0;
 	if (len > CORE_MAX_NOTES)
 		return kbad(err, errlen, "the note area is unreasonably large");
-	if (off > cf->size || len > cf->size - off)
+	if (off > cf->size || len > cf->size - off || len > cf->file_size)
 		return kbad(err, errlen,
 			    "the note area lies outside the file (truncated dump?)");
 	cf->notes = malloc(len);
@@ -118,6 +118,12 @@ static int kd_read_bitmaps(struct core_file *cf, uint64_t bm_off,
 	if (bm_off > cf->size || 2 * len_bitmap > cf->size - bm_off)
 		return kbad(err, errlen,
 			    "the bitmaps lie outside the file (truncated dump?)");
+	/* A flattened file's image is sparse (its gaps read as zeros), but
+	 * the bitmaps are written data: bound them by the bytes on disk
+	 * before allocating them. */
+	if (2 * len_bitmap > cf->file_size)
+		return kbad(err, errlen,
+			    "the bitmaps are larger than the file (corrupt header?)");
 	cf->bm1 = malloc(len_bitmap);
 	cf->bm2 = malloc(len_bitmap);
 	if (!cf->bm1 || !cf->bm2)
