@@ -84,8 +84,9 @@ FUZZ_LONG_ARGS_bitmap =
 FUZZ_LONG_ARGS_core = -max_len=65536 -rss_limit_mb=1024
 
 ifeq ($(FUZZ_CC),)
-fuzz-long $(addprefix fuzz-long-,$(FUZZ_LONG_HARNESSES)):
-	@echo "make fuzz-long: FUZZ_CC is empty in config.mak; install clang" \
+fuzz-long fuzz-merge $(addprefix fuzz-long-,$(FUZZ_LONG_HARNESSES)) \
+		$(addprefix fuzz-merge-,$(FUZZ_LONG_HARNESSES)):
+	@echo "make $@: FUZZ_CC is empty in config.mak; install clang" \
 	      "(Debian package: clang) and run ./configure again" >&2; exit 1
 else
 fuzz-long: $(addprefix fuzz-long-,$(FUZZ_LONG_HARNESSES))
@@ -101,6 +102,21 @@ $(addprefix fuzz-long-,$(FUZZ_LONG_HARNESSES)): fuzz-long-%: tests/fuzz/fuzz-%
 		tests/fuzz/fuzz-long-$*.log | sed 's/^/fuzz-long-$*: /'; \
 	echo "fuzz-long-$*: exit $$rc after $$(($$(date +%s) - start)) s"; \
 	exit $$rc
+
+# `make fuzz-merge`: each corpus cut to the smallest set of inputs with the
+# same coverage (libFuzzer -merge=1), before committing what a long run
+# added.
+fuzz-merge: $(addprefix fuzz-merge-,$(FUZZ_LONG_HARNESSES))
+
+$(addprefix fuzz-merge-,$(FUZZ_LONG_HARNESSES)): fuzz-merge-%: tests/fuzz/fuzz-%
+	$(Q)rm -rf tests/fuzz/corpus-$*.new && mkdir tests/fuzz/corpus-$*.new && \
+	tests/fuzz/fuzz-$* -merge=1 $(FUZZ_LONG_ARGS_$*) tests/fuzz/corpus-$*.new \
+		tests/fuzz/corpus-$* >tests/fuzz/fuzz-merge-$*.log 2>&1 || \
+		{ tail -n 20 tests/fuzz/fuzz-merge-$*.log; exit 1; }; \
+	echo "fuzz-merge-$*: $$(ls tests/fuzz/corpus-$* | wc -l) inputs ->" \
+		"$$(ls tests/fuzz/corpus-$*.new | wc -l)"; \
+	rm -rf tests/fuzz/corpus-$* && mv tests/fuzz/corpus-$*.new tests/fuzz/corpus-$*
 endif
 
-.PHONY: fuzz-long $(addprefix fuzz-long-,$(FUZZ_LONG_HARNESSES))
+.PHONY: fuzz-long $(addprefix fuzz-long-,$(FUZZ_LONG_HARNESSES)) \
+	fuzz-merge $(addprefix fuzz-merge-,$(FUZZ_LONG_HARNESSES))
