@@ -69,8 +69,9 @@ check-valgrind: $(UNIT_PROGS)
 .PHONY: check-valgrind
 
 # `make fuzz-long`: each harness for FUZZ_LONG_RUNS inputs (10 million by
-# default: 30-60 CPU minutes each), finds added to its corpus, crashes
-# written as tests/fuzz/crash-*. One target per harness, so `make -j4
+# default: 30-60 CPU minutes each) from its corpus, new inputs written to
+# tests/fuzz/new-NAME/ (`make fuzz-merge` keeps those that add coverage),
+# crashes written as tests/fuzz/crash-*. One target per harness, so `make -j4
 # fuzz-long` runs four at once; each one's libFuzzer output goes to
 # tests/fuzz/fuzz-long-NAME.log and its final stats are printed. Nice'd
 # (FUZZ_NICE, 10 by default). Opt-in; `make check` only runs the smokes.
@@ -98,29 +99,32 @@ fuzz-long: $(addprefix fuzz-long-,$(FUZZ_LONG_HARNESSES))
 
 $(addprefix fuzz-long-,$(FUZZ_LONG_HARNESSES)): fuzz-long-%: tests/fuzz/fuzz-%
 	@echo "fuzz-long-$*: $(FUZZ_LONG_RUNS) inputs, log in tests/fuzz/fuzz-long-$*.log"
-	$(Q)start=$$(date +%s); \
+	$(Q)start=$$(date +%s); mkdir -p tests/fuzz/new-$* && \
 	nice -n $(FUZZ_NICE) tests/fuzz/fuzz-$* -runs=$(FUZZ_LONG_RUNS) \
 		-print_final_stats=1 -artifact_prefix=tests/fuzz/ \
-		$(FUZZ_LONG_ARGS_$*) tests/fuzz/corpus-$* \
+		$(FUZZ_LONG_ARGS_$*) tests/fuzz/new-$* tests/fuzz/corpus-$* \
 		>tests/fuzz/fuzz-long-$*.log 2>&1; rc=$$?; \
 	grep -E '^(#[0-9]+[[:space:]]+DONE|Done|stat::)|ERROR|SUMMARY' \
 		tests/fuzz/fuzz-long-$*.log | sed 's/^/fuzz-long-$*: /'; \
 	echo "fuzz-long-$*: exit $$rc after $$(($$(date +%s) - start)) s"; \
 	exit $$rc
 
-# `make fuzz-merge`: each corpus cut to the smallest set of inputs with the
-# same coverage (libFuzzer -merge=1), before committing what a long run
-# added.
+# `make fuzz-merge`: what the long runs found (tests/fuzz/new-NAME/) added
+# to each corpus where it adds coverage (libFuzzer -merge=1); the corpus's
+# own inputs, named seeds among them, stay as they are.
 fuzz-merge: $(addprefix fuzz-merge-,$(FUZZ_LONG_HARNESSES))
 
 $(addprefix fuzz-merge-,$(FUZZ_LONG_HARNESSES)): fuzz-merge-%: tests/fuzz/fuzz-%
-	$(Q)rm -rf tests/fuzz/corpus-$*.new && mkdir tests/fuzz/corpus-$*.new && \
-	tests/fuzz/fuzz-$* -merge=1 $(FUZZ_LONG_ARGS_$*) tests/fuzz/corpus-$*.new \
-		tests/fuzz/corpus-$* >tests/fuzz/fuzz-merge-$*.log 2>&1 || \
+	$(Q)if [ ! -d tests/fuzz/new-$* ]; then \
+		echo "fuzz-merge-$*: nothing to merge (run make fuzz-long-$* first)"; \
+		exit 0; fi; \
+	before=$$(ls tests/fuzz/corpus-$* | wc -l); \
+	tests/fuzz/fuzz-$* -merge=1 $(FUZZ_LONG_ARGS_$*) tests/fuzz/corpus-$* \
+		tests/fuzz/new-$* >tests/fuzz/fuzz-merge-$*.log 2>&1 || \
 		{ tail -n 20 tests/fuzz/fuzz-merge-$*.log; exit 1; }; \
-	echo "fuzz-merge-$*: $$(ls tests/fuzz/corpus-$* | wc -l) inputs ->" \
-		"$$(ls tests/fuzz/corpus-$*.new | wc -l)"; \
-	rm -rf tests/fuzz/corpus-$* && mv tests/fuzz/corpus-$*.new tests/fuzz/corpus-$*
+	echo "fuzz-merge-$*: $$(ls tests/fuzz/new-$* | wc -l) new inputs," \
+		"$$(($$(ls tests/fuzz/corpus-$* | wc -l) - before)) add coverage"; \
+	rm -rf tests/fuzz/new-$*
 endif
 
 .PHONY: fuzz-long $(addprefix fuzz-long-,$(FUZZ_LONG_HARNESSES)) \
