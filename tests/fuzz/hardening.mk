@@ -111,7 +111,8 @@ $(addprefix fuzz-long-,$(FUZZ_LONG_HARNESSES)): fuzz-long-%: tests/fuzz/fuzz-%
 
 # `make fuzz-merge`: what the long runs found (tests/fuzz/new-NAME/) added
 # to each corpus where it adds coverage (libFuzzer -merge=1); the corpus's
-# own inputs, named seeds among them, stay as they are.
+# own inputs, named seeds among them, stay as they are. No -max_len here:
+# it would judge a longer input by its first bytes only.
 fuzz-merge: $(addprefix fuzz-merge-,$(FUZZ_LONG_HARNESSES))
 
 $(addprefix fuzz-merge-,$(FUZZ_LONG_HARNESSES)): fuzz-merge-%: tests/fuzz/fuzz-%
@@ -119,7 +120,8 @@ $(addprefix fuzz-merge-,$(FUZZ_LONG_HARNESSES)): fuzz-merge-%: tests/fuzz/fuzz-%
 		echo "fuzz-merge-$*: nothing to merge (run make fuzz-long-$* first)"; \
 		exit 0; fi; \
 	before=$$(ls tests/fuzz/corpus-$* | wc -l); \
-	tests/fuzz/fuzz-$* -merge=1 $(FUZZ_LONG_ARGS_$*) tests/fuzz/corpus-$* \
+	tests/fuzz/fuzz-$* -merge=1 $(filter-out -max_len=%,$(FUZZ_LONG_ARGS_$*)) \
+		tests/fuzz/corpus-$* \
 		tests/fuzz/new-$* >tests/fuzz/fuzz-merge-$*.log 2>&1 || \
 		{ tail -n 20 tests/fuzz/fuzz-merge-$*.log; exit 1; }; \
 	echo "fuzz-merge-$*: $$(ls tests/fuzz/new-$* | wc -l) new inputs," \
