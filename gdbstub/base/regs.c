@@ -3,6 +3,7 @@
  * The x86-64 register table of regs.h and the target description XML gdb
  * reads through qXfer:features:read (QEMU 7.2's layout plus a sys feature).
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "sevdbg/regs.h"
@@ -85,14 +86,23 @@ size_t regs_size(unsigned int nr)
 	return nr < REGS_NR ? regs_desc[nr].bits / 8 : 0;
 }
 
-size_t regs_offset(unsigned int nr)
+/* Offsets in the raw file, summed once: regs_get() runs on every page the
+ * walker translates, and g/G packets ask for each register in turn. */
+static size_t regs_offsets[REGS_NR + 1];
+static pthread_once_t regs_offsets_once = PTHREAD_ONCE_INIT;
+
+static void regs_offsets_init(void)
 {
-	size_t off = 0;
 	unsigned int i;
 
-	for (i = 0; i < nr && i < REGS_NR; i++)
-		off += regs_size(i);
-	return off;
+	for (i = 0; i < REGS_NR; i++)
+		regs_offsets[i + 1] = regs_offsets[i] + regs_size(i);
+}
+
+size_t regs_offset(unsigned int nr)
+{
+	pthread_once(&regs_offsets_once, regs_offsets_init);
+	return regs_offsets[nr < REGS_NR ? nr : REGS_NR];
 }
 
 /* Registers up to 64 bits; wider ones give their low 64 bits. */
