@@ -320,30 +320,46 @@ int pkt_q_search(struct server *sv, const struct pkt_args *a)
 }
 
 /* gdb's CRC-32 (libiberty xcrc32: polynomial 0x04c11db7, MSB first, no
- * final xor), a byte at a time from a table: qCRC may cover megabytes. */
-static uint32_t crc_table[256];
+ * final xor), eight bytes at a time (slicing-by-8): qCRC may cover
+ * megabytes. crc_table[0] is the bytewise table; crc_table[k][i] is the
+ * CRC of byte i followed by k zero bytes. */
+static uint32_t crc_table[8][256];
 static pthread_once_t crc_table_once = PTHREAD_ONCE_INIT;
 
 static void crc_table_init(void)
 {
-	uint32_t c, i;
+	uint32_t c, i, k;
 	int bit;
 
 	for (i = 0; i < 256; i++) {
 		c = i << 24;
 		for (bit = 0; bit < 8; bit++)
 			c = c & 0x80000000u ? (c << 1) ^ 0x04c11db7u : c << 1;
-		crc_table[i] = c;
+		crc_table[0][i] = c;
 	}
+	for (k = 1; k < 8; k++)
+		for (i = 0; i < 256; i++)
+			crc_table[k][i] = (crc_table[k - 1][i] << 8) ^
+					  crc_table[0][crc_table[k - 1][i] >> 24];
 }
 
 uint32_t server_crc32(uint32_t crc, const uint8_t *buf, size_t len)
 {
-	size_t i;
+	size_t i = 0;
 
 	pthread_once(&crc_table_once, crc_table_init);
-	for (i = 0; i < len; i++)
-		crc = (crc << 8) ^ crc_table[(crc >> 24) ^ buf[i]];
+	for (; i + 8 <= len; i += 8) {
+		uint32_t hi = crc ^ ((uint32_t)buf[i] << 24 |
+				     (uint32_t)buf[i + 1] << 16 |
+				     (uint32_t)buf[i + 2] << 8 | buf[i + 3]);
+
+		crc = crc_table[7][hi >> 24] ^ crc_table[6][(hi >> 16) & 0xff] ^
+		      crc_table[5][(hi >> 8) & 0xff] ^ crc_table[4][hi & 0xff] ^
+		      crc_table[3][buf[i + 4]] ^ crc_table[2][buf[i + 5]] ^
+		      crc_table[1][buf[i + 6]] ^ crc_table[0][buf[i + 7]];
+	}
+	for (; i < len; i++)
+		crc = (crc << 8) ^ crc_table[0][(crc >> 24) ^ buf[i]];
 	return crc;
 }
 

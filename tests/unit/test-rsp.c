@@ -197,6 +197,43 @@ static void test_crc32(void **state)
 	assert_int_equal(server_crc32(0xffffffffu, NULL, 0), 0xffffffffu);
 }
 
+/* The sliced CRC equals a bit-at-a-time one at every length and offset,
+ * and over a buffer split anywhere (qCRC crosses chunks). */
+static uint32_t crc32_bitwise(uint32_t crc, const uint8_t *buf, size_t len)
+{
+	int bit;
+
+	while (len--) {
+		crc ^= (uint32_t)*buf++ << 24;
+		for (bit = 0; bit < 8; bit++)
+			crc = crc & 0x80000000u ? (crc << 1) ^ 0x04c11db7u
+						: crc << 1;
+	}
+	return crc;
+}
+
+static void test_crc32_sliced(void **state)
+{
+	uint8_t buf[300];
+	uint32_t x = 0x12345678;
+	size_t i, off, len;
+
+	for (i = 0; i < sizeof(buf); i++) {
+		x = x * 1103515245 + 12345;
+		buf[i] = (uint8_t)(x >> 16);
+	}
+	for (off = 0; off < 8; off++)
+		for (len = 0; len + off <= sizeof(buf); len += 1 + len / 16)
+			assert_int_equal(
+				server_crc32(0xffffffffu, buf + off, len),
+				crc32_bitwise(0xffffffffu, buf + off, len));
+	for (i = 0; i <= 64; i++)
+		assert_int_equal(
+			server_crc32(server_crc32(0xffffffffu, buf, i), buf + i,
+				     64 - i),
+			crc32_bitwise(0xffffffffu, buf, 64));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +247,7 @@ int main(void)
 		cmocka_unit_test(test_target_xml_matches_table),
 		cmocka_unit_test(test_regs_get_set),
 		cmocka_unit_test(test_crc32),
+		cmocka_unit_test(test_crc32_sliced),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
