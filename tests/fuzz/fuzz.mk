@@ -7,14 +7,16 @@ FUZZ_SRCS = $(OBJS:.o=.c) tests/target/test-target.c
 FUZZ_OBJS = $(addprefix $(FUZZ_OBJDIR)/,$(FUZZ_SRCS:.c=.o))
 FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer \
 	     -fsanitize=address,undefined -fno-sanitize-recover=undefined \
-	     -fsanitize-coverage-ignorelist=tests/fuzz/coverage-ignore.txt
+	     -fsanitize-coverage-ignorelist=tests/fuzz/coverage-ignore.txt \
+	     -fsanitize-coverage-ignorelist=tests/fuzz/coverage-ignore-rsp.txt
 # The packet framing codec runs once per input byte: edge coverage keeps
 # every state transition visible, but libFuzzer's comparison hooks (its
 # value profile, for constants the dictionary already gives) on each byte
 # made it 60% of fuzz-rsp's time.
 $(FUZZ_OBJDIR)/gdbstub/base/rsp.o: FUZZ_FILE_FLAGS = -fno-sanitize-coverage=trace-cmp
 
-$(FUZZ_OBJDIR)/%.o: %.c config.mak tests/fuzz/coverage-ignore.txt
+$(FUZZ_OBJDIR)/%.o: %.c config.mak tests/fuzz/coverage-ignore.txt \
+		tests/fuzz/coverage-ignore-rsp.txt
 	$(quiet) FUZZCC $@
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 $(FUZZ_FLAGS) \
