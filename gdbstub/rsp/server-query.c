@@ -339,8 +339,9 @@ static void crc_table_init(void)
 	}
 	for (k = 1; k < 8; k++)
 		for (i = 0; i < 256; i++)
-			crc_table[k][i] = (crc_table[k - 1][i] << 8) ^
-					  crc_table[0][crc_table[k - 1][i] >> 24];
+			crc_table[k][i] =
+				(crc_table[k - 1][i] << 8) ^
+				crc_table[0][crc_table[k - 1][i] >> 24];
 }
 
 uint32_t server_crc32(uint32_t crc, const uint8_t *buf, size_t len)

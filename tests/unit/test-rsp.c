@@ -224,14 +224,14 @@ static void test_crc32_sliced(void **state)
 	}
 	for (off = 0; off < 8; off++)
 		for (len = 0; len + off <= sizeof(buf); len += 1 + len / 16)
-			assert_int_equal(
-				server_crc32(0xffffffffu, buf + off, len),
-				crc32_bitwise(0xffffffffu, buf + off, len));
+			assert_int_equal(server_crc32(0xffffffffu, buf + off,
+						      len),
+					 crc32_bitwise(0xffffffffu, buf + off,
+						       len));
 	for (i = 0; i <= 64; i++)
-		assert_int_equal(
-			server_crc32(server_crc32(0xffffffffu, buf, i), buf + i,
-				     64 - i),
-			crc32_bitwise(0xffffffffu, buf, 64));
+		assert_int_equal(server_crc32(server_crc32(0xffffffffu, buf, i),
+					      buf + i, 64 - i),
+				 crc32_bitwise(0xffffffffu, buf, 64));
 }
 
 int main(void)
