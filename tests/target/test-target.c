@@ -16,6 +16,9 @@
  *    watch increments the watched byte), else run until interrupted.
  *  - "test:exit=N": the guest exits with code 3 at the N-th resume.
  *  - "test:big": regions of 64 MiB, "hi" at 128 MiB (benchmarks).
+ *  - "test:small": regions of 256 KiB ("hi" still at 4 MiB), rip =
+ *    0x20000 + 0x100 n and rsp, rbp = 0x3f000 - 0x1000 n (the fuzz
+ *    harness: a qCRC or qSearch over all of RAM stays cheap).
  *  - "test:static": a target whose paging mode cannot change (live =
  *    false, like a dump), so gdb is given the RAM map as its memory map.
  *  - "test:paging": 4-level paging on (cr0.PG, efer.LMA), 2 MiB pages with
@@ -39,7 +42,10 @@
 #define TT_VCPUS    2
 #define TT_REGION   (2ULL << 20)
 #define TT_HI_GPA   (4ULL << 20)
-#define TT_BIG	    (64ULL << 20) /* "big": regions of 64 MiB, hi at 128 MiB */
+#define TT_BIG	    (64ULL << 20)  /* "big": regions of 64 MiB, hi at 128 MiB */
+#define TT_SMALL    (256ULL << 10) /* "small": regions of 256 KiB */
+#define TT_RIP	    0x100000ULL
+#define TT_STACK    0x1ff000ULL
 #define TT_MAX_BPS  64
 #define TT_HW_SLOTS 4 /* debug registers: hbreak + watchpoints */
 #define TT_PATTERN  0x5345564400000000ULL
@@ -64,7 +70,8 @@ struct tt {
 	unsigned int resumes, exit_after;
 	bool paging;
 	bool is_static;
-	uint64_t region, hi_gpa; /* RAM layout (see "big") */
+	uint64_t region, hi_gpa; /* RAM layout (see "big", "small") */
+	uint64_t rip, stack;	 /* vCPU 0's rip and rsp */
 };
 
 static struct tt *tt_of(struct target *t)
@@ -384,7 +391,7 @@ static const struct target_ops tt_ops = {
 	.destroy = tt_destroy,
 };
 
-static void tt_init_regs(struct regs *r, int n)
+static void tt_init_regs(struct tt *tt, struct regs *r, int n)
 {
 	unsigned int i;
 	int b;
@@ -394,9 +401,9 @@ static void tt_init_regs(struct regs *r, int n)
 		r->valid[i] = 1;
 	for (i = REGS_RAX; i <= REGS_R15; i++)
 		regs_set(r, i, 0x1000000000ULL * (uint64_t)(n + 1) + i);
-	regs_set(r, REGS_RSP, 0x1ff000 - 0x1000ULL * (uint64_t)n);
-	regs_set(r, REGS_RBP, 0x1ff000 - 0x1000ULL * (uint64_t)n);
-	regs_set(r, REGS_RIP, 0x100000 + 0x100ULL * (uint64_t)n);
+	regs_set(r, REGS_RSP, tt->stack - 0x1000ULL * (uint64_t)n);
+	regs_set(r, REGS_RBP, tt->stack - 0x1000ULL * (uint64_t)n);
+	regs_set(r, REGS_RIP, tt->rip + 0x100ULL * (uint64_t)n);
 	regs_set(r, REGS_EFLAGS, 0x202);
 	regs_set(r, REGS_CS, 0x10);
 	regs_set(r, REGS_SS, 0x18);
@@ -507,22 +514,28 @@ static int tt_parse(struct tt *tt, const char *arg, char *err, size_t errlen)
 	strcpy(buf, arg);
 	for (opt = strtok_r(buf, ",", &save); opt;
 	     opt = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(opt, "paging"))
+		if (!strcmp(opt, "paging")) {
 			tt->paging = true;
-		else if (!strcmp(opt, "static"))
+		} else if (!strcmp(opt, "static")) {
 			tt->is_static = true;
-		else if (!strcmp(opt, "big"))
-			tt->region = TT_BIG, tt->hi_gpa = 2 * TT_BIG;
-		else if (!strncmp(opt, "exit=", 5) &&
-			 !parse_u64(opt + 5, 0, &v) && v && v < 1000)
+		} else if (!strcmp(opt, "big")) {
+			tt->region = TT_BIG;
+			tt->hi_gpa = 2 * TT_BIG;
+		} else if (!strcmp(opt, "small")) {
+			tt->region = TT_SMALL;
+			tt->rip = 0x20000;
+			tt->stack = 0x3f000;
+		} else if (!strncmp(opt, "exit=", 5) &&
+			   !parse_u64(opt + 5, 0, &v) && v && v < 1000) {
 			tt->exit_after = (unsigned int)v;
-		else
+		} else {
 			goto bad;
+		}
 	}
 	return 0;
 bad:
 	snprintf(err, errlen,
-		 "bad test target option '%s': use test:, test:exit=N, test:paging, test:static, test:big, comma-separated",
+		 "bad test target option '%s': use test:, test:exit=N, test:paging, test:static, test:big, test:small, comma-separated",
 		 arg);
 	return -EINVAL;
 }
@@ -538,7 +551,7 @@ static void tt_init_vcpus(struct tt *tt)
 	int n;
 
 	for (n = 0; n < TT_VCPUS; n++) {
-		tt_init_regs(&tt->regs0[n], n);
+		tt_init_regs(tt, &tt->regs0[n], n);
 		if (tt->paging)
 			tt_paging_regs(&tt->regs0[n]);
 	}
@@ -557,6 +570,8 @@ static int tt_open(const char *arg, const struct target_opts *o,
 	tt->memfd = -1;
 	tt->region = TT_REGION;
 	tt->hi_gpa = TT_HI_GPA;
+	tt->rip = TT_RIP;
+	tt->stack = TT_STACK;
 	ret = tt->evfd < 0 ? -errno : tt_parse(tt, arg, err, errlen);
 	if (!ret)
 		ret = tt_map_ram(tt, o && o->sim ? o->sim->cbit : 52);
@@ -611,7 +626,7 @@ int test_target_reset(struct target *t)
 static const struct target_type tt_type = {
 	.prefix = "test",
 	.usage =
-		"test:[exit=N][,paging][,static][,big]   deterministic target (tests only)",
+		"test:[exit=N][,paging][,static][,big|small]   deterministic target (tests only)",
 	.open = tt_open,
 };
 
