@@ -15,10 +15,15 @@
 
 /*
  * One target, session and server for the whole run: opening the test
- * target (4 MiB of RAM, the sim's keys) cost more than most inputs. Each
+ * target (its RAM, the sim's keys) cost more than most inputs. Each
  * input starts from the same state instead: the target is reset (RAM by
  * remapping its pristine copy), the caches dropped, the server's
  * per-connection state reinitialised.
+ *
+ * The target is "test:small" (2 x 256 KiB of RAM, the same shared pages
+ * and page tables): a qCRC or qSearch over all of RAM, which inputs find
+ * at once, still crosses both regions, the hole and the chunking, but
+ * costs 1/8 of what the 4 MiB layout did for every such input.
  */
 struct fuzz_ctx {
 	struct target *t;
@@ -30,7 +35,7 @@ static int fuzz_open(struct fuzz_ctx *f)
 {
 	char err[256] = "";
 
-	if (target_open("test:", NULL, &f->t, err, sizeof(err)))
+	if (target_open("test:small", NULL, &f->t, err, sizeof(err)))
 		return -1;
 	memset(&f->s, 0, sizeof(f->s));
 	if (session_init(&f->s, f->t) || server_init(&f->sv, &f->s))
