@@ -20,10 +20,11 @@
  * remapping its pristine copy), the caches dropped, the server's
  * per-connection state reinitialised.
  *
- * The target is "test:small" (2 x 256 KiB of RAM, the same shared pages
+ * The target is "test:small" (2 x 128 KiB of RAM, the same shared pages
  * and page tables): a qCRC or qSearch over all of RAM, which inputs find
- * at once, still crosses both regions, the hole and the chunking, but
- * costs 1/8 of what the 4 MiB layout did for every such input.
+ * at once and then repeat (each repeat reaches higher hit counts), still
+ * crosses both regions, the hole and the chunking, but costs 1/16 of what
+ * the 4 MiB layout did.
  */
 struct fuzz_ctx {
 	struct target *t;

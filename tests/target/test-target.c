@@ -16,9 +16,10 @@
  *    watch increments the watched byte), else run until interrupted.
  *  - "test:exit=N": the guest exits with code 3 at the N-th resume.
  *  - "test:big": regions of 64 MiB, "hi" at 128 MiB (benchmarks).
- *  - "test:small": regions of 256 KiB ("hi" still at 4 MiB), rip =
- *    0x20000 + 0x100 n and rsp, rbp = 0x3f000 - 0x1000 n (the fuzz
- *    harness: a qCRC or qSearch over all of RAM stays cheap).
+ *  - "test:small": regions of 128 KiB ("hi" still at 4 MiB; "lo" ends
+ *    with its shared pages), rip = 0x4000 + 0x100 n and rsp, rbp =
+ *    0x8000 - 0x1000 n (the fuzz harness: a qCRC or qSearch over all of
+ *    RAM stays cheap).
  *  - "test:static": a target whose paging mode cannot change (live =
  *    false, like a dump), so gdb is given the RAM map as its memory map.
  *  - "test:paging": 4-level paging on (cr0.PG, efer.LMA), 2 MiB pages with
@@ -43,7 +44,7 @@
 #define TT_REGION   (2ULL << 20)
 #define TT_HI_GPA   (4ULL << 20)
 #define TT_BIG	    (64ULL << 20)  /* "big": regions of 64 MiB, hi at 128 MiB */
-#define TT_SMALL    (256ULL << 10) /* "small": regions of 256 KiB */
+#define TT_SMALL    (128ULL << 10) /* "small": regions of 128 KiB */
 #define TT_RIP	    0x100000ULL
 #define TT_STACK    0x1ff000ULL
 #define TT_MAX_BPS  64
@@ -523,8 +524,8 @@ static int tt_parse(struct tt *tt, const char *arg, char *err, size_t errlen)
 			tt->hi_gpa = 2 * TT_BIG;
 		} else if (!strcmp(opt, "small")) {
 			tt->region = TT_SMALL;
-			tt->rip = 0x20000;
-			tt->stack = 0x3f000;
+			tt->rip = 0x4000;
+			tt->stack = 0x8000;
 		} else if (!strncmp(opt, "exit=", 5) &&
 			   !parse_u64(opt + 5, 0, &v) && v && v < 1000) {
 			tt->exit_after = (unsigned int)v;
