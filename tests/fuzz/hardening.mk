@@ -69,7 +69,7 @@ check-valgrind: $(UNIT_PROGS)
 .PHONY: check-valgrind
 
 # `make fuzz-long`: each harness for FUZZ_LONG_RUNS inputs (10 million by
-# default: 30-60 CPU minutes each) from its corpus, new inputs written to
+# default: 5-25 CPU minutes each here) from its corpus, new inputs written to
 # tests/fuzz/new-NAME/ (`make fuzz-merge` keeps those that add coverage),
 # crashes written as tests/fuzz/crash-*. One target per harness, so `make -j4
 # fuzz-long` runs four at once; each one's libFuzzer output goes to
